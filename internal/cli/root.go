@@ -1,0 +1,151 @@
+// Package cli is the setup tool: the subcommands of terraform-provider-vpnlogs. Like the provider, it is
+// a thin adapter over the domain packages; it shares their AWS configuration (awsconfig) and rules.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+)
+
+// globalOptions are the flags every subcommand shares. Empty values fall back to the standard AWS_*
+// environment variables and shared config, exactly as in the provider.
+type globalOptions struct {
+	region      string
+	profile     string
+	endpointURL string
+	version     string
+}
+
+// commandFactories holds the subcommands; each subcommand file registers itself in init, so adding
+// one touches no other file.
+var commandFactories []func(*globalOptions) *cobra.Command
+
+func register(f func(*globalOptions) *cobra.Command) {
+	commandFactories = append(commandFactories, f)
+}
+
+// NewRootCommand builds the command tree.
+func NewRootCommand(version string) *cobra.Command {
+	g := &globalOptions{version: version}
+	root := &cobra.Command{
+		Use:   "terraform-provider-vpnlogs",
+		Short: "Terraform provider and setup tool for AWS Site-to-Site VPN log delivery to CloudWatch Logs",
+		Long: `terraform-provider-vpnlogs is the vpnlogs Terraform provider and its setup tool.
+
+Terraform starts it as a provider. From a shell, its subcommands check, enable and read
+Site-to-Site VPN tunnel logging, and run a local AWS-compatible sandbox for offline testing.
+
+AWS settings come from the flags below, then the standard AWS_* environment variables
+(AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ...) and shared config,
+exactly as in the provider.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Bare invocation prints usage instead of go-plugin's "This binary is a plugin" message.
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
+	pf.StringVar(&g.profile, "profile", "", "shared config profile (default: AWS_PROFILE)")
+	pf.StringVar(&g.endpointURL, "endpoint-url", "", "endpoint URL for every AWS service, e.g. the sandbox's http://127.0.0.1:4599 (default: AWS_ENDPOINT_URL)")
+	for _, f := range commandFactories {
+		root.AddCommand(f(g))
+	}
+	return root
+}
+
+// Execute runs the CLI and returns the process exit code.
+func Execute(ctx context.Context, version string, args []string, stdout, stderr io.Writer) int {
+	root := NewRootCommand(version)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "Error:", renderError(err))
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return 1
+	}
+	return 0
+}
+
+// exitError carries a specific exit code (for example: doctor found problems).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// flagForAttribute maps awsconfig's attribute names to the CLI's vocabulary.
+var flagForAttribute = map[string]string{
+	"region":       "--region",
+	"profile":      "--profile",
+	"endpoint_url": "--endpoint-url",
+}
+
+func renderError(err error) string {
+	var parts []string
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var ce *awsconfig.Error
+		if errors.As(e, &ce) {
+			where := ce.Attribute
+			if f, ok := flagForAttribute[where]; ok {
+				where = f
+			}
+			if where != "" {
+				parts = append(parts, fmt.Sprintf("%s (%s): %s", ce.Summary, where, ce.Detail))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s: %s", ce.Summary, ce.Detail))
+			}
+			continue
+		}
+		parts = append(parts, e.Error())
+	}
+	return strings.Join(parts, "\n")
+}
+
+// awsConfig builds the shared configuration from the global flags.
+func (g *globalOptions) awsConfig() awsconfig.Config {
+	return awsconfig.Config{
+		Region:      g.region,
+		Profile:     g.profile,
+		EndpointURL: g.endpointURL,
+		UserAgent:   "terraform-provider-vpnlogs/" + g.version,
+		// The CLI is interactive: fail fast rather than retrying 25 times.
+		MaxRetries: intPtr(envInt("AWS_MAX_ATTEMPTS", 4) - 1),
+	}
+}
+
+// clients loads AWS clients for a subcommand.
+func (g *globalOptions) clients(ctx context.Context) (*awsconfig.Clients, error) {
+	return awsconfig.Load(ctx, g.awsConfig())
+}
+
+func intPtr(i int) *int { return &i }
+
+func envInt(name string, def int) int {
+	var v int
+	if s := os.Getenv(name); s != "" {
+		if _, err := fmt.Sscanf(s, "%d", &v); err == nil && v > 0 {
+			return v
+		}
+	}
+	return def
+}
