@@ -27,6 +27,9 @@ import (
 
 var _ provider.Provider = (*vpnlogsProvider)(nil)
 
+// defaultResourcePolicySizeLimit is the account-level resource policy size AWS documents (5,120 characters).
+const defaultResourcePolicySizeLimit = 5120
+
 // New returns the provider factory; version is "dev" for local builds and "test" in tests.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
@@ -43,8 +46,10 @@ type providerModel struct {
 	AssumeRole                []assumeRoleModel `tfsdk:"assume_role"`
 	Endpoints                 []endpointsModel  `tfsdk:"endpoints"`
 	MaxRetries                types.Int64       `tfsdk:"max_retries"`
+	PreflightPermissions      types.Bool        `tfsdk:"preflight_permissions"`
 	Profile                   types.String      `tfsdk:"profile"`
 	Region                    types.String      `tfsdk:"region"`
+	ResourcePolicySizeLimit   types.Int64       `tfsdk:"resource_policy_size_limit"`
 	RetryMode                 types.String      `tfsdk:"retry_mode"`
 	SecretKey                 types.String      `tfsdk:"secret_key"`
 	SharedConfigFiles         types.List        `tfsdk:"shared_config_files"`
@@ -101,6 +106,12 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"or `AWS_MAX_ATTEMPTS` minus one when that variable is set.", awsconfig.DefaultMaxRetries),
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
+			"preflight_permissions": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Before the first tunnel logging or log group change of a plan, simulate the caller's IAM permissions " +
+					"(`iam:SimulatePrincipalPolicy`) and fail the plan when an action log delivery needs is missing or denied. Defaults to `true`. " +
+					"When the simulation itself cannot run, the plan shows a warning and continues.",
+			},
 			"profile": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Named profile in the shared config and credentials files. Also `AWS_PROFILE`.",
@@ -108,6 +119,12 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"region": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "AWS region of the VPN connections and log groups. Also `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`.",
+			},
+			"resource_policy_size_limit": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Size limit, in characters, of an account-level CloudWatch Logs resource policy, used by the "+
+					"plan-time budget check. Defaults to %d, the limit AWS documents; AWS is raising it, so it is a setting.", defaultResourcePolicySizeLimit),
+				Validators: []validator.Int64{int64validator.Between(100, 1_000_000)},
 			},
 			"retry_mode": schema.StringAttribute{
 				Optional: true,
@@ -213,7 +230,12 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"region": clients.Region, "account_id": clients.AccountID, "partition": clients.Partition,
 	})
 
-	data := newProviderData(clients)
+	limit := defaultResourcePolicySizeLimit
+	if !m.ResourcePolicySizeLimit.IsNull() && !m.ResourcePolicySizeLimit.IsUnknown() {
+		limit = int(m.ResourcePolicySizeLimit.ValueInt64())
+	}
+	preflight := m.PreflightPermissions.IsNull() || m.PreflightPermissions.ValueBool()
+	data := newProviderData(clients, limit, preflight)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -325,11 +347,14 @@ func attributePath(attr string) (path.Path, bool) {
 }
 
 func (p *vpnlogsProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewTunnelLoggingResource,
+	}
 }
 
 func (p *vpnlogsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAccountDataSource,
+		NewVPNConnectionsDataSource,
 	}
 }

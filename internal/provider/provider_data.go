@@ -6,17 +6,37 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-// providerData is what Configure hands to every resource and data source: the AWS clients and the
-// run-scoped domain services (shared read caches, plan-time projections) built on them. One value per
-// provider process, so everything in it is shared by all resources planned or applied in one run.
+// providerData is what Configure hands to every resource and data source: the AWS clients and the run-scoped
+// domain services built on them. Terraform runs one provider process per plan or apply walk, so everything in
+// it is shared by all resources planned or applied in one run: that is how reads are coalesced and plan-time
+// checks aggregate across resources.
 type providerData struct {
 	clients *awsconfig.Clients
+	vpn     *vpn.Service
+
+	// resourcePolicySizeLimit is the account-scope resource policy limit the plan-time budget check uses.
+	resourcePolicySizeLimit int
+	// preflightPermissions enables the plan-time IAM simulation.
+	preflightPermissions bool
 }
 
-func newProviderData(c *awsconfig.Clients) *providerData {
-	return &providerData{clients: c}
+// testVPNOptions lets tests shorten the VPN waiters' polling; nil in normal use.
+var testVPNOptions *vpn.Options
+
+func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool) *providerData {
+	opts := vpn.Options{}
+	if testVPNOptions != nil {
+		opts = *testVPNOptions
+	}
+	return &providerData{
+		clients:                 c,
+		vpn:                     vpn.NewService(c.EC2, opts),
+		resourcePolicySizeLimit: policyLimit,
+		preflightPermissions:    preflight,
+	}
 }
 
 // providerDataFrom type-asserts the value Configure stored; nil means the provider is not configured yet

@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 )
 
 // endpointURLValidator rejects endpoint overrides the SDK could not use, at validate time.
@@ -59,5 +61,53 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 	case d < 15*time.Minute || d > 12*time.Hour:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid session duration",
 			fmt.Sprintf("%s is %s; AWS accepts 15m to 12h (and at most the role's maximum session duration).", req.Path, d))
+	}
+}
+
+// logGroupARNValidator checks the shape of a log group ARN (with or without ":*"). Region and account are
+// checked against the provider's at plan time, when the provider is configured.
+type logGroupARNValidator struct{}
+
+var _ validator.String = logGroupARNValidator{}
+
+func (logGroupARNValidator) Description(context.Context) string {
+	return "value must be a CloudWatch Logs log group ARN"
+}
+
+func (v logGroupARNValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (logGroupARNValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := logdelivery.ParseLogGroupARN(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid log group ARN", err.Error()+".")
+	}
+}
+
+// ipAddressValidator checks an IP address.
+type ipAddressValidator struct{}
+
+var _ validator.String = ipAddressValidator{}
+
+func (ipAddressValidator) Description(context.Context) string { return "value must be an IP address" }
+
+func (v ipAddressValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (ipAddressValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if a, err := netip.ParseAddr(s); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid IP address",
+			fmt.Sprintf("%q is not an IP address. Use the tunnel's outside IP address as DescribeVpnConnections reports it, for example \"203.0.113.10\".", s))
+	} else if a.String() != s {
+		resp.Diagnostics.AddAttributeError(req.Path, "Non-canonical IP address",
+			fmt.Sprintf("Write %q as %q, the form AWS reports, so that the resource ID and imports match.", s, a.String()))
 	}
 }

@@ -1,0 +1,443 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*tunnelLoggingResource)(nil)
+	_ resource.ResourceWithImportState = (*tunnelLoggingResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*tunnelLoggingResource)(nil)
+)
+
+// defaultTunnelTimeout matches the AWS provider's VPN connection update and delete timeouts.
+const defaultTunnelTimeout = 30 * time.Minute
+
+var vpnConnectionIDRE = regexp.MustCompile(`^vpn-[0-9a-f]{8,17}$`)
+
+// NewTunnelLoggingResource returns the vpnlogs_tunnel_logging resource.
+func NewTunnelLoggingResource() resource.Resource { return &tunnelLoggingResource{} }
+
+type tunnelLoggingResource struct{ data *providerData }
+
+type tunnelLoggingModel struct {
+	BGPLog                 types.Object   `tfsdk:"bgp_log"`
+	ID                     types.String   `tfsdk:"id"`
+	Timeouts               timeouts.Value `tfsdk:"timeouts"`
+	TunnelLog              types.Object   `tfsdk:"tunnel_log"`
+	TunnelOutsideIPAddress types.String   `tfsdk:"tunnel_outside_ip_address"`
+	VPNConnectionID        types.String   `tfsdk:"vpn_connection_id"`
+}
+
+type logDestinationModel struct {
+	LogGroupARN  logGroupARNValue `tfsdk:"log_group_arn"`
+	OutputFormat types.String     `tfsdk:"output_format"`
+}
+
+var logDestinationAttrTypes = map[string]attr.Type{
+	"log_group_arn": logGroupARNType{},
+	"output_format": types.StringType,
+}
+
+func (r *tunnelLoggingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_tunnel_logging"
+}
+
+func logDestinationSchema(what string) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Optional: true,
+		MarkdownDescription: fmt.Sprintf("Deliver the tunnel's %s to CloudWatch Logs. Absent means disabled: removing the block "+
+			"turns the log off.", what),
+		Attributes: map[string]schema.Attribute{
+			"log_group_arn": schema.StringAttribute{
+				CustomType: logGroupARNType{},
+				Required:   true,
+				MarkdownDescription: "ARN of the log group, in the provider's account and region (delivery is same-account, " +
+					"same-region). A trailing `:*` is accepted and ignored when comparing. Prefer a group under `/aws/vendedlogs/` " +
+					"(see `vpnlogs_log_group`): it does not grow the account's CloudWatch Logs resource policy.",
+				Validators: []validator.String{logGroupARNValidator{}},
+			},
+			"output_format": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(vpn.FormatJSON),
+				MarkdownDescription: "`" + strings.Join(vpn.Formats, "` or `") + "`. Defaults to `json`, which the health data source reads best.",
+				Validators:          []validator.String{stringvalidator.OneOf(vpn.Formats...)},
+			},
+		},
+	}
+}
+
+func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Delivers one Site-to-Site VPN tunnel's activity log and BGP log to CloudWatch Logs, without owning " +
+			"the VPN connection. The tunnel is chosen by its outside IP address, never by its position.\n\n" +
+			"Each change sends one `ModifyVpnTunnelOptions` carrying only log options and waits until the connection is " +
+			"`available` again. **AWS interrupts the tunnel for up to several minutes while its logging changes**; the two " +
+			"tunnels of a connection are changed one after the other, never together, so the other tunnel carries traffic. " +
+			"Destroying the resource turns both logs off and changes nothing else.\n\n" +
+			"During plan, the provider projects the growth of the account's CloudWatch Logs resource policy for every " +
+			"group that would start receiving logs and fails the plan if it would exceed the limit (see the provider's " +
+			"`resource_policy_size_limit`).",
+		Attributes: map[string]schema.Attribute{
+			"bgp_log": logDestinationSchema("BGP log (session state changes, route updates)"),
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<vpn_connection_id>/<tunnel_outside_ip_address>`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tunnel_log": logDestinationSchema("activity log (IKE phase 1 and 2, DPD, NAT-T)"),
+			"tunnel_outside_ip_address": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Outside (public) IP address of the AWS end of the tunnel, as in `vpnlogs_vpn_connections`. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{ipAddressValidator{}},
+			},
+			"vpn_connection_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "ID of the VPN connection, for example `vpn-0123456789abcdef0`. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{stringvalidator.RegexMatches(vpnConnectionIDRE,
+					"must be a VPN connection ID such as vpn-0123456789abcdef0")},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *tunnelLoggingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks what can only be checked with the provider configured: ARNs against the provider's account
+// and region, that the tunnel exists, and the plan-time budget and permission checks. It also warns that the
+// tunnel will be interrupted.
+func (r *tunnelLoggingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var state *tunnelLoggingModel
+	if !req.State.Raw.IsNull() {
+		state = &tunnelLoggingModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if req.Plan.Raw.IsNull() { // destroy
+		if state != nil {
+			r.data.checkPermissions(ctx, &resp.Diagnostics)
+			resp.Diagnostics.AddWarning("Tunnel interruption",
+				fmt.Sprintf("Turning off logging on tunnel %s of %s: AWS interrupts connectivity over this tunnel for up to "+
+					"several minutes while the change is applied.", state.TunnelOutsideIPAddress.ValueString(), state.VPNConnectionID.ValueString()))
+		}
+		return
+	}
+
+	var plan tunnelLoggingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	planned, known := r.plannedLogging(ctx, plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var prior vpn.Logging
+	if state != nil {
+		prior, _ = r.plannedLogging(ctx, *state, &resp.Diagnostics)
+	}
+	changed := state == nil || !known || !planned.Equal(prior)
+	if !changed {
+		return
+	}
+
+	connID, ip := plan.VPNConnectionID.ValueString(), plan.TunnelOutsideIPAddress.ValueString()
+	if state == nil && !plan.VPNConnectionID.IsUnknown() && !plan.TunnelOutsideIPAddress.IsUnknown() {
+		r.checkTunnelExists(ctx, connID, ip, &resp.Diagnostics)
+	}
+
+	r.data.checkPermissions(ctx, &resp.Diagnostics)
+
+	var starting []plannedDelivery
+	for _, d := range []struct {
+		name string
+		want vpn.LogDestination
+		was  vpn.LogDestination
+	}{{"tunnel log", planned.Activity, prior.Activity}, {"BGP log", planned.BGP, prior.BGP}} {
+		if d.want.Enabled && d.want.LogGroupARN != "" &&
+			(!d.was.Enabled || logdelivery.TrimARNSuffix(d.was.LogGroupARN) != logdelivery.TrimARNSuffix(d.want.LogGroupARN)) {
+			starting = append(starting, plannedDelivery{Resource: connID + "/" + ip + " " + d.name, LogGroupARN: logdelivery.TrimARNSuffix(d.want.LogGroupARN)})
+		}
+	}
+	if len(starting) > 0 {
+		r.data.checkDeliveryBudget(ctx, starting, &resp.Diagnostics)
+	}
+
+	what := "Changing logging"
+	if state == nil {
+		what = "Enabling logging"
+	}
+	resp.Diagnostics.AddWarning("Tunnel interruption",
+		fmt.Sprintf("%s on tunnel %s of %s: AWS interrupts connectivity over this tunnel for up to several minutes while the "+
+			"change is applied. The connection's other tunnel is not changed at the same time.", what, ip, connID))
+}
+
+// plannedLogging converts the model's blocks into the domain's view and validates ARNs against the provider's
+// account and region. known is false when an ARN is not known yet.
+func (r *tunnelLoggingResource) plannedLogging(ctx context.Context, m tunnelLoggingModel, diags *diag.Diagnostics) (vpn.Logging, bool) {
+	var l vpn.Logging
+	known := true
+	for _, b := range []struct {
+		attr string
+		obj  types.Object
+		dst  *vpn.LogDestination
+	}{{"tunnel_log", m.TunnelLog, &l.Activity}, {"bgp_log", m.BGPLog, &l.BGP}} {
+		if b.obj.IsUnknown() {
+			known = false
+			continue
+		}
+		if b.obj.IsNull() {
+			continue
+		}
+		var d logDestinationModel
+		diags.Append(b.obj.As(ctx, &d, basetypes.ObjectAsOptions{})...)
+		if d.LogGroupARN.IsUnknown() || d.OutputFormat.IsUnknown() {
+			known = false
+		}
+		*b.dst = vpn.LogDestination{Enabled: true, LogGroupARN: d.LogGroupARN.ValueString(), OutputFormat: d.OutputFormat.ValueString()}
+		if !d.LogGroupARN.IsUnknown() && r.data != nil {
+			r.checkSameAccountAndRegion(path.Root(b.attr).AtName("log_group_arn"), d.LogGroupARN.ValueString(), diags)
+		}
+	}
+	return l, known
+}
+
+// checkSameAccountAndRegion enforces that delivery targets a group in the provider's account and region.
+func (r *tunnelLoggingResource) checkSameAccountAndRegion(p path.Path, arn string, diags *diag.Diagnostics) {
+	a, err := logdelivery.ParseLogGroupARN(arn)
+	if err != nil {
+		return // the attribute validator reports shape errors
+	}
+	c := r.data.clients
+	if a.Region != c.Region {
+		diags.AddAttributeError(p, "Log group in another region",
+			fmt.Sprintf("%s is in region %s, but the provider works in %s. Site-to-Site VPN delivers logs only to a log group "+
+				"in the connection's own region: use a group in %s.", arn, a.Region, c.Region, c.Region))
+	}
+	if c.AccountID != "" && a.AccountID != c.AccountID {
+		diags.AddAttributeError(p, "Log group in another account",
+			fmt.Sprintf("%s is in account %s, but the provider works in account %s. Site-to-Site VPN log delivery is "+
+				"same-account: use a group in %s.", arn, a.AccountID, c.AccountID, c.AccountID))
+	}
+	if c.Partition != "" && a.Partition != c.Partition {
+		diags.AddAttributeError(p, "Log group in another partition",
+			fmt.Sprintf("%s is in partition %s, but the provider works in %s.", arn, a.Partition, c.Partition))
+	}
+}
+
+// checkTunnelExists turns a wrong connection ID or outside IP into a plan-time error that lists the tunnels.
+func (r *tunnelLoggingResource) checkTunnelExists(ctx context.Context, connID, ip string, diags *diag.Diagnostics) {
+	c, _, err := r.data.vpn.FindTunnel(ctx, connID, ip)
+	var nf *vpn.NotFoundError
+	switch {
+	case err == nil:
+	case errors.As(err, &nf) && nf.OutsideIP != "" && c != nil:
+		var ips []string
+		for _, t := range c.Tunnels {
+			ips = append(ips, t.OutsideIP)
+		}
+		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel",
+			fmt.Sprintf("VPN connection %s has no tunnel with outside IP address %s. Its tunnels are %s.",
+				connID, ip, strings.Join(ips, " and ")))
+	case errors.As(err, &nf):
+		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
+			fmt.Sprintf("%s. Check the ID and that the provider's region (%s) is the connection's region.", err, r.data.clients.Region))
+	default:
+		diags.AddWarning("Could not check the tunnel", fmt.Sprintf("Reading VPN connection %s failed, so the plan could not "+
+			"check that tunnel %s exists: %s", connID, ip, err))
+	}
+}
+
+func (r *tunnelLoggingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan tunnelLoggingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTunnelTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	plan.ID = types.StringValue(tunnelLoggingID(plan.VPNConnectionID.ValueString(), plan.TunnelOutsideIPAddress.ValueString()))
+	if !r.apply(ctx, &plan, "creating", &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *tunnelLoggingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state tunnelLoggingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	connID, ip := state.VPNConnectionID.ValueString(), state.TunnelOutsideIPAddress.ValueString()
+	_, t, err := r.data.vpn.FindTunnel(ctx, connID, ip)
+	if errors.Is(err, vpn.ErrNotFound) {
+		tflog.Warn(ctx, "tunnel not found, removing vpnlogs_tunnel_logging from state", map[string]any{"id": state.ID.ValueString(), "reason": err.Error()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("reading EC2 VPN connection (%s) tunnel (%s) log options", connID, ip), err.Error())
+		return
+	}
+	state.ID = types.StringValue(tunnelLoggingID(connID, ip))
+	resp.Diagnostics.Append(setLoggingModel(&state, t.Logging)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *tunnelLoggingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state tunnelLoggingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTunnelTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	want, _ := r.plannedLogging(ctx, plan, &resp.Diagnostics)
+	have, _ := r.plannedLogging(ctx, state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A change of spelling only (an ARN with or without ":*", or timeouts) must not interrupt the tunnel.
+	if !want.Equal(have) && !r.apply(ctx, &plan, "updating", &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *tunnelLoggingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state tunnelLoggingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTunnelTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	connID, ip := state.VPNConnectionID.ValueString(), state.TunnelOutsideIPAddress.ValueString()
+	_, err := r.data.vpn.SetLogging(ctx, connID, ip, vpn.Logging{})
+	if errors.Is(err, vpn.ErrNotFound) {
+		return // the connection or the tunnel is gone: nothing is logging any more
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("deleting EC2 VPN connection (%s) tunnel (%s) log options", connID, ip), err.Error())
+	}
+}
+
+// ImportState accepts "<vpn_connection_id>/<tunnel_outside_ip_address>".
+func (r *tunnelLoggingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	connID, ip, ok := strings.Cut(req.ID, "/")
+	_, ipErr := netip.ParseAddr(ip)
+	if !ok || !vpnConnectionIDRE.MatchString(connID) || ipErr != nil {
+		resp.Diagnostics.AddError("Unexpected Format of ID",
+			fmt.Sprintf("Expected <vpn_connection_id>/<tunnel_outside_ip_address>, for example vpn-0123456789abcdef0/203.0.113.10, got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tunnelLoggingID(connID, ip))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("vpn_connection_id"), connID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tunnel_outside_ip_address"), ip)...)
+}
+
+// apply sends the planned logging to AWS and records what AWS reports.
+func (r *tunnelLoggingResource) apply(ctx context.Context, plan *tunnelLoggingModel, verb string, diags *diag.Diagnostics) bool {
+	want, _ := r.plannedLogging(ctx, *plan, diags)
+	if diags.HasError() {
+		return false
+	}
+	connID, ip := plan.VPNConnectionID.ValueString(), plan.TunnelOutsideIPAddress.ValueString()
+	tflog.Info(ctx, "changing tunnel log options", map[string]any{
+		"vpn_connection_id": connID, "tunnel_outside_ip_address": ip,
+		"tunnel_log": want.Activity.String(), "bgp_log": want.BGP.String(),
+	})
+	t, err := r.data.vpn.SetLogging(ctx, connID, ip, want)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("%s EC2 VPN connection (%s) tunnel (%s) log options", verb, connID, ip), err.Error())
+		return false
+	}
+	diags.Append(setLoggingModel(plan, t.Logging)...)
+	return !diags.HasError()
+}
+
+// setLoggingModel writes AWS's view of the tunnel's logging into the model. ARNs keep the model's spelling when
+// they are semantically equal (the framework does that for the custom type on Read; here for Create/Update).
+func setLoggingModel(m *tunnelLoggingModel, l vpn.Logging) diag.Diagnostics {
+	var diags diag.Diagnostics
+	set := func(obj *types.Object, d vpn.LogDestination) {
+		if !d.Enabled {
+			*obj = types.ObjectNull(logDestinationAttrTypes)
+			return
+		}
+		arn := d.LogGroupARN
+		if !obj.IsNull() && !obj.IsUnknown() {
+			if v, ok := obj.Attributes()["log_group_arn"].(logGroupARNValue); ok &&
+				logdelivery.TrimARNSuffix(v.ValueString()) == logdelivery.TrimARNSuffix(arn) {
+				arn = v.ValueString()
+			}
+		}
+		o, ds := types.ObjectValue(logDestinationAttrTypes, map[string]attr.Value{
+			"log_group_arn": newLogGroupARNValue(arn),
+			"output_format": types.StringValue(d.OutputFormat),
+		})
+		diags.Append(ds...)
+		*obj = o
+	}
+	set(&m.TunnelLog, l.Activity)
+	set(&m.BGPLog, l.BGP)
+	return diags
+}
+
+func tunnelLoggingID(connID, ip string) string { return connID + "/" + ip }
