@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
+)
+
+func init() { register(newSandboxCommand) }
+
+type sandboxFlags struct {
+	listen              string
+	allowRemote         bool
+	accountID           string
+	modifyDelay         time.Duration
+	pendingDelay        time.Duration
+	policySizeLimit     int
+	vendedLogsThreshold float64
+	callerARN           string
+	denyActions         []string
+	explicitDenyActions []string
+	throttleRate        float64
+	errorRate           float64
+	latency             time.Duration
+	requestLog          string
+	scenario            string
+	seedDemo            bool
+	noRateLimits        bool
+	trafficInterval     time.Duration
+	seed                int64
+}
+
+func newSandboxCommand(g *globalOptions) *cobra.Command {
+	f := &sandboxFlags{}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run a local AWS-compatible server (EC2 VPN, CloudWatch Logs, STS, IAM) for offline testing",
+		Long: `sandbox runs a local server that speaks the AWS wire protocols of EC2 (VPN connections),
+CloudWatch Logs, STS and IAM on one port, so the AWS CLI, the AWS SDKs and terraform with this
+provider work against it unchanged. It accepts any credentials.
+
+Tunnels with logging enabled get log events from a scenario: set the tag vpnlogs:scenario (both
+tunnels) or vpnlogs:scenario:<outside-ip> (one tunnel) on the VPN connection. Scenarios: ` +
+			strings.Join(sandbox.Scenarios(), ", ") + `.
+
+The region is the global --region (default: AWS_REGION, else us-east-1). Admin endpoints:
+GET /_sandbox/health, GET /_sandbox/stats, POST /_sandbox/reset-stats, GET /_sandbox/requests,
+GET|POST /_sandbox/faults, POST /_sandbox/deny, POST /_sandbox/caller.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSandbox(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:4599", "address to listen on (loopback unless --allow-remote)")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow a --listen address other than loopback")
+	fl.StringVar(&f.accountID, "account-id", "123456789012", "AWS account id of the sandbox")
+	fl.DurationVar(&f.modifyDelay, "modify-delay", 2*time.Second, "how long a VPN connection stays \"modifying\" after ModifyVpnTunnelOptions")
+	fl.DurationVar(&f.pendingDelay, "pending-delay", time.Second, "how long a new VPN connection stays \"pending\" (and a deleted one \"deleting\")")
+	fl.IntVar(&f.policySizeLimit, "policy-size-limit", 5120, "CloudWatch Logs account-level resource policy size limit (characters)")
+	fl.Float64Var(&f.vendedLogsThreshold, "vendedlogs-threshold", 0.8, "fraction of the policy size limit at which log delivery adds the /aws/vendedlogs/* grant")
+	fl.StringVar(&f.callerARN, "caller-arn", "", "identity of the caller (default arn:aws:sts::ACCOUNT:assumed-role/vpnlogs-sandbox/sandbox-session)")
+	fl.StringSliceVar(&f.denyActions, "deny-actions", nil, "actions denied to the caller (implicit deny), e.g. logs:DescribeResourcePolicies,iam:*")
+	fl.StringSliceVar(&f.explicitDenyActions, "explicit-deny-actions", nil, "actions denied to the caller by an explicit Deny")
+	fl.Float64Var(&f.throttleRate, "throttle-rate", 0, "fraction of AWS requests answered with the service's throttling error (0..1)")
+	fl.Float64Var(&f.errorRate, "error-rate", 0, "fraction of AWS requests answered with a 5xx error (0..1)")
+	fl.DurationVar(&f.latency, "latency", 0, "latency added to every AWS request")
+	fl.StringVar(&f.requestLog, "request-log", "", "append one JSON line per AWS request to this file (\"-\": stderr)")
+	fl.StringVar(&f.scenario, "scenario", sandbox.ScenarioHealthy, "log scenario of tunnels without a vpnlogs:scenario tag")
+	fl.BoolVar(&f.seedDemo, "seed-demo", false, "create a demo fleet (gateways, 3 VPN connections, 2 log groups) at start")
+	fl.BoolVar(&f.noRateLimits, "no-rate-limits", false, "do not enforce AWS's request-rate limits")
+	fl.DurationVar(&f.trafficInterval, "traffic-interval", 30*time.Second, "how often fresh log events are written for tunnels with logging enabled (0: history only)")
+	fl.Int64Var(&f.seed, "seed", 0, "seed of ids, addresses, faults and log traffic (same seed, same run)")
+	return cmd
+}
+
+// sandboxRegion: the global --region, then the environment, then us-east-1.
+func sandboxRegion(g *globalOptions) string {
+	for _, r := range []string{g.region, os.Getenv("AWS_REGION"), os.Getenv("AWS_DEFAULT_REGION")} {
+		if r != "" {
+			return r
+		}
+	}
+	return "us-east-1"
+}
+
+// checkListen refuses non-loopback addresses unless allowed: the sandbox accepts any credentials and
+// hands out pre-shared keys in clear text.
+func checkListen(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w (want host:port, e.g. 127.0.0.1:4599)", addr, err)
+	}
+	if allowRemote || host == "" || host == "localhost" {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--listen %s is not a loopback address: the sandbox accepts any credentials and returns "+
+		"VPN pre-shared keys in clear text, so anyone who can reach it can read and change everything in it. "+
+		"Listen on 127.0.0.1, or pass --allow-remote if you mean to expose it", addr)
+}
+
+func (f *sandboxFlags) validate() error {
+	var errs []error
+	if !sandbox.ValidScenario(f.scenario) {
+		errs = append(errs, fmt.Errorf("--scenario %q is not a scenario; choose one of %s", f.scenario, strings.Join(sandbox.Scenarios(), ", ")))
+	}
+	for name, v := range map[string]float64{"--throttle-rate": f.throttleRate, "--error-rate": f.errorRate, "--vendedlogs-threshold": f.vendedLogsThreshold} {
+		if v < 0 || v > 1 {
+			errs = append(errs, fmt.Errorf("%s %v must be between 0 and 1", name, v))
+		}
+	}
+	for name, v := range map[string]time.Duration{"--modify-delay": f.modifyDelay, "--pending-delay": f.pendingDelay, "--latency": f.latency, "--traffic-interval": f.trafficInterval} {
+		if v < 0 {
+			errs = append(errs, fmt.Errorf("%s %v must not be negative", name, v))
+		}
+	}
+	if f.policySizeLimit < 1 {
+		errs = append(errs, fmt.Errorf("--policy-size-limit %d must be positive", f.policySizeLimit))
+	}
+	if len(f.accountID) != 12 || strings.Trim(f.accountID, "0123456789") != "" {
+		errs = append(errs, fmt.Errorf("--account-id %q must be 12 digits", f.accountID))
+	}
+	return errors.Join(errs...)
+}
+
+func runSandbox(ctx context.Context, stdout, stderr io.Writer, g *globalOptions, f *sandboxFlags) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	if err := checkListen(f.listen, f.allowRemote); err != nil {
+		return err
+	}
+	var requestLog io.Writer
+	switch f.requestLog {
+	case "":
+	case "-":
+		requestLog = stderr
+	default:
+		file, err := os.OpenFile(f.requestLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--request-log: %w", err)
+		}
+		defer file.Close()
+		requestLog = file
+	}
+	region := sandboxRegion(g)
+	// Stop on SIGINT/SIGTERM (or when the caller's context ends); registered before serving, so a
+	// signal that arrives once the endpoint is printed always shuts down cleanly.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv := sandbox.New(sandbox.Options{
+		Region: region, AccountID: f.accountID, ModifyDelay: f.modifyDelay, PendingDelay: f.pendingDelay,
+		PolicySizeLimit: f.policySizeLimit, VendedLogsThreshold: f.vendedLogsThreshold, CallerARN: f.callerARN,
+		DenyActions: f.denyActions, ExplicitDenyActions: f.explicitDenyActions,
+		ThrottleRate: f.throttleRate, ErrorRate: f.errorRate, Latency: f.latency, RateLimits: !f.noRateLimits,
+		RequestLog: requestLog, Scenario: f.scenario, SeedDemo: f.seedDemo, TrafficInterval: f.trafficInterval, Seed: f.seed,
+	})
+	if err := srv.Start(f.listen); err != nil {
+		_ = srv.Close()
+		return err
+	}
+	url := srv.URL()
+	opts := srv.Options()
+	fmt.Fprintf(stdout, "vpnlogs sandbox listening on %s (region %s, account %s)\n\n", url, region, opts.AccountID)
+	// AWS_DEFAULT_REGION too: the AWS CLI v1 reads only that one.
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n"+
+		"export AWS_ACCESS_KEY_ID=test\nexport AWS_SECRET_ACCESS_KEY=test\nexport AWS_EC2_METADATA_DISABLED=true\n\n", url, region, region)
+	fmt.Fprintf(stdout, "caller: %s\n", opts.CallerARN)
+	if f.seedDemo {
+		fmt.Fprintf(stdout, "\ndemo fleet (logging not enabled yet):\n%s", srv.Demo())
+	}
+	fmt.Fprintf(stdout, "\nrequest counts: %s/_sandbox/stats — stop with Ctrl-C\n", url)
+
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("sandbox shutdown: %w", err)
+	}
+	fmt.Fprintln(stdout, "sandbox stopped")
+	return nil
+}

@@ -1,0 +1,76 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// ec2Handler serves one EC2 action. It runs with s.mu held, after the permission check and DryRun.
+type ec2Handler func(s *Server, caller principal, p params) (any, *apiError)
+
+// ec2Actions are the emulated EC2 actions (Version 2016-11-15, EC2 query protocol).
+var ec2Actions map[string]ec2Handler
+
+func init() {
+	ec2Actions = map[string]ec2Handler{
+		"CreateCustomerGateway":    (*Server).createCustomerGateway,
+		"DescribeCustomerGateways": (*Server).describeCustomerGateways,
+		"CreateVpnGateway":         (*Server).createVpnGateway,
+		"DescribeVpnGateways":      (*Server).describeVpnGateways,
+		"CreateVpnConnection":      (*Server).createVpnConnection,
+		"DescribeVpnConnections":   (*Server).describeVpnConnections,
+		"DeleteVpnConnection":      (*Server).deleteVpnConnection,
+		"ModifyVpnTunnelOptions":   (*Server).modifyVpnTunnelOptions,
+		"CreateTags":               (*Server).createTags,
+		"DeleteTags":               (*Server).deleteTags,
+	}
+}
+
+// ec2State is the EC2 model: gateways and VPN connections of the sandbox's one Region.
+type ec2State struct {
+	cgws     map[string]*customerGateway
+	cgwOrder []string
+	vgws     map[string]*vpnGateway
+	vgwOrder []string
+	tgws     map[string]bool
+	vpns     map[string]*vpnConnection
+	vpnOrder []string
+	usedIPs  map[string]bool // AWS outside addresses ever handed out: never reused
+	ids      map[string]bool
+}
+
+func newEC2State() *ec2State {
+	return &ec2State{
+		cgws: map[string]*customerGateway{}, vgws: map[string]*vpnGateway{}, tgws: map[string]bool{},
+		vpns: map[string]*vpnConnection{}, usedIPs: map[string]bool{}, ids: map[string]bool{},
+	}
+}
+
+// newID returns a fresh resource id such as vpn-0a1b2c3d4e5f67890 (17 hex digits). Caller holds s.mu.
+func (s *Server) newID(prefix string) string {
+	for {
+		id := fmt.Sprintf("%s-0%016x", prefix, s.rnd.Uint64())
+		if !s.ec2.ids[id] {
+			s.ec2.ids[id] = true
+			return id
+		}
+	}
+}
+
+// serveEC2 applies DryRun and runs the action.
+func (s *Server) serveEC2(caller principal, req *awsRequest, requestID string) (*response, *apiError) {
+	h := ec2Actions[req.action]
+	dry, err := req.params.boolean("DryRun")
+	if err != nil {
+		return nil, errInvalidParameterValue("%s", err.Error())
+	}
+	if dry != nil && *dry {
+		// Permissions were checked before: a denied caller got UnauthorizedOperation.
+		return nil, newError(http.StatusPreconditionFailed, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.")
+	}
+	payload, e := h(s, caller, req.params)
+	if e != nil {
+		return nil, e
+	}
+	return ec2Response(req.action, requestID, payload), nil
+}

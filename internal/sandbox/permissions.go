@@ -1,0 +1,73 @@
+package sandbox
+
+import "strings"
+
+// IAM evaluation decisions, as SimulatePrincipalPolicy spells them.
+const (
+	decisionAllowed      = "allowed"
+	decisionImplicitDeny = "implicitDeny"
+	decisionExplicitDeny = "explicitDeny"
+)
+
+// denyLists say which actions a principal may not perform. Entries are "service:Action" patterns
+// with IAM wildcards ('*', '?'), matched case-insensitively like IAM action names.
+type denyLists struct {
+	implicit, explicit []string
+}
+
+func (d denyLists) decide(action string) string {
+	for _, p := range d.explicit {
+		if wildcardMatch(strings.TrimSpace(p), action, true) {
+			return decisionExplicitDeny
+		}
+	}
+	for _, p := range d.implicit {
+		if wildcardMatch(strings.TrimSpace(p), action, true) {
+			return decisionImplicitDeny
+		}
+	}
+	return decisionAllowed
+}
+
+// decide evaluates action ("service:Action") for the IAM principal policyARN: a per-principal
+// override if one was set, else the global deny lists. Caller holds s.mu.
+func (s *Server) decide(policyARN, action string) string {
+	if d, ok := s.principalDeny[policyARN]; ok {
+		return d.decide(action)
+	}
+	return s.deny.decide(action)
+}
+
+// SetDenyActions replaces the global deny lists, which apply to every principal without an
+// override: implicit entries behave like a missing Allow (implicitDeny), explicit ones like a Deny
+// statement (explicitDeny). Both make the action fail with the service's access-denied error.
+func (s *Server) SetDenyActions(implicit, explicit []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deny = denyLists{implicit: clone(implicit), explicit: clone(explicit)}
+}
+
+// SetPrincipalDenyActions gives one principal its own deny lists, replacing the global ones for it.
+// principalARN is a role or user ARN; an assumed-role session ARN stands for its role.
+func (s *Server) SetPrincipalDenyActions(principalARN string, implicit, explicit []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.principalDeny[s.principalFor(principalARN).PolicyARN] = denyLists{implicit: clone(implicit), explicit: clone(explicit)}
+}
+
+// ClearPrincipalDenyActions removes a principal's override: the global lists apply to it again.
+func (s *Server) ClearPrincipalDenyActions(principalARN string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.principalDeny, s.principalFor(principalARN).PolicyARN)
+}
+
+func clone(in []string) []string {
+	var out []string
+	for _, v := range in {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
