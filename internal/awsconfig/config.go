@@ -238,6 +238,9 @@ func endpointAttrForEnv(env string) string {
 
 // ValidateEndpointURL reports why u cannot be used as a service endpoint, or nil.
 func ValidateEndpointURL(u string) error {
+	if !strings.Contains(u, "://") {
+		return errors.New("it has no scheme: the scheme must be http or https")
+	}
 	p, err := url.Parse(u)
 	if err != nil {
 		return errors.New("it does not parse as a URL")
@@ -299,6 +302,8 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 	if err != nil {
 		return nil, classifyLoadError(c, err)
 	}
+	// Wrapped after loading: the SDK applies AWS_CA_BUNDLE only to its own *BuildableClient.
+	cfg.HTTPClient = NewHTTPClient(cfg.HTTPClient)
 	if cfg.Region == "" {
 		return nil, &Error{
 			Attribute: "region",

@@ -19,3 +19,6 @@ type plannedDelivery struct {
 func (d *providerData) checkDeliveryBudget(ctx context.Context, groups []plannedDelivery, diags *diag.Diagnostics) {
 	_, _, _ = ctx, groups, diags
 }
+
+// budgetState is the run's projection of the delivery policy; the zero value is ready to use.
+type budgetState struct{}

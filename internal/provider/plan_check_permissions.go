@@ -11,3 +11,6 @@ import (
 func (d *providerData) checkPermissions(ctx context.Context, diags *diag.Diagnostics) {
 	_, _ = ctx, diags
 }
+
+// preflightState remembers the run's simulations; the zero value is ready to use.
+type preflightState struct{}

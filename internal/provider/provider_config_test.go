@@ -39,7 +39,7 @@ func TestProviderConfig_diagnosticsWithoutEndpoint(t *testing.T) {
     ec2 = "localhost:4599"
   }
 }`,
-			want: expectDiag(`Malformed endpoint URL`, `endpoints[0].ec2 is "localhost:4599": the scheme must be http or https`, `"http://127.0.0.1:4599"`),
+			want: expectDiag(`Malformed endpoint URL`, `endpoints[0].ec2 is "localhost:4599": it has no scheme: the scheme must be http or https`, `"http://127.0.0.1:4599"`),
 		},
 		"malformed endpoint URL from the environment": {
 			config: `provider "vpnlogs" {

@@ -21,6 +21,10 @@ type providerData struct {
 	resourcePolicySizeLimit int
 	// preflightPermissions enables the plan-time IAM simulation.
 	preflightPermissions bool
+
+	// Run-scoped state of the plan-time checks (see plan_check_*.go).
+	budget    budgetState
+	preflight preflightState
 }
 
 // testVPNOptions lets tests shorten the VPN waiters' polling; nil in normal use.

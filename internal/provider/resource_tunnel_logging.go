@@ -275,6 +275,10 @@ func (r *tunnelLoggingResource) checkTunnelExists(ctx context.Context, connID, i
 		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel",
 			fmt.Sprintf("VPN connection %s has no tunnel with outside IP address %s. Its tunnels are %s.",
 				connID, ip, strings.Join(ips, " and ")))
+	case errors.As(err, &nf) && nf.State != "":
+		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
+			fmt.Sprintf("%s, so its tunnels cannot deliver logs. Remove this resource from the configuration, or point it at "+
+				"an existing connection.", err))
 	case errors.As(err, &nf):
 		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
 			fmt.Sprintf("%s. Check the ID and that the provider's region (%s) is the connection's region.", err, r.data.clients.Region))

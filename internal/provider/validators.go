@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -31,9 +32,11 @@ func (endpointURLValidator) ValidateString(_ context.Context, req validator.Stri
 	}
 	u := req.ConfigValue.ValueString()
 	if err := awsconfig.ValidateEndpointURL(u); err != nil {
+		last, _ := req.Path.Steps().LastStep()
+		svc := strings.TrimPrefix(last.String(), ".")
 		resp.Diagnostics.AddAttributeError(req.Path, "Malformed endpoint URL",
-			fmt.Sprintf("%s is %q: %s. Give an absolute URL such as \"https://ec2.us-east-1.amazonaws.com\" or \"http://127.0.0.1:4599\".",
-				req.Path, u, err))
+			fmt.Sprintf("%s is %q: %s. Give an absolute URL such as \"https://%s.us-east-1.amazonaws.com\" or \"http://127.0.0.1:4599\".",
+				req.Path, u, err, svc))
 	}
 }
 

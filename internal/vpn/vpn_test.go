@@ -166,7 +166,9 @@ func TestLoggingToSDK_statesBothLogsAndOnlyLogOptions(t *testing.T) {
 
 func TestLoggingEqual(t *testing.T) {
 	t.Parallel()
-	on := func(arn, format string) LogDestination { return LogDestination{Enabled: true, LogGroupARN: arn, OutputFormat: format} }
+	on := func(arn, format string) LogDestination {
+		return LogDestination{Enabled: true, LogGroupARN: arn, OutputFormat: format}
+	}
 	cases := []struct {
 		a, b Logging
 		want bool
