@@ -349,6 +349,7 @@ func attributePath(attr string) (path.Path, bool) {
 func (p *vpnlogsProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewTunnelLoggingResource,
+		NewLogGroupResource,
 	}
 }
 
@@ -356,5 +357,6 @@ func (p *vpnlogsProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewAccountDataSource,
 		NewVPNConnectionsDataSource,
+		NewResourcePolicyBudgetDataSource,
 	}
 }

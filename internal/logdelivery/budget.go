@@ -1,0 +1,402 @@
+package logdelivery
+
+import (
+	"sort"
+	"strings"
+)
+
+// Budget is the state of an account's CloudWatch Logs resource policies as far as log delivery is concerned: the
+// account-level policies with their sizes, the delivery policy, what it covers, and the limits.
+type Budget struct {
+	// Scope is the partition, region and account the policies belong to. An empty AccountID (the provider was told
+	// not to request it) is filled in from the delivery policy's entries when they name one.
+	Scope Scope
+	// Limit is the size limit of an account-level policy, in characters.
+	Limit int
+	// MaxPolicies is the number of account-level policies allowed per account and region.
+	MaxPolicies int
+	// Policies are the account-level policies, sorted by name.
+	Policies []PolicyInfo
+	// CoveredLogGroupARNs are the log groups (normalised ARNs) named by a per-group entry of a delivery statement.
+	CoveredLogGroupARNs []string
+	// Wildcards are the other Resource entries of delivery statements (wildcards such as
+	// arn:aws:logs:R:A:log-group:/aws/vendedlogs/*, and unusual forms).
+	Wildcards []string
+	// VendedLogsCovered is true when the account-level policies already cover every /aws/vendedlogs/ group.
+	VendedLogsCovered bool
+
+	delivery int // index into Policies, -1 when the account has no delivery policy
+	// deliveryByName is true when the delivery policy was found by its name rather than by its statement.
+	deliveryByName bool
+}
+
+// NewBudget analyses the account-level policies (policies of another scope are ignored). A limit of 0 or less
+// means DefaultPolicySizeLimit.
+//
+// The delivery policy is the one named AWSLogDeliveryWrite20150319, or else the first policy (by name) with a
+// statement that lets delivery.logs.amazonaws.com call logs:CreateLogStream or logs:PutLogEvents.
+// UNCONFIRMED: that AWS appends to such a differently named policy instead of creating
+// AWSLogDeliveryWrite20150319 (which would take one more of the 10 slots).
+func NewBudget(scope Scope, limit int, policies []Policy) *Budget {
+	if limit <= 0 {
+		limit = DefaultPolicySizeLimit
+	}
+	b := &Budget{Scope: scope, Limit: limit, MaxPolicies: MaxAccountPolicies, delivery: -1}
+	for _, p := range policies {
+		if p.Scope != "" && p.Scope != ScopeAccount {
+			continue
+		}
+		b.Policies = append(b.Policies, analyzePolicy(p))
+	}
+	sort.SliceStable(b.Policies, func(i, j int) bool { return b.Policies[i].Name < b.Policies[j].Name })
+	for i, p := range b.Policies {
+		if p.Name == DeliveryPolicyName {
+			b.delivery, b.deliveryByName = i, true
+			break
+		}
+	}
+	if b.delivery < 0 {
+		for i, p := range b.Policies {
+			if p.GrantsDelivery {
+				b.delivery = i
+				break
+			}
+		}
+	}
+	var groups, others []string
+	for _, p := range b.Policies {
+		g, o := p.deliveryEntries()
+		groups = append(groups, g...)
+		others = append(others, o...)
+	}
+	b.CoveredLogGroupARNs = sortedUnique(groups)
+	b.Wildcards = sortedUnique(others)
+	if b.Scope.AccountID == "" {
+		for _, g := range b.CoveredLogGroupARNs {
+			if a, err := ParseLogGroupARN(g); err == nil && a.Partition == b.Scope.Partition && a.Region == b.Scope.Region {
+				b.Scope.AccountID = a.AccountID
+				break
+			}
+		}
+	}
+	b.VendedLogsCovered = b.Scope.AccountID != "" && b.coversVended(b.Scope)
+	return b
+}
+
+// coversVended reports whether the account-level policies cover any /aws/vendedlogs/ group of the scope. Two
+// unrelated probe names must both be covered, so that an entry for one particular vendedlogs group does not count.
+func (b *Budget) coversVended(s Scope) bool {
+	for _, probe := range []string{"a", "vpnlogs-probe/x.y_z#1"} {
+		g := LogGroupARN{Partition: s.Partition, Region: s.Region, AccountID: s.AccountID, Name: VendedLogsPrefix + probe}
+		if _, ok := b.coveredBy(g); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// DeliveryPolicy returns the delivery policy, if the account has one.
+func (b *Budget) DeliveryPolicy() (PolicyInfo, bool) {
+	if b.delivery < 0 {
+		return PolicyInfo{}, false
+	}
+	return b.Policies[b.delivery], true
+}
+
+// UsedCharacters is the delivery policy's stored size; 0 when there is none.
+func (b *Budget) UsedCharacters() int {
+	if p, ok := b.DeliveryPolicy(); ok {
+		return p.Characters
+	}
+	return 0
+}
+
+// PolicyCount is the number of account-level policies.
+func (b *Budget) PolicyCount() int { return len(b.Policies) }
+
+// coveredBy names the account-level policy whose delivery statement covers the group.
+// UNCONFIRMED: whether AWS looks at every account-level policy or only at AWSLogDeliveryWrite20150319 before it
+// adds an entry. A grant in any account-level policy counts here; in the common case (AWS's own policy is the only
+// one that names delivery.logs.amazonaws.com) both readings agree.
+func (b *Budget) coveredBy(g LogGroupARN) (string, bool) {
+	for _, p := range b.Policies {
+		if p.coversGroup(g) {
+			return p.Name, true
+		}
+	}
+	return "", false
+}
+
+// ProjectOptions refine a projection.
+type ProjectOptions struct {
+	// ResourcePolicies are RESOURCE-scope (log-group-level) policies of the groups being projected. A group whose
+	// own policy lets delivery write to it does not need an account-level entry (reference §3.6).
+	ResourcePolicies []Policy
+}
+
+// GroupProjection is what enabling delivery to one log group does to the delivery policy.
+type GroupProjection struct {
+	// LogGroupARN is the normalised ARN (no ":*").
+	LogGroupARN string
+	// Name is the log group name.
+	Name string
+	// Vended is true for groups under /aws/vendedlogs/.
+	Vended bool
+	// CoveredBy names the policy that already lets delivery write to the group; empty when none does.
+	CoveredBy string
+	// Entry is the Resource entry AWS would add for this group: its own entry, or the /aws/vendedlogs/* wildcard
+	// for the first uncovered vendedlogs group. Empty when the group is covered or another group's entry covers it.
+	Entry string
+	// Growth is the number of characters the group adds to the delivery policy (for the group that makes AWS
+	// create the policy: the whole new policy).
+	Growth int
+}
+
+// Covered reports whether the group is covered before the projected change.
+func (g GroupProjection) Covered() bool { return g.CoveredBy != "" }
+
+// Projection is the projected state of the delivery policy after delivery to some log groups is enabled.
+type Projection struct {
+	Limit       int
+	MaxPolicies int
+	// PolicyName is the delivery policy that grows or is created.
+	PolicyName string
+	// NewPolicy is true when AWS would have to create the delivery policy.
+	NewPolicy bool
+	// CurrentCharacters is the delivery policy's stored size (0 when it does not exist yet).
+	CurrentCharacters int
+	// ProjectedCharacters is its size after the change.
+	ProjectedCharacters int
+	// PolicyCount and ProjectedPolicyCount are the number of account-level policies before and after.
+	PolicyCount, ProjectedPolicyCount int
+	// Groups are the projected groups in the order given (duplicates removed).
+	Groups []GroupProjection
+	// Entries are the Resource entries AWS would add, in order.
+	Entries []string
+	// Text is the exact text AWS would insert into the stored document (for a statement whose Resource is a
+	// list: inserted before its closing bracket), or the whole new document when NewPolicy is set. Empty when
+	// nothing changes.
+	Text string
+	// TextReplaces describes what Text stands for, e.g. "appended to the Resource list of statement
+	// AWSLogDeliveryWrite".
+	TextReplaces string
+}
+
+// FitsSize reports whether the projected policy is within the limit.
+func (p Projection) FitsSize() bool { return p.ProjectedCharacters <= p.Limit }
+
+// FitsCount reports whether the account stays within the number of account-level policies.
+func (p Projection) FitsCount() bool { return p.ProjectedPolicyCount <= p.MaxPolicies }
+
+// Fits reports whether AWS can apply the change.
+func (p Projection) Fits() bool { return p.FitsSize() && p.FitsCount() }
+
+// NearLimit reports whether the projected policy uses NearLimitRatio of the limit or more.
+func (p Projection) NearLimit() bool {
+	return float64(p.ProjectedCharacters) >= NearLimitRatio*float64(p.Limit)
+}
+
+// Remaining is the limit minus the projected size; negative when the projection does not fit.
+func (p Projection) Remaining() int { return p.Limit - p.ProjectedCharacters }
+
+// Growing returns the groups that add characters, in order.
+func (p Projection) Growing() []GroupProjection {
+	var out []GroupProjection
+	for _, g := range p.Groups {
+		if g.Growth > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Uncovered returns the ARNs of the groups not covered before the change (vendedlogs groups included).
+func (p Projection) Uncovered() []string {
+	var out []string
+	for _, g := range p.Groups {
+		if !g.Covered() {
+			out = append(out, g.LogGroupARN)
+		}
+	}
+	return out
+}
+
+// Project computes what enabling delivery to the groups does to the delivery policy.
+//
+// For each group not yet covered, AWS adds one Resource entry to the first delivery statement of the delivery
+// policy: arn:P:logs:R:A:log-group:NAME:log-stream:* for an ordinary group, and once for all /aws/vendedlogs/
+// groups the wildcard arn:P:logs:R:A:log-group:/aws/vendedlogs/*. In a minified list that costs len(entry)+3
+// characters (two quotes and a comma). Without a delivery policy AWS creates the documented one, which takes one
+// of the account's 10 policy slots.
+//
+// UNCONFIRMED: that AWS adds the wildcard rather than the group's own entry for a /aws/vendedlogs/ group.
+// UNCONFIRMED: AWS also adds the wildcard on its own when the policy "approaches" the limit; the threshold is not
+// documented, so the projection does not add it (it only counts it when it is already present). The real policy
+// may therefore end up one wildcard entry longer than projected, which AWS only does when that still fits.
+// UNCONFIRMED: whether AWS re-serializes an edited policy. The projection keeps the stored document's formatting
+// and inserts minified text; for a pretty-printed policy that over-estimates if AWS minifies on edit.
+func (b *Budget) Project(groups []LogGroupARN, opts ProjectOptions) Projection {
+	p := Projection{
+		Limit:                b.Limit,
+		MaxPolicies:          b.MaxPolicies,
+		PolicyName:           DeliveryPolicyName,
+		CurrentCharacters:    b.UsedCharacters(),
+		PolicyCount:          b.PolicyCount(),
+		ProjectedPolicyCount: b.PolicyCount(),
+	}
+	cur, hasPolicy := b.DeliveryPolicy()
+	if hasPolicy {
+		p.PolicyName = cur.Name
+	}
+	resourcePolicies := map[string][]PolicyInfo{}
+	for _, rp := range opts.ResourcePolicies {
+		key := TrimARNSuffix(rp.ResourceARN)
+		if a, err := ParseLogGroupARN(rp.ResourceARN); err == nil {
+			key = a.String()
+		}
+		info := analyzePolicy(Policy{Name: rp.Name, Scope: ScopeResource, Document: rp.Document, ResourceARN: rp.ResourceARN})
+		resourcePolicies[key] = append(resourcePolicies[key], info)
+	}
+
+	seen := map[string]bool{}
+	wildcardAdded := map[Scope]bool{}
+	var entryScope *Scope
+	for _, g := range groups {
+		key := g.String()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		gp := GroupProjection{LogGroupARN: key, Name: g.Name, Vended: g.Vended()}
+		if by, ok := b.coveredBy(g); ok {
+			gp.CoveredBy = by
+		} else {
+			for _, rp := range resourcePolicies[key] {
+				if rp.coversGroup(g) {
+					gp.CoveredBy = rp.Name + " (log group policy)"
+					break
+				}
+			}
+		}
+		if !gp.Covered() {
+			s := Scope{Partition: g.Partition, Region: g.Region, AccountID: g.AccountID}
+			switch {
+			case !gp.Vended:
+				gp.Entry = DeliveryEntry(g)
+			case !wildcardAdded[s]:
+				wildcardAdded[s] = true
+				gp.Entry = VendedLogsWildcard(s)
+			}
+			if gp.Entry != "" {
+				p.Entries = append(p.Entries, gp.Entry)
+				if entryScope == nil {
+					entryScope = &s
+				}
+			}
+		}
+		p.Groups = append(p.Groups, gp)
+	}
+	if len(p.Entries) == 0 {
+		p.ProjectedCharacters = p.CurrentCharacters
+		return p
+	}
+
+	// growth[i] is the cost of Entries[i]; text is what is inserted.
+	growth := make([]int, len(p.Entries))
+	quoted := make([]string, len(p.Entries))
+	for i, e := range p.Entries {
+		quoted[i] = jsonString(e)
+	}
+	listTail := func(existing int) string { // entries appended to a list that has `existing` elements
+		var sb strings.Builder
+		for i, q := range quoted {
+			if existing+i > 0 {
+				sb.WriteString(",")
+			}
+			sb.WriteString(q)
+			growth[i] = Characters(q)
+			if existing+i > 0 {
+				growth[i]++
+			}
+		}
+		return sb.String()
+	}
+
+	switch {
+	case !hasPolicy:
+		p.NewPolicy = true
+		p.ProjectedPolicyCount++
+		p.Text = DocumentedPolicy(*entryScope, p.Entries)
+		p.TextReplaces = "the new policy " + DeliveryPolicyName
+		p.ProjectedCharacters = Characters(p.Text)
+		growth[0] = Characters(DocumentedPolicy(*entryScope, p.Entries[:1]))
+		for i := 1; i < len(quoted); i++ {
+			growth[i] = Characters(quoted[i]) + 1
+		}
+	default:
+		st, ok := cur.firstDeliveryStatement()
+		switch {
+		case cur.ParseError != nil:
+			// UNCONFIRMED: what AWS does with a delivery policy it cannot parse. Assume an append to a list.
+			p.Text = listTail(1)
+			p.TextReplaces = "appended to the Resource list (the stored policy could not be parsed: " + cur.ParseError.Error() + ")"
+		case ok && st.form == resourceList:
+			p.Text = listTail(len(st.resources))
+			p.TextReplaces = "appended to the Resource list of statement " + sidOr(st.sid)
+		case ok && st.form == resourceString:
+			// "X" becomes ["X",…]: two brackets and a comma more.
+			tail := listTail(1)
+			p.Text = "[" + jsonString(st.resources[0]) + tail + "]"
+			p.TextReplaces = "the new Resource of statement " + sidOr(st.sid) + " (a string until now)"
+			growth[0] += 2
+		case ok: // no Resource at all
+			tail := listTail(0)
+			p.Text = `,"Resource":[` + tail + "]"
+			p.TextReplaces = "appended to statement " + sidOr(st.sid) + " (it has no Resource)"
+			growth[0] += Characters(`,"Resource":[]`)
+		default:
+			// "If a policy exists without the statement, that statement is appended."
+			stmt := DocumentedStatement(*entryScope, p.Entries)
+			first := Characters(DocumentedStatement(*entryScope, p.Entries[:1]))
+			switch {
+			case cur.parsed.form == statementList && cur.parsed.emptyList:
+				p.Text = stmt
+			case cur.parsed.form == statementList:
+				p.Text = "," + stmt
+				first++
+			case cur.parsed.form == statementObject:
+				// {…} becomes [{…},{…}]
+				p.Text = "," + stmt
+				first += 3
+			default:
+				p.Text = `,"Statement":[` + stmt + "]"
+				first += Characters(`,"Statement":[]`)
+			}
+			p.TextReplaces = "a new statement appended to " + cur.Name
+			growth[0] = first
+			for i := 1; i < len(quoted); i++ {
+				growth[i] = Characters(quoted[i]) + 1
+			}
+		}
+		total := 0
+		for _, g := range growth {
+			total += g
+		}
+		p.ProjectedCharacters = p.CurrentCharacters + total
+	}
+	i := 0
+	for gi := range p.Groups {
+		if p.Groups[gi].Entry != "" {
+			p.Groups[gi].Growth = growth[i]
+			i++
+		}
+	}
+	return p
+}
+
+func sidOr(sid string) string {
+	if sid == "" {
+		return "(no Sid)"
+	}
+	return sid
+}

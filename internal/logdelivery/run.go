@@ -1,0 +1,115 @@
+package logdelivery
+
+import (
+	"context"
+	"sync"
+)
+
+// PolicyReader reads the account-level resource policies (ReadAccountPolicies bound to a client).
+type PolicyReader func(ctx context.Context) ([]Policy, error)
+
+// Planned is a log group a planned change would start delivering to.
+type Planned struct {
+	Group LogGroupARN
+	// Source describes what plans it, for messages (e.g. "vpn-0abc/203.0.113.10 tunnel log").
+	Source string
+}
+
+// RunProjection is one run's projection of the delivery policy: every planned delivery of the run is added to it,
+// so that changes that fit one by one but not together are caught. It reads the policies at most once (the first
+// caller reads, concurrent callers wait for that read), remembers a failed read instead of retrying it, and is
+// safe for concurrent use.
+type RunProjection struct {
+	scope Scope
+	limit int
+	read  PolicyReader
+
+	once   sync.Once
+	budget *Budget
+	err    error
+
+	mu      sync.Mutex
+	groups  []LogGroupARN
+	sources map[string][]string // normalised ARN -> sources, in the order added
+}
+
+// NewRunProjection returns an empty projection; nothing is read until it is used.
+func NewRunProjection(scope Scope, limit int, read PolicyReader) *RunProjection {
+	return &RunProjection{scope: scope, limit: limit, read: read, sources: map[string][]string{}}
+}
+
+// Budget returns the account's budget, reading the policies on first use. A failed read is returned again on
+// every later call.
+func (r *RunProjection) Budget(ctx context.Context) (*Budget, error) {
+	r.once.Do(func() {
+		policies, err := r.read(ctx)
+		if err != nil {
+			r.err = err
+			return
+		}
+		r.budget = NewBudget(r.scope, r.limit, policies)
+	})
+	return r.budget, r.err
+}
+
+// RunResult is the run's projection after an Add.
+type RunResult struct {
+	Projection
+	// Sources maps each projected group (normalised ARN) to the changes that deliver to it.
+	Sources map[string][]string
+	// Added are the normalised ARNs of the groups of this Add call.
+	Added []string
+}
+
+// Contributes reports whether a group of this Add call adds characters to the projection (or makes AWS create the
+// policy).
+func (r RunResult) Contributes() bool {
+	added := map[string]bool{}
+	for _, a := range r.Added {
+		added[a] = true
+	}
+	for _, g := range r.Projection.Growing() {
+		if added[g.LogGroupARN] {
+			return true
+		}
+	}
+	return false
+}
+
+// Add adds the planned deliveries to the run and returns the projection of everything added so far. When the
+// policies cannot be read, the groups are still recorded and the read error is returned.
+func (r *RunProjection) Add(ctx context.Context, planned []Planned) (RunResult, error) {
+	b, err := r.Budget(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res := RunResult{}
+	for _, p := range planned {
+		key := p.Group.String()
+		if _, ok := r.sources[key]; !ok {
+			r.groups = append(r.groups, p.Group)
+			r.sources[key] = nil
+		}
+		if p.Source != "" && !contains(r.sources[key], p.Source) {
+			r.sources[key] = append(r.sources[key], p.Source)
+		}
+		res.Added = append(res.Added, key)
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Projection = b.Project(r.groups, ProjectOptions{})
+	res.Sources = make(map[string][]string, len(r.sources))
+	for k, v := range r.sources {
+		res.Sources[k] = append([]string(nil), v...)
+	}
+	return res, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

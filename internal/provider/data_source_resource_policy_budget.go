@@ -1,0 +1,231 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+)
+
+var _ datasource.DataSourceWithConfigure = (*resourcePolicyBudgetDataSource)(nil)
+
+// NewResourcePolicyBudgetDataSource returns the vpnlogs_resource_policy_budget data source.
+func NewResourcePolicyBudgetDataSource() datasource.DataSource {
+	return &resourcePolicyBudgetDataSource{}
+}
+
+type resourcePolicyBudgetDataSource struct{ data *providerData }
+
+type resourcePolicyBudgetModel struct {
+	DeliveryPolicyName    types.String        `tfsdk:"delivery_policy_name"`
+	Fits                  types.Bool          `tfsdk:"fits"`
+	Limit                 types.Int64         `tfsdk:"limit"`
+	LogGroupARNs          types.List          `tfsdk:"log_group_arns"`
+	MaxPolicies           types.Int64         `tfsdk:"max_policies"`
+	Policies              []budgetPolicyModel `tfsdk:"policies"`
+	PolicyCount           types.Int64         `tfsdk:"policy_count"`
+	ProjectedCharacters   types.Int64         `tfsdk:"projected_characters"`
+	RemainingCharacters   types.Int64         `tfsdk:"remaining_characters"`
+	UncoveredLogGroupARNs types.List          `tfsdk:"uncovered_log_group_arns"`
+	UsedCharacters        types.Int64         `tfsdk:"used_characters"`
+	VendedlogsCovered     types.Bool          `tfsdk:"vendedlogs_covered"`
+}
+
+type budgetPolicyModel struct {
+	Characters  types.Int64  `tfsdk:"characters"`
+	Name        types.String `tfsdk:"name"`
+	ResourceARN types.String `tfsdk:"resource_arn"`
+	Scope       types.String `tfsdk:"scope"`
+}
+
+func (d *resourcePolicyBudgetDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_resource_policy_budget"
+}
+
+func (d *resourcePolicyBudgetDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The account's CloudWatch Logs resource-policy budget for log delivery, and what enabling delivery to " +
+			"some log groups would do to it.\n\n" +
+			"When a tunnel starts delivering logs to a log group, AWS adds the group to the account-level resource policy " +
+			"`AWSLogDeliveryWrite20150319` (creating it if needed). That policy may hold only `limit` characters (the " +
+			"provider's `resource_policy_size_limit`), and an account may have only 10 account-level policies per region. " +
+			"Groups under `/aws/vendedlogs/` are covered by one wildcard entry and do not grow the policy.\n\n" +
+			"The account-level policies are read with one `logs:DescribeResourcePolicies` call (shared with the plan-time " +
+			"check of the same run); for each group in `log_group_arns` that the account-level policies do not cover, its " +
+			"own log-group-level policy is read too (policy scope `RESOURCE`), because a group whose own policy already " +
+			"grants delivery does not grow the account-level one.",
+		Attributes: map[string]schema.Attribute{
+			"delivery_policy_name": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Name of the account-level policy log delivery grows (normally `AWSLogDeliveryWrite20150319`); " +
+					"null when the account has none yet.",
+			},
+			"fits": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "Whether enabling delivery to `log_group_arns` fits: `projected_characters` is within `limit` and, " +
+					"when AWS would have to create the delivery policy, the account has fewer than `max_policies` policies.",
+			},
+			"limit": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Size limit of an account-level policy, in characters (the provider's `resource_policy_size_limit`).",
+			},
+			"log_group_arns": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "Log groups to project delivery to, as ARNs (a trailing `:*` is accepted). Unset or empty: " +
+					"the projection equals the current state.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(logGroupARNValidator{})},
+			},
+			"max_policies": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: fmt.Sprintf("Account-level resource policies allowed per account and region (%d; AWS does not raise it).", logdelivery.MaxAccountPolicies),
+			},
+			"policies": schema.ListNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "The account-level policies, sorted by name, followed by the log-group-level policies read for " +
+					"`log_group_arns`.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"characters": schema.Int64Attribute{Computed: true, MarkdownDescription: "Stored size in characters (Unicode code points, whitespace included), as AWS counts it against the limit."},
+						"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "Policy name."},
+						"resource_arn": schema.StringAttribute{
+							Computed:            true,
+							MarkdownDescription: "The log group a `RESOURCE`-scope policy belongs to; null for account-level policies.",
+						},
+						"scope": schema.StringAttribute{Computed: true, MarkdownDescription: "`ACCOUNT` or `RESOURCE`."},
+					},
+				},
+			},
+			"policy_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of account-level resource policies (log-group-level policies do not count).",
+			},
+			"projected_characters": schema.Int64Attribute{
+				Computed: true,
+				MarkdownDescription: "Size of the delivery policy after delivery to `log_group_arns` is enabled: each uncovered group " +
+					"outside `/aws/vendedlogs/` adds `\"arn:…:log-group:NAME:log-stream:*\"` and a comma, the first uncovered " +
+					"`/aws/vendedlogs/` group adds the wildcard once, and without a delivery policy it is the size of the policy " +
+					"AWS would create. AWS may add the `/aws/vendedlogs/*` wildcard on its own when the policy gets close to " +
+					"the limit; that is not projected.",
+			},
+			"remaining_characters": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "`limit` minus `projected_characters`; negative when the projection does not fit.",
+			},
+			"uncovered_log_group_arns": schema.ListAttribute{
+				ElementType: types.StringType,
+				Computed:    true,
+				MarkdownDescription: "Those of `log_group_arns` (normalised, without `:*`) that no policy lets log delivery write to " +
+					"yet: enabling delivery to them changes the delivery policy.",
+			},
+			"used_characters": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Stored size of the delivery policy in characters; 0 when there is none.",
+			},
+			"vendedlogs_covered": schema.BoolAttribute{
+				Computed:            true,
+				MarkdownDescription: "Whether the account-level policies already cover every `/aws/vendedlogs/` log group of the provider's account and region.",
+			},
+		},
+	}
+}
+
+func (d *resourcePolicyBudgetDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *resourcePolicyBudgetDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The vpnlogs provider was not configured before vpnlogs_resource_policy_budget was read. Please report this issue to the provider developers.")
+		return
+	}
+	var m resourcePolicyBudgetModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var groups []logdelivery.LogGroupARN
+	if !m.LogGroupARNs.IsNull() && !m.LogGroupARNs.IsUnknown() {
+		var arns []string
+		resp.Diagnostics.Append(m.LogGroupARNs.ElementsAs(ctx, &arns, false)...)
+		for i, a := range arns {
+			g, err := logdelivery.ParseLogGroupARN(a)
+			if err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("log_group_arns").AtListIndex(i), "Invalid log group ARN", err.Error()+".")
+				continue
+			}
+			groups = append(groups, g)
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	c := d.data.clients
+	budget, err := d.data.budgetRun().Budget(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("reading CloudWatch Logs resource policies", err.Error())
+		return
+	}
+	// Log-group-level policies of the groups the account-level policies do not cover (reference §3.6).
+	first := budget.Project(groups, logdelivery.ProjectOptions{})
+	var resourcePolicies []logdelivery.Policy
+	for _, g := range first.Groups {
+		if g.Covered() {
+			continue
+		}
+		ps, err := logdelivery.ReadResourcePolicies(ctx, c.Logs, g.LogGroupARN)
+		if err != nil {
+			resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs Log Group (%s) resource policy", g.LogGroupARN), err.Error())
+			return
+		}
+		resourcePolicies = append(resourcePolicies, ps...)
+	}
+	p := budget.Project(groups, logdelivery.ProjectOptions{ResourcePolicies: resourcePolicies})
+	tflog.Debug(ctx, "projected log delivery resource policy", map[string]any{
+		"policy": p.PolicyName, "used_characters": p.CurrentCharacters, "projected_characters": p.ProjectedCharacters,
+		"limit": p.Limit, "policy_count": p.PolicyCount, "groups": len(groups), "resource_policies": len(resourcePolicies),
+	})
+
+	m.Limit = types.Int64Value(int64(budget.Limit))
+	m.MaxPolicies = types.Int64Value(int64(budget.MaxPolicies))
+	m.PolicyCount = types.Int64Value(int64(budget.PolicyCount()))
+	m.UsedCharacters = types.Int64Value(int64(budget.UsedCharacters()))
+	m.ProjectedCharacters = types.Int64Value(int64(p.ProjectedCharacters))
+	m.RemainingCharacters = types.Int64Value(int64(p.Remaining()))
+	m.Fits = types.BoolValue(p.Fits())
+	m.VendedlogsCovered = types.BoolValue(budget.VendedLogsCovered)
+	m.DeliveryPolicyName = types.StringNull()
+	if dp, ok := budget.DeliveryPolicy(); ok {
+		m.DeliveryPolicyName = types.StringValue(dp.Name)
+	}
+	uncovered := p.Uncovered()
+	vals := make([]attr.Value, len(uncovered))
+	for i, u := range uncovered {
+		vals[i] = types.StringValue(u)
+	}
+	m.UncoveredLogGroupARNs = types.ListValueMust(types.StringType, vals)
+	m.Policies = []budgetPolicyModel{}
+	for _, pi := range budget.Policies {
+		m.Policies = append(m.Policies, budgetPolicyModel{
+			Characters: types.Int64Value(int64(pi.Characters)), Name: types.StringValue(pi.Name),
+			ResourceARN: types.StringNull(), Scope: types.StringValue(logdelivery.ScopeAccount),
+		})
+	}
+	for _, rp := range resourcePolicies {
+		m.Policies = append(m.Policies, budgetPolicyModel{
+			Characters: types.Int64Value(int64(rp.Characters())), Name: types.StringValue(rp.Name),
+			ResourceARN: types.StringValue(rp.ResourceARN), Scope: types.StringValue(logdelivery.ScopeResource),
+		})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
