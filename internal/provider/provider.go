@@ -357,6 +357,8 @@ func (p *vpnlogsProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewAccountDataSource,
 		NewVPNConnectionsDataSource,
+		NewIAMPolicyDocumentDataSource,
+		NewPermissionsCheckDataSource,
 		NewResourcePolicyBudgetDataSource,
 	}
 }
