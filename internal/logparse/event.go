@@ -1,0 +1,824 @@
+package logparse
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// EventType is the kind of log record. The zero value is EventUnknown.
+type EventType uint8
+
+// Event types.
+const (
+	EventUnknown        EventType = iota // not recognised; Details holds the raw text
+	EventTunnelActivity                  // tunnel activity log (IKE/IPsec/DPD)
+	EventBGPStatus                       // BGP log, type BGPStatus
+	EventRouteStatus                     // BGP log, type RouteStatus
+)
+
+func (t EventType) String() string {
+	switch t {
+	case EventUnknown:
+		return "Unknown"
+	case EventTunnelActivity:
+		return "TunnelActivity"
+	case EventBGPStatus:
+		return "BGPStatus"
+	case EventRouteStatus:
+		return "RouteStatus"
+	}
+	return fmt.Sprintf("EventType(%d)", uint8(t))
+}
+
+// Format is the log output format an event was read as.
+type Format uint8
+
+// Formats. The zero value means "not parsed".
+const (
+	FormatJSON Format = iota + 1
+	FormatText
+)
+
+func (f Format) String() string {
+	switch f {
+	case FormatJSON:
+		return "JSON"
+	case FormatText:
+		return "Text"
+	}
+	return fmt.Sprintf("Format(%d)", uint8(f))
+}
+
+// IKEState is an IKE phase state from the tunnel activity log.
+type IKEState uint8
+
+// IKE phase states (AWS: "Established | Rekeying | Negotiating | Down").
+const (
+	IKEStateUnknown IKEState = iota // absent or not one of the documented values
+	IKEStateDown
+	IKEStateNegotiating
+	IKEStateRekeying
+	IKEStateEstablished
+)
+
+var ikeStateNames = [...]string{"Unknown", "Down", "Negotiating", "Rekeying", "Established"}
+
+func (s IKEState) String() string {
+	if int(s) < len(ikeStateNames) {
+		return ikeStateNames[s]
+	}
+	return fmt.Sprintf("IKEState(%d)", uint8(s))
+}
+
+// up reports whether the phase carries traffic (Established or Rekeying).
+func (s IKEState) up() bool { return s == IKEStateEstablished || s == IKEStateRekeying }
+
+// parseIKEState reads a state in any letter case.
+//
+// UNCONFIRMED: the casing of state values (the documentation capitalises
+// them, AWS's monitoring sample compares with "down").
+func parseIKEState(v string) IKEState {
+	v = strings.TrimSpace(v)
+	var s IKEState
+	switch len(v) {
+	case len("Down"):
+		s = IKEStateDown
+	case len("Rekeying"):
+		s = IKEStateRekeying
+	case len("Established"): // = len("Negotiating")
+		s = IKEStateEstablished
+		if v[0]|0x20 == 'n' {
+			s = IKEStateNegotiating
+		}
+	}
+	if s == IKEStateUnknown || !strings.EqualFold(v, ikeStateNames[s]) {
+		return IKEStateUnknown
+	}
+	return s
+}
+
+// BGPState is a BGP finite-state-machine state (RFC 4271 §8.2.2).
+type BGPState uint8
+
+// BGP FSM states.
+const (
+	BGPStateUnknown BGPState = iota
+	BGPStateIdle
+	BGPStateConnect
+	BGPStateActive
+	BGPStateOpenSent
+	BGPStateOpenConfirm
+	BGPStateEstablished
+)
+
+var bgpStateNames = [...]string{"Unknown", "Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established"}
+
+func (s BGPState) String() string {
+	if int(s) < len(bgpStateNames) {
+		return bgpStateNames[s]
+	}
+	return fmt.Sprintf("BGPState(%d)", uint8(s))
+}
+
+// parseBGPState reads a state name in any letter case.
+func parseBGPState(v string) BGPState {
+	for s := BGPStateIdle; s <= BGPStateEstablished; s++ {
+		if strings.EqualFold(v, bgpStateNames[s]) {
+			return s
+		}
+	}
+	return BGPStateUnknown
+}
+
+// OptBool is a boolean that may be absent. The zero value is OptUnset.
+type OptBool uint8
+
+// OptBool values.
+const (
+	OptUnset OptBool = iota
+	OptFalse
+	OptTrue
+)
+
+// Get returns the value and whether it is set.
+func (o OptBool) Get() (value, ok bool) { return o == OptTrue, o != OptUnset }
+
+// OptInt is an integer that may be absent.
+type OptInt struct {
+	Value int64
+	Valid bool
+}
+
+// Route is the route carried by a RouteStatus record's message.
+type Route struct {
+	Prefix    netip.Prefix
+	ASPath    []uint32 // asPath; AS_SET members are flattened in printed order
+	LocalPref OptInt
+	MED       OptInt
+	NextHop   netip.Addr // nextHopIp
+	Weight    OptInt
+}
+
+// MessageFields holds the typed placeholder values of a message. Set says
+// which fields were found; a field absent from Set is the zero value.
+type MessageFields struct {
+	Set                 Field
+	SPI                 string     // "with SPI: xxxx", as printed
+	CGW                 netip.Addr // "with cgw: xxxx"
+	RetryCount          int        // "DPD timed out after {retry_count} retransmits"
+	RequestID           int        // "(id=xxx)"
+	Neighbor            netip.Addr // "neighbor {ip: xxx}"
+	FromState, ToState  BGPState   // "changed from X to Y"
+	NotificationCode    int        // "notification 6/1": 6
+	NotificationSubcode int        // "notification 6/1": 1
+	PrefixCount         int        // "received {prefixes (count): xxx} prefixes"
+	PrefixLimit         int        // "limit is {limit (numeric): xxx}"
+	// ASN is the AS number the message reports: the remote AS of a bad OPEN,
+	// the AS of an OPEN (the customer gateway's when received, AWS's when sent).
+	ASN         uint32
+	ExpectedASN uint32   // bad OPEN: "expected {asn: xxx}"
+	HoldTime    int      // OPEN: "holdtime {holdtime (seconds): xxx}", seconds
+	RouterID    string   // OPEN: "router-id {id: xxx}", as printed
+	ASPath      []uint32 // update: "AS path: {aspath (list): xxx xxx xxx}"
+}
+
+// Has reports whether all the fields in x were found.
+func (f MessageFields) Has(x Field) bool { return f.Set&x == x }
+
+// Event is one parsed CloudWatch Logs event of a Site-to-Site VPN log.
+type Event struct {
+	Type   EventType
+	Format Format
+	// Time is when AWS logged the event: event_timestamp (epoch seconds,
+	// milliseconds, microseconds or nanoseconds by magnitude), else the human
+	// timestamp, else the CloudWatch event timestamp; UTC. Zero if none.
+	Time time.Time
+
+	// Tunnel activity.
+	Phase1, Phase2           IKEState
+	DPDEnabled, NATTDetected OptBool
+
+	// Identity: resource_id as printed, and the VPN connection and tunnel
+	// outside IP from the VpnConnectionId and TunnelOutsideIPAddress keys or,
+	// failing those, from resource_id ("vpn-1234abcd_1.2.3.4").
+	ResourceID      string
+	VPNConnectionID string
+	TunnelOutsideIP netip.Addr
+
+	// Status is the BGP log's status, upper-cased: UP or DOWN (BGPStatus),
+	// ADVERTISED, UPDATED or WITHDRAWN (RouteStatus). A BGPStatus event
+	// without one gets the status the catalogue documents for its message
+	// (for an FSM transition the catalogue lacks: UP into Established, else
+	// DOWN).
+	Status string
+	Route  *Route // RouteStatus route, nil if the record has no route keys
+
+	// Details is the message text (JSON: details, message.details or a
+	// string message; text: see ParseEvent). For EventUnknown it is the raw
+	// input, cut to MaxRawDetails bytes.
+	Details string
+	// Entry is the catalogue entry Details matched, nil if none. It points
+	// into the package's catalogue and must not be modified.
+	Entry *CatalogEntry
+	// Fields are the placeholder values extracted from Details. They may be
+	// set even when Entry is nil, for a BGP transition or notification that
+	// the catalogue does not list.
+	Fields MessageFields
+}
+
+// Unrecognized reports whether the event carries text the parser could not
+// attribute: the event type is unknown, or it has a message that matches no
+// catalogue entry.
+func (e Event) Unrecognized() bool {
+	return e.Type == EventUnknown || e.Entry == nil && e.Details != ""
+}
+
+// MaxRawDetails bounds Details for an unrecognised event.
+const MaxRawDetails = 1024
+
+// ParseEvent parses one CloudWatch Logs event message of a Site-to-Site VPN
+// log. cloudWatchTimestampMillis is the event's CloudWatch timestamp, used
+// when the message has none. It never fails: input it cannot read yields an
+// EventUnknown whose Details is the raw text.
+//
+// A message whose first non-space byte is '{' is read as JSON. Anything else,
+// and JSON that is not a well-formed object, is read as text: the catalogue
+// message is found wherever it is on the line, and key=value or key: value
+// pairs with known keys (the JSON keys, in any case, with or without '_')
+// are read where present. The text Details is the line without its leading
+// timestamp and without those pairs (or the value of a details key).
+//
+// UNCONFIRMED: AWS publishes no example of the TEXT output format. The
+// canonical text rendering assumed here (and suggested to anything that
+// writes one) is a leading timestamp, key=value pairs, then the message:
+//
+//	2025-11-08 05:40:29.641Z ike_phase1_state=established ike_phase2_state=established dpd_enabled=true nat_t_detected=false AWS tunnel processed request (id=12) for CREATE_CHILD_SA
+//	2025-11-08 05:40:29.641Z resource_id=vpn-1234abcd_1.2.3.4 type=BGPStatus status=UP AWS-side peer BGP session state has changed from OpenConfirm to Established with neighbor 169.254.50.85
+func ParseEvent(message []byte, cloudWatchTimestampMillis int64) Event {
+	return ParseEventString(string(message), cloudWatchTimestampMillis)
+}
+
+// ParseEventString is ParseEvent for a message held as a string, as the
+// CloudWatch Logs API returns it. String fields of the event share the
+// message's memory.
+func ParseEventString(message string, cloudWatchTimestampMillis int64) Event {
+	b := builder{raw: message}
+	format := FormatText
+	if t := message[scanWhile(message, 0, isSpace):]; t != "" && t[0] == '{' && parseJSON(t, &b) {
+		format = FormatJSON
+	} else {
+		b = builder{raw: message}
+		parseText(message, &b)
+	}
+	return b.finish(format, cloudWatchTimestampMillis)
+}
+
+// builder collects the values of one event's keys, from either format.
+type builder struct {
+	ev         Event
+	raw        string
+	epoch      time.Time // from event_timestamp
+	human      string    // the human timestamp, parsed only if needed
+	leading    time.Time // text: the timestamp the line starts with
+	typ        EventType // from the type key
+	tunnelKeys bool      // a tunnel-activity key was present
+	bgpKeys    bool      // resource_id or status was present
+	details    string
+	route      Route
+	routeKeys  bool
+}
+
+// valueKind is the JSON type of a value; text values are all strings.
+type valueKind uint8
+
+const (
+	kindString valueKind = iota
+	kindNumber
+	kindBool
+	kindNull
+)
+
+type value struct {
+	kind valueKind
+	s    string // the string, the number's text, or the array's text
+	b    bool
+}
+
+// set records the value of a known key.
+func (b *builder) set(k keyID, v value) {
+	if v.kind == kindNull {
+		return
+	}
+	e := &b.ev
+	switch k {
+	case keyEventTimestamp:
+		if t, ok := parseEpoch(v.s); ok {
+			b.epoch = t
+		}
+	case keyTimestamp:
+		if t, ok := parseEpoch(v.s); ok {
+			b.epoch = t
+		} else {
+			b.human = v.s
+		}
+	case keyDPD:
+		b.tunnelKeys = true
+		e.DPDEnabled = parseOptBool(v)
+	case keyNATT:
+		b.tunnelKeys = true
+		e.NATTDetected = parseOptBool(v)
+	case keyPhase1:
+		b.tunnelKeys = true
+		e.Phase1 = parseIKEState(v.s)
+	case keyPhase2:
+		b.tunnelKeys = true
+		e.Phase2 = parseIKEState(v.s)
+	case keyDetails, keyMessage:
+		if v.kind == kindString {
+			b.details = v.s
+		}
+	case keyResourceID:
+		b.bgpKeys = true
+		e.ResourceID = v.s
+	case keyType:
+		b.typ = parseRecordType(v.s)
+	case keyStatus:
+		b.bgpKeys = true
+		e.Status = normStatus(v.s)
+	case keyVPNConnectionID:
+		e.VPNConnectionID = strings.TrimSpace(v.s)
+	case keyOutsideIP:
+		if a, ok := addrAt(v.s, skipSep(v.s, 0)); ok {
+			e.TunnelOutsideIP = a
+		}
+	case keyPrefix:
+		b.routeKeys = true
+		b.route.Prefix = parsePrefix(v.s)
+	case keyASPath:
+		b.routeKeys = true
+		b.route.ASPath = parseASPath(v.s)
+	case keyLocalPref:
+		b.routeKeys = true
+		b.route.LocalPref = parseOptInt(v.s)
+	case keyMED:
+		b.routeKeys = true
+		b.route.MED = parseOptInt(v.s)
+	case keyNextHop:
+		b.routeKeys = true
+		if a, ok := addrAt(v.s, skipSep(v.s, 0)); ok {
+			b.route.NextHop = a
+		}
+	case keyWeight:
+		b.routeKeys = true
+		b.route.Weight = parseOptInt(v.s)
+	}
+}
+
+// finish classifies the message and settles the type, status and time.
+func (b *builder) finish(format Format, cloudWatchMillis int64) Event {
+	e := b.ev
+	e.Format = format
+	e.Details = b.details
+	var family EventType
+	if b.details != "" {
+		c := classify(b.details)
+		e.Entry, e.Fields, family = c.entry, c.fields, c.family
+	}
+	switch {
+	case b.typ != EventUnknown:
+		e.Type = b.typ
+	case b.tunnelKeys:
+		e.Type = EventTunnelActivity
+	case family != EventUnknown:
+		e.Type = family
+	case b.routeKeys:
+		e.Type = EventRouteStatus
+	case b.bgpKeys:
+		e.Type = statusType(e.Status)
+	}
+	if e.Type == EventUnknown {
+		e.Details = truncate(strings.TrimSpace(b.raw), MaxRawDetails)
+	}
+	if b.routeKeys {
+		r := b.route
+		e.Route = &r
+	}
+	if e.Type == EventBGPStatus && e.Status == "" {
+		switch {
+		case e.Entry != nil:
+			e.Status = e.Entry.BGPStatus
+		case e.Fields.Has(FieldToState): // an FSM transition the catalogue lacks
+			e.Status = StatusDown
+			if e.Fields.ToState == BGPStateEstablished {
+				e.Status = StatusUp
+			}
+		}
+	}
+
+	switch {
+	case !b.epoch.IsZero():
+		e.Time = b.epoch
+	case b.human != "":
+		if t, _, ok := parseHumanTime(strings.TrimSpace(b.human)); ok {
+			e.Time = t
+		}
+	}
+	if e.Time.IsZero() {
+		e.Time = b.leading
+	}
+	if e.Time.IsZero() && cloudWatchMillis > 0 {
+		e.Time = time.UnixMilli(cloudWatchMillis).UTC()
+	}
+
+	if e.ResourceID != "" && (e.VPNConnectionID == "" || !e.TunnelOutsideIP.IsValid()) {
+		vpn, ip := splitResourceID(e.ResourceID)
+		if e.VPNConnectionID == "" {
+			e.VPNConnectionID = vpn
+		}
+		if !e.TunnelOutsideIP.IsValid() {
+			e.TunnelOutsideIP = ip
+		}
+	}
+	return e
+}
+
+// keyID names a known key of either log, in either format.
+type keyID uint8
+
+const (
+	keyUnknown keyID = iota
+	keyEventTimestamp
+	keyTimestamp
+	keyDPD
+	keyNATT
+	keyPhase1
+	keyPhase2
+	keyDetails
+	keyMessage
+	keyResourceID
+	keyType
+	keyStatus
+	keyVPNConnectionID
+	keyOutsideIP
+	keyPrefix
+	keyASPath
+	keyLocalPref
+	keyMED
+	keyNextHop
+	keyWeight
+)
+
+// lookupKey identifies a key ignoring letter case, '_', '-' and spaces, so
+// "ike_phase1_state", "IkePhase1State" and "ike-phase1-state" are one key.
+//
+// UNCONFIRMED: besides the documented JSON keys, the documentation's field
+// names (TunnelIKEPhase1State, VpnLogDetail, ...) and the 2022 keys
+// VpnConnectionId and TunnelOutsideIPAddress are accepted, in case a format
+// version uses them.
+func lookupKey(raw string) keyID {
+	// Fast path: the keys as AWS documents them.
+	switch raw {
+	case "event_timestamp":
+		return keyEventTimestamp
+	case "timestamp":
+		return keyTimestamp
+	case "dpd_enabled":
+		return keyDPD
+	case "nat_t_detected":
+		return keyNATT
+	case "ike_phase1_state":
+		return keyPhase1
+	case "ike_phase2_state":
+		return keyPhase2
+	case "details":
+		return keyDetails
+	case "message":
+		return keyMessage
+	case "resource_id":
+		return keyResourceID
+	case "type":
+		return keyType
+	case "status":
+		return keyStatus
+	}
+	var buf [32]byte
+	n := 0
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if n == len(buf) {
+			return keyUnknown
+		}
+		buf[n] = c
+		n++
+	}
+	switch string(buf[:n]) {
+	case "eventtimestamp", "vpnlogcreationtimestamp":
+		return keyEventTimestamp
+	case "timestamp", "vpnlogcreationtimestampreadable":
+		return keyTimestamp
+	case "dpdenabled", "tunneldpdenabled":
+		return keyDPD
+	case "nattdetected", "tunnelcgwnattdetectionstatus":
+		return keyNATT
+	case "ikephase1state", "tunnelikephase1state":
+		return keyPhase1
+	case "ikephase2state", "tunnelikephase2state":
+		return keyPhase2
+	case "details", "vpnlogdetail", "vpnlogdetails":
+		return keyDetails
+	case "message":
+		return keyMessage
+	case "resourceid":
+		return keyResourceID
+	case "type":
+		return keyType
+	case "status":
+		return keyStatus
+	case "vpnconnectionid":
+		return keyVPNConnectionID
+	case "tunneloutsideipaddress", "tunneloutsideip":
+		return keyOutsideIP
+	case "prefix":
+		return keyPrefix
+	case "aspath":
+		return keyASPath
+	case "localpref":
+		return keyLocalPref
+	case "med":
+		return keyMED
+	case "nexthopip", "nexthop":
+		return keyNextHop
+	case "weight":
+		return keyWeight
+	}
+	return keyUnknown
+}
+
+// parseRecordType reads the BGP log's type key.
+func parseRecordType(v string) EventType {
+	switch k := strings.TrimSpace(v); {
+	case strings.EqualFold(k, "BGPStatus"), strings.EqualFold(k, "BGP_Status"):
+		return EventBGPStatus
+	case strings.EqualFold(k, "RouteStatus"), strings.EqualFold(k, "Route_Status"):
+		return EventRouteStatus
+	}
+	return EventUnknown
+}
+
+// Statuses of the BGP log.
+const (
+	StatusUp         = "UP"
+	StatusDown       = "DOWN"
+	StatusAdvertised = "ADVERTISED"
+	StatusUpdated    = "UPDATED"
+	StatusWithdrawn  = "WITHDRAWN"
+)
+
+// normStatus upper-cases a status, without allocating for the known ones.
+func normStatus(v string) string {
+	v = strings.TrimSpace(v)
+	for _, s := range [...]string{StatusUp, StatusDown, StatusAdvertised, StatusUpdated, StatusWithdrawn} {
+		if strings.EqualFold(v, s) {
+			return s
+		}
+	}
+	return strings.ToUpper(v)
+}
+
+// statusType infers the record type from a status.
+func statusType(status string) EventType {
+	switch status {
+	case StatusAdvertised, StatusUpdated, StatusWithdrawn:
+		return EventRouteStatus
+	}
+	return EventBGPStatus
+}
+
+// parseOptBool reads a JSON boolean, or true/false, yes/no, 1/0 in any case.
+//
+// UNCONFIRMED: whether dpd_enabled and nat_t_detected are JSON booleans or
+// strings ("True"/"False" in the documentation); both are accepted.
+func parseOptBool(v value) OptBool {
+	if v.kind == kindBool {
+		if v.b {
+			return OptTrue
+		}
+		return OptFalse
+	}
+	s := strings.TrimSpace(v.s)
+	switch {
+	case strings.EqualFold(s, "true"), strings.EqualFold(s, "yes"), s == "1":
+		return OptTrue
+	case strings.EqualFold(s, "false"), strings.EqualFold(s, "no"), s == "0":
+		return OptFalse
+	}
+	return OptUnset
+}
+
+// parseOptInt reads an integer given as a JSON number or a numeric string.
+func parseOptInt(s string) OptInt {
+	s = strings.TrimSpace(s)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	j := scanWhile(s, 0, isDigit)
+	if j == 0 || j > 18 || j < len(s) && s[j] != '.' {
+		return OptInt{}
+	}
+	var n int64
+	for i := 0; i < j; i++ {
+		n = n*10 + int64(s[i]-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return OptInt{Value: n, Valid: true}
+}
+
+// parsePrefix reads a CIDR prefix; a bare address is its own host prefix.
+func parsePrefix(s string) netip.Prefix {
+	s = strings.TrimSpace(s)
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen())
+	}
+	return netip.Prefix{}
+}
+
+// splitResourceID splits "vpn-1234abcd_1.2.3.4" into the VPN connection ID
+// and the tunnel outside IP.
+//
+// UNCONFIRMED: the documentation's example uses '_'; stream names use '-'.
+// '-', ':', '/' and a space are accepted as well.
+func splitResourceID(id string) (vpn string, ip netip.Addr) {
+	id = strings.TrimSpace(id)
+	if len(id) < 5 || !strings.EqualFold(id[:4], "vpn-") {
+		return "", netip.Addr{}
+	}
+	j := scanWhile(id, 4, isAlnum)
+	if j == 4 {
+		return "", netip.Addr{}
+	}
+	vpn = id[:j]
+	if j < len(id) && strings.IndexByte("_-:/ ", id[j]) >= 0 {
+		ip, _ = addrAt(id, j+1)
+	}
+	return vpn, ip
+}
+
+// truncate cuts s to at most n bytes on a UTF-8 boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// parseEpoch reads an epoch timestamp (a decimal number, possibly with a
+// fraction or an exponent) and picks its unit by magnitude: below 1e11 it
+// is seconds, below 1e14 milliseconds, below 1e17 microseconds, else
+// nanoseconds.
+//
+// UNCONFIRMED: the unit of event_timestamp (the BGP example is in
+// milliseconds, AWS's monitoring sample treats tunnel activity as seconds).
+func parseEpoch(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	ip := scanWhile(s, 0, isDigit)
+	if ip == 0 || ip > 19 {
+		return time.Time{}, false
+	}
+	var n int64
+	for i := 0; i < ip; i++ {
+		n = n*10 + int64(s[i]-'0')
+	}
+	if n < 0 { // overflow
+		return time.Time{}, false
+	}
+	// frac is the fractional part in billionths of the unit.
+	var frac int64
+	if ip < len(s) {
+		if s[ip] != '.' {
+			return parseEpochFloat(s)
+		}
+		fs := ip + 1
+		fe := scanWhile(s, fs, isDigit)
+		if fe != len(s) {
+			return parseEpochFloat(s)
+		}
+		for i, scale := fs, int64(1e8); i < fe && scale > 0; i, scale = i+1, scale/10 {
+			frac += int64(s[i]-'0') * scale
+		}
+	}
+	switch {
+	case n == 0:
+		return time.Time{}, false
+	case n < 1e11:
+		return time.Unix(n, frac).UTC(), true
+	case n < 1e14:
+		return time.Unix(0, n*1e6+frac/1e3).UTC(), true
+	case n < 1e17:
+		return time.Unix(0, n*1e3+frac/1e6).UTC(), true
+	default:
+		return time.Unix(0, n).UTC(), true
+	}
+}
+
+// parseEpochFloat handles exponent notation ("1.762580429641E12").
+func parseEpochFloat(s string) (time.Time, bool) {
+	if scanWhile(s, 0, isNumberByte) != len(s) {
+		return time.Time{}, false // not a number; spares ParseFloat's error
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f >= 1) || f >= 9.2e18 {
+		return time.Time{}, false
+	}
+	unit := 1.0 // nanoseconds per unit
+	switch {
+	case f < 1e11:
+		unit = 1e9
+	case f < 1e14:
+		unit = 1e6
+	case f < 1e17:
+		unit = 1e3
+	}
+	// Whole units and the fraction apart, so that whole milliseconds stay exact.
+	whole := math.Floor(f)
+	if whole*unit >= 9.2e18 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(whole)*int64(unit)+int64(math.Round((f-whole)*unit))).UTC(), true
+}
+
+// parseHumanTime reads "2025-11-08 05:40:29.641Z" and its relatives at the
+// start of s: 'T' or space between date and time, optional fraction ('.' or
+// ','), then Z, a ±hh:mm / ±hhmm offset, " UTC", or nothing (UTC). It
+// returns the time and the number of bytes read.
+func parseHumanTime(s string) (time.Time, int, bool) {
+	// num reads n digits at s[i:], or returns -1.
+	num := func(i, n int) int {
+		if i+n > len(s) {
+			return -1
+		}
+		v := 0
+		for k := i; k < i+n; k++ {
+			if !isDigit(s[k]) {
+				return -1
+			}
+			v = v*10 + int(s[k]-'0')
+		}
+		return v
+	}
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, 0, false
+	}
+	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60 {
+		return time.Time{}, 0, false
+	}
+	i, nanos := 19, 0
+	if i < len(s) && (s[i] == '.' || s[i] == ',') {
+		j := scanWhile(s, i+1, isDigit)
+		for k, scale := i+1, 100000000; k < j && scale > 0; k, scale = k+1, scale/10 {
+			nanos += int(s[k]-'0') * scale
+		}
+		i = j
+	}
+	var offset int
+	switch {
+	case i < len(s) && (s[i] == 'Z' || s[i] == 'z'):
+		i++
+	case i < len(s) && (s[i] == '+' || s[i] == '-'):
+		j := i + 3
+		if j < len(s) && s[j] == ':' {
+			j++
+		}
+		if oh, om := num(i+1, 2), num(j, 2); oh >= 0 && oh < 24 && om >= 0 && om < 60 {
+			offset = (oh*60 + om) * 60
+			if s[i] == '-' {
+				offset = -offset
+			}
+			i = j + 2
+		}
+	case strings.HasPrefix(s[i:], " UTC"):
+		i += 4
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, nanos, time.UTC).Add(-time.Duration(offset) * time.Second)
+	return t, i, true
+}

@@ -1,0 +1,276 @@
+package logparse
+
+import (
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A small JSON object scanner: enough of RFC 8259 to read one log record
+// without reflection and, for the usual record without escapes, without
+// allocating. Known keys go to a builder; everything else is skipped.
+
+// parseJSON reads the object at the start of s into b. It reports false when
+// s does not start with a well-formed object; b is then partly filled and
+// must be discarded. Text after the object is ignored.
+func parseJSON(s string, b *builder) bool {
+	p := jsonScanner{s: s}
+	return p.object(b, true)
+}
+
+type jsonScanner struct {
+	s string
+	i int
+}
+
+func (p *jsonScanner) ws() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// eat consumes c if it is next (after white space).
+func (p *jsonScanner) eat(c byte) bool {
+	p.ws()
+	if p.i < len(p.s) && p.s[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// object reads an object. In the top-level object, the value of "message",
+// when it is an object, is read into the same builder (the BGP log nests
+// details and the route there); other nested values are skipped.
+func (p *jsonScanner) object(b *builder, top bool) bool {
+	if !p.eat('{') {
+		return false
+	}
+	if p.eat('}') {
+		return true
+	}
+	for {
+		p.ws()
+		key, esc, ok := p.str()
+		if !ok || !p.eat(':') {
+			return false
+		}
+		if esc {
+			key = unescape(key)
+		}
+		p.ws()
+		if !p.value(b, lookupKey(key), top) {
+			return false
+		}
+		if p.eat(',') {
+			continue
+		}
+		return p.eat('}')
+	}
+}
+
+// value reads the value of key k.
+func (p *jsonScanner) value(b *builder, k keyID, top bool) bool {
+	if p.i >= len(p.s) {
+		return false
+	}
+	start := p.i
+	switch c := p.s[p.i]; c {
+	case '"':
+		s, esc, ok := p.str()
+		if !ok {
+			return false
+		}
+		if k != keyUnknown {
+			if esc {
+				s = unescape(s)
+			}
+			b.set(k, value{kind: kindString, s: s})
+		}
+		return true
+	case '{':
+		if k == keyMessage && top {
+			return p.object(b, false)
+		}
+		return p.skip()
+	case '[':
+		if !p.skip() {
+			return false
+		}
+		if k == keyASPath { // [64512, 64513] or ["64512"]
+			b.set(k, value{kind: kindString, s: p.s[start:p.i]})
+		}
+		return true
+	case 't', 'f', 'n':
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if len(p.s)-p.i >= len(lit) && p.s[p.i:p.i+len(lit)] == lit {
+				p.i += len(lit)
+				switch lit {
+				case "null":
+					b.set(k, value{kind: kindNull})
+				default:
+					b.set(k, value{kind: kindBool, b: lit == "true", s: lit})
+				}
+				return true
+			}
+		}
+		return false
+	default:
+		p.i = scanWhile(p.s, p.i, isNumberByte)
+		if p.i == start {
+			return false
+		}
+		b.set(k, value{kind: kindNumber, s: p.s[start:p.i]})
+		return true
+	}
+}
+
+func isNumberByte(c byte) bool {
+	return isDigit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+}
+
+// str reads the string at p.i and returns its raw contents (quotes removed,
+// escapes kept) and whether it contains escapes.
+func (p *jsonScanner) str() (raw string, escaped, ok bool) {
+	if p.i >= len(p.s) || p.s[p.i] != '"' {
+		return "", false, false
+	}
+	start := p.i + 1
+	i := start
+	// Keys and short values: a plain loop is cheaper than IndexByte's call.
+	for ; i < len(p.s) && i-start < 16 && !strSpecial[p.s[i]]; i++ {
+	}
+	for i < len(p.s) {
+		switch p.s[i] {
+		case '"':
+			p.i = i + 1
+			return p.s[start:i], escaped, true
+		case '\\':
+			escaped = true
+			i += 2
+		default: // jump to the next quote or backslash
+			j := strings.IndexByte(p.s[i:], '"')
+			if j < 0 {
+				return "", false, false
+			}
+			if k := strings.IndexByte(p.s[i:i+j], '\\'); k >= 0 {
+				j = k
+			}
+			i += j
+		}
+	}
+	return "", false, false
+}
+
+// strSpecial marks the bytes that end a run of plain string contents.
+var strSpecial = [256]bool{'"': true, '\\': true}
+
+// skip skips one value of any type, nesting included, without recursion.
+// Bracket pairs are counted, not matched.
+func (p *jsonScanner) skip() bool {
+	depth := 0
+	for p.i < len(p.s) {
+		switch c := p.s[p.i]; c {
+		case '"':
+			if _, _, ok := p.str(); !ok {
+				return false
+			}
+		case '{', '[':
+			depth++
+			p.i++
+		case '}', ']':
+			depth--
+			p.i++
+		case ' ', '\t', '\n', '\r', ',', ':':
+			if depth == 0 {
+				return false
+			}
+			p.i++
+		default:
+			start := p.i
+			p.i = scanWhile(p.s, p.i, func(c byte) bool { return isNumberByte(c) || 'a' <= c && c <= 'z' })
+			if p.i == start {
+				return false
+			}
+		}
+		if depth <= 0 {
+			return depth == 0
+		}
+	}
+	return false
+}
+
+// unescape decodes the escapes of a JSON string's raw contents. Invalid
+// escapes are kept as written; invalid \u sequences become U+FFFD.
+func unescape(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case '"', '\\', '/':
+			b = append(b, s[i])
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(s, i+1)
+			if !ok {
+				b = append(b, '\\', 'u')
+				continue
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if r2, ok := hex4(s, i+3); ok && i+2 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						r = d
+						i += 6
+					}
+				}
+			}
+			b = utf8.AppendRune(b, r) // a lone surrogate is encoded as U+FFFD
+		default:
+			b = append(b, '\\', s[i])
+		}
+	}
+	return string(b)
+}
+
+// hex4 reads four hex digits at s[i:].
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[i : i+4]) {
+		var d byte
+		switch {
+		case isDigit(c):
+			d = c - '0'
+		case 'a' <= c && c <= 'f':
+			d = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
+}

@@ -1,0 +1,145 @@
+package logparse
+
+import "strings"
+
+// parseText reads a text line: an optional leading timestamp, then any mix
+// of known key=value / key: value pairs and message text. The message
+// (Details) is the span from the first to the last byte that is not part of
+// a known pair, unless a details or message key gives it explicitly.
+func parseText(s string, b *builder) {
+	i := skipBlank(s, 0)
+	if t, n, ok := parseHumanTime(s[i:]); ok {
+		b.leading = t
+		i += n
+	}
+	first, last := -1, -1
+	for i < len(s) {
+		c := s[i]
+		if isTextSep(c) {
+			i++
+			continue
+		}
+		if k, v, next, ok := pairAt(s, i); ok {
+			b.set(k, v)
+			i = next
+			continue
+		}
+		// Message text: a word, or a single other byte (so that a quoted
+		// key right after punctuation, as in broken JSON, is still seen).
+		j := i + 1
+		if isKeyByte(c) {
+			j = scanWhile(s, i, isKeyByte)
+		}
+		if first < 0 {
+			first = i
+		}
+		last, i = j, j
+	}
+	if b.details == "" && first >= 0 {
+		b.details = s[first:last]
+	}
+}
+
+func isTextSep(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', ',', ';', '|':
+		return true
+	}
+	return false
+}
+
+func isKeyByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }
+
+func skipBlank(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// pairAt reads a pair with a known key at s[i:]: key=value or key: value, the
+// key optionally quoted, the value quoted or bare. A bare value ends at white
+// space, ',' or ';', except that a details or message value runs to the end
+// of the line, a timestamp may contain a space and an AS path may be a list.
+func pairAt(s string, i int) (k keyID, v value, next int, ok bool) {
+	j := i
+	var quote byte
+	if s[j] == '"' || s[j] == '\'' {
+		quote = s[j]
+		j++
+	}
+	ks := j
+	j = scanWhile(s, j, isKeyByte)
+	if j == ks {
+		return
+	}
+	key := s[ks:j]
+	if quote != 0 {
+		if j >= len(s) || s[j] != quote {
+			return
+		}
+		j++
+	}
+	if j >= len(s) || s[j] != '=' && s[j] != ':' {
+		return
+	}
+	if k = lookupKey(key); k == keyUnknown {
+		return
+	}
+	j = skipBlank(s, j+1)
+	var val string
+	switch {
+	case j < len(s) && (s[j] == '"' || s[j] == '\''):
+		val, next = quotedAt(s, j)
+	case k == keyDetails || k == keyMessage:
+		next = len(s)
+		if nl := strings.IndexByte(s[j:], '\n'); nl >= 0 {
+			next = j + nl
+		}
+		val = strings.TrimSpace(s[j:next])
+	case k == keyTimestamp:
+		if _, n, ok := parseHumanTime(s[j:]); ok {
+			val, next = s[j:j+n], j+n
+			break
+		}
+		fallthrough
+	default:
+		next = scanWhile(s, j, func(c byte) bool { return !isBareValueEnd(c) })
+		if k == keyASPath { // as_path=65000 65001
+			for next+1 < len(s) && s[next] == ' ' && isDigit(s[next+1]) {
+				next = scanWhile(s, next+1, isDigit)
+			}
+		}
+		val = s[j:next]
+	}
+	return k, value{kind: kindString, s: val}, next, true
+}
+
+func isBareValueEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', ',', ';', '|':
+		return true
+	}
+	return false
+}
+
+// quotedAt reads the quoted value at s[i:] (JSON escapes decoded for double
+// quotes). An unterminated quote runs to the end of s.
+func quotedAt(s string, i int) (val string, next int) {
+	q := s[i]
+	escaped := false
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case q:
+			val = s[i+1 : j]
+			if escaped && q == '"' {
+				val = unescape(val)
+			}
+			return val, j + 1
+		case '\\':
+			escaped = true
+			j++
+		}
+	}
+	return s[i+1:], len(s)
+}
