@@ -94,6 +94,8 @@ type Config struct {
 
 	// UserAgent is appended to the SDK's user agent, e.g. "terraform-provider-vpnlogs/1.2.3".
 	UserAgent string
+	// APIOptions are added to every client's middleware stack (the provider's call logging).
+	APIOptions []func(*middleware.Stack) error
 	// HTTPClient overrides the transport (tests); nil uses the SDK's default.
 	HTTPClient *http.Client
 }
@@ -291,11 +293,13 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 	if c.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(c.HTTPClient))
 	}
+	apiOptions := append([]func(*middleware.Stack) error{}, c.APIOptions...)
 	if c.UserAgent != "" {
 		name, version, _ := strings.Cut(c.UserAgent, "/")
-		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{
-			awsmiddleware.AddUserAgentKeyValue(name, version),
-		}))
+		apiOptions = append(apiOptions, awsmiddleware.AddUserAgentKeyValue(name, version))
+	}
+	if len(apiOptions) > 0 {
+		opts = append(opts, config.WithAPIOptions(apiOptions))
 	}
 
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)

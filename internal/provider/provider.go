@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/smithy-go/middleware"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -263,6 +264,7 @@ func (m providerModel) awsConfig(version string) (awsconfig.Config, diag.Diagnos
 		SkipMetadataAPICheck:      m.SkipMetadataAPICheck.ValueBool(),
 		SkipRequestingAccountID:   m.SkipRequestingAccountID.ValueBool(),
 		UserAgent:                 "terraform-provider-vpnlogs/" + version,
+		APIOptions:                []func(*middleware.Stack) error{logAPICalls},
 	}
 	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() {
 		n := int(m.MaxRetries.ValueInt64())

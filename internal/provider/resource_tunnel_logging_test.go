@@ -504,8 +504,10 @@ data "vpnlogs_vpn_connections" "all" {}
 	if err != nil {
 		t.Fatalf("reading the Terraform log: %v", err)
 	}
-	if !strings.Contains(string(logs), "changing tunnel log options") {
-		t.Fatalf("the log at %s does not hold the provider's own log lines: the test would prove nothing", logPath)
+	for _, want := range []string{"changing tunnel log options", "AWS API call", "aws.operation=DescribeVpnConnections", "aws.operation=ModifyVpnTunnelOptions"} {
+		if !strings.Contains(string(logs), want) {
+			t.Fatalf("the log at %s does not hold %q: the test would prove nothing", logPath, want)
+		}
 	}
 	for _, psk := range psks {
 		if strings.Contains(string(logs), psk) {
