@@ -31,7 +31,8 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*logGroupResource)(nil)
 )
 
-// kmsKeyARNRE is the form CreateLogGroup's kmsKeyId takes: a KMS key ARN (not an alias or a bare key ID).
+// kmsKeyARNRE is the form the kmsKeyId of CreateLogGroup and AssociateKmsKey takes: a KMS key ARN (not an alias or a
+// bare key ID).
 var kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$`)
 
 // NewLogGroupResource returns the vpnlogs_log_group resource.
@@ -95,9 +96,12 @@ func (r *logGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"kms_key_id": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "ARN of the KMS key that encrypts the group's log data, for example " +
-					"`arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`. The key policy must let " +
-					"`logs.<region>.amazonaws.com` use it. Changing it replaces the log group.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					"`arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`: a symmetric key in the " +
+					"provider's region whose key policy lets `logs.<region>.amazonaws.com` use it. Setting or changing it " +
+					"associates the key with the existing group (`AssociateKmsKey`), and removing it disassociates the key " +
+					"(`DisassociateKmsKey`); the group is not replaced. Either change applies to events ingested afterwards only " +
+					"(AWS can take up to 5 minutes to apply it): events stored before stay encrypted with the key they were " +
+					"written with, so CloudWatch Logs needs that key, enabled and usable, to read them.",
 				Validators: []validator.String{stringvalidator.RegexMatches(kmsKeyARNRE,
 					"must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")},
 			},
@@ -356,6 +360,21 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 		if err := logdelivery.SetRetention(ctx, logs, name, days); err != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("updating CloudWatch Logs Log Group (%s) retention", name), err.Error())
 			return
+		}
+	}
+	if !plan.KMSKeyID.Equal(state.KMSKeyID) {
+		if key := plan.KMSKeyID.ValueString(); key != "" {
+			tflog.Info(ctx, "associating KMS key with log group", map[string]any{"name": name, "kms_key_id": key})
+			if err := logdelivery.AssociateKMSKey(ctx, logs, name, key); err != nil {
+				resp.Diagnostics.AddError(fmt.Sprintf("associating CloudWatch Logs Log Group (%s) KMS key", name), err.Error())
+				return
+			}
+		} else {
+			tflog.Info(ctx, "disassociating KMS key from log group", map[string]any{"name": name, "kms_key_id": state.KMSKeyID.ValueString()})
+			if err := logdelivery.DisassociateKMSKey(ctx, logs, name); err != nil {
+				resp.Diagnostics.AddError(fmt.Sprintf("disassociating CloudWatch Logs Log Group (%s) KMS key", name), err.Error())
+				return
+			}
 		}
 	}
 	if !plan.Tags.Equal(state.Tags) {

@@ -278,6 +278,21 @@ func TestLogGroup_skipDestroy(t *testing.T) {
 	}
 }
 
+// expectLogsCalls asserts which CloudWatch Logs calls a step made that associate or disassociate a key, or create or
+// delete the group (an in-place change makes none of the latter). Counts start at the step's PreConfig ResetStats.
+func expectLogsCalls(srv *sandbox.Server, want map[string]int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, action := range []string{"AssociateKmsKey", "DisassociateKmsKey", "CreateLogGroup", "DeleteLogGroup"} {
+			if got := callCount(srv, "logs", action); got != want[action] {
+				return fmt.Errorf("%s called %d times, want %d (calls: %v)", action, got, want[action], srv.Stats()["logs"])
+			}
+		}
+		return nil
+	}
+}
+
+// kms_key_id changes in place (AssociateKmsKey, DisassociateKmsKey), as in terraform-provider-aws's
+// aws_cloudwatch_log_group; log_group_class still replaces the group.
 func TestLogGroup_kmsKeyAndClassReplace(t *testing.T) {
 	t.Parallel()
 	srv := startSandbox(t, nil)
@@ -285,32 +300,125 @@ func TestLogGroup_kmsKeyAndClassReplace(t *testing.T) {
 	addr := "vpnlogs_log_group.test"
 	key1 := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	key2 := "arn:aws:kms:us-east-1:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab"
+	withKey := func(key, class string) string {
+		return logGroupConfig(srv, fmt.Sprintf(`  name = %q
+  kms_key_id = %q
+  log_group_class = %q`, name, key, class))
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkLogGroupGone(srv, name),
 		Steps: []resource.TestStep{
-			{
-				Config: logGroupConfig(srv, fmt.Sprintf(`  name = %q
-  kms_key_id = %q
-  log_group_class = "INFREQUENT_ACCESS"`, name, key1)),
-				Check: checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key1, Class: "INFREQUENT_ACCESS"}),
+			{ // the key given at creation goes into CreateLogGroup
+				Config:    withKey(key1, "INFREQUENT_ACCESS"),
+				PreConfig: srv.ResetStats,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key1, Class: "INFREQUENT_ACCESS"}),
+					expectLogsCalls(srv, map[string]int{"CreateLogGroup": 1}),
+				),
 			},
-			{ // the sandbox (like this resource) has no AssociateKmsKey: a new key replaces the group
+			{ // a new key is associated with the existing group
+				Config:    withKey(key2, "INFREQUENT_ACCESS"),
+				PreConfig: srv.ResetStats,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("kms_key_id"), knownvalue.StringExact(key2)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key2, Class: "INFREQUENT_ACCESS"}),
+					expectLogsCalls(srv, map[string]int{"AssociateKmsKey": 1}),
+				),
+			},
+			{ // removing the key disassociates it
 				Config: logGroupConfig(srv, fmt.Sprintf(`  name = %q
-  kms_key_id = %q
-  log_group_class = "INFREQUENT_ACCESS"`, name, key2)),
+  log_group_class = "INFREQUENT_ACCESS"`, name)),
+				PreConfig: srv.ResetStats,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("kms_key_id"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("kms_key_id"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkLogGroup(t, srv, name, awsLogGroup{Exists: true, Class: "INFREQUENT_ACCESS"}),
+					expectLogsCalls(srv, map[string]int{"DisassociateKmsKey": 1}),
+				),
+			},
+			{ // setting a key on a group without one associates it
+				Config:    withKey(key1, "INFREQUENT_ACCESS"),
+				PreConfig: srv.ResetStats,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key1, Class: "INFREQUENT_ACCESS"}),
+					expectLogsCalls(srv, map[string]int{"AssociateKmsKey": 1}),
+				),
+			},
+			{ // a key associated outside Terraform is drift: the configured key is associated again
+				Config: withKey(key1, "INFREQUENT_ACCESS"),
+				PreConfig: func() {
+					if _, err := sandboxLogs(srv).AssociateKmsKey(context.Background(), &cloudwatchlogs.AssociateKmsKeyInput{
+						LogGroupName: aws.String(name), KmsKeyId: aws.String(key2),
+					}); err != nil {
+						t.Fatal(err)
+					}
+					srv.ResetStats()
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("kms_key_id"), knownvalue.StringExact(key1)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key1, Class: "INFREQUENT_ACCESS"}),
+					expectLogsCalls(srv, map[string]int{"AssociateKmsKey": 1}),
+				),
+			},
+			{ // a new class still replaces the group, which is created with its key
+				Config:    withKey(key2, "STANDARD"),
+				PreConfig: srv.ResetStats,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
 				}},
-				Check: checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key2, Class: "INFREQUENT_ACCESS"}),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key2, Class: "STANDARD"}),
+					expectLogsCalls(srv, map[string]int{"CreateLogGroup": 1, "DeleteLogGroup": 1}),
+				),
 			},
+		},
+	})
+}
+
+// A key CloudWatch Logs rejects (here: in another region) fails the update with what the key must be; the group and
+// the state keep the key they had.
+func TestLogGroup_kmsKeyRejected(t *testing.T) {
+	t.Parallel()
+	srv := startSandbox(t, nil)
+	name := vendedGroupPrefix + "rejected-key"
+	key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	otherRegion := "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	config := func(k string) string {
+		return logGroupConfig(srv, fmt.Sprintf(`  name = %q
+  kms_key_id = %q`, name, k))
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkLogGroupGone(srv, name),
+		Steps: []resource.TestStep{
+			{Config: config(key)},
 			{
-				Config: logGroupConfig(srv, fmt.Sprintf(`  name = %q
-  kms_key_id = %q`, name, key2)),
+				Config: config(otherRegion),
+				ExpectError: expectDiag("associating CloudWatch Logs Log Group ("+name+") KMS key",
+					"CloudWatch Logs rejected the KMS key "+otherRegion, "InvalidParameterException",
+					"symmetric KMS key in the log group's region", "logs.<region>.amazonaws.com"),
+			},
+			{ // nothing changed: the group and the state still have the first key
+				Config: config(key),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
+					plancheck.ExpectEmptyPlan(),
 				}},
-				Check: checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key2, Class: "STANDARD"}),
+				Check: checkLogGroup(t, srv, name, awsLogGroup{Exists: true, KMSKeyID: key, Class: "STANDARD"}),
 			},
 		},
 	})

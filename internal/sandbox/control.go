@@ -77,7 +77,11 @@ func (s *Server) CreateVPNConnection(spec VPNConnectionSpec) (VPNConnectionInfo,
 		if e != nil {
 			return VPNConnectionInfo{}, e
 		}
-		cgwID = out.(*createCustomerGatewayResponse).CustomerGateway.CustomerGatewayID
+		cgw, ok := out.(*createCustomerGatewayResponse)
+		if !ok {
+			return VPNConnectionInfo{}, fmt.Errorf("sandbox: CreateCustomerGateway returned %T", out)
+		}
+		cgwID = cgw.CustomerGateway.CustomerGatewayID
 	}
 	p := params{"Type": {"ipsec.1"}, "CustomerGatewayId": {cgwID}}
 	switch {
@@ -92,7 +96,11 @@ func (s *Server) CreateVPNConnection(spec VPNConnectionSpec) (VPNConnectionInfo,
 		if e != nil {
 			return VPNConnectionInfo{}, e
 		}
-		p["VpnGatewayId"] = []string{out.(*createVpnGatewayResponse).VpnGateway.VpnGatewayID}
+		vgw, ok := out.(*createVpnGatewayResponse)
+		if !ok {
+			return VPNConnectionInfo{}, fmt.Errorf("sandbox: CreateVpnGateway returned %T", out)
+		}
+		p["VpnGatewayId"] = []string{vgw.VpnGateway.VpnGatewayID}
 	}
 	if spec.StaticRoutesOnly {
 		p["Options.StaticRoutesOnly"] = []string{"true"}
@@ -116,7 +124,11 @@ func (s *Server) CreateVPNConnection(spec VPNConnectionSpec) (VPNConnectionInfo,
 	if e != nil {
 		return VPNConnectionInfo{}, e
 	}
-	c := s.ec2.vpns[out.(*vpnConnectionResponse).VpnConnection.VpnConnectionID]
+	vc, ok := out.(*vpnConnectionResponse)
+	if !ok {
+		return VPNConnectionInfo{}, fmt.Errorf("sandbox: CreateVpnConnection returned %T", out)
+	}
+	c := s.ec2.vpns[vc.VpnConnection.VpnConnectionID]
 	if spec.Available {
 		c.AvailableAt = c.Created
 	}

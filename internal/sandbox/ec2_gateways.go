@@ -170,7 +170,7 @@ func (s *Server) createVpnGateway(_ principal, p params) (any, *apiError) {
 	if v, err := p.integer("AmazonSideAsn"); err != nil {
 		return nil, errInvalidParameterValue("%s", err.Error())
 	} else if v != nil {
-		if !(*v >= 64512 && *v <= 65534) && !(*v >= 4200000000 && *v <= 4294967294) {
+		if (*v < 64512 || *v > 65534) && (*v < 4200000000 || *v > 4294967294) {
 			return nil, errInvalidParameterValue("Invalid value '%d' for amazonSideAsn. The private ASN must be in the 64512 to 65534 or 4200000000 to 4294967294 range.", *v)
 		}
 		asn = *v

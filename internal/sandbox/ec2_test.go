@@ -127,7 +127,7 @@ func TestCreateVpnConnection(t *testing.T) {
 	if len(c.Tags) != 1 || *c.Tags[0].Key != "env" {
 		t.Errorf("tags: %+v", c.Tags)
 	}
-	avail := e.waitState(t, *c.VpnConnectionId, "available")
+	avail := e.waitAvailable(t, *c.VpnConnectionId)
 	if avail.VgwTelemetry[0].Status != ec2types.TelemetryStatusUp || *avail.VgwTelemetry[0].StatusMessage != "2 BGP ROUTES" {
 		t.Errorf("telemetry of a healthy tunnel: %+v", avail.VgwTelemetry[0])
 	}

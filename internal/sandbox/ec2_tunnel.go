@@ -155,12 +155,6 @@ func parseTunnelSpec(p params, prefix string) (*tunnelSpec, *apiError) {
 	return sp, nil
 }
 
-// hasLogOptions reports whether the request touched the log options at all.
-func (sp *tunnelSpec) hasLogOptions() bool {
-	return sp.LogEnabled != nil || sp.BGPLogEnabled != nil || sp.LogGroupARN != nil || sp.LogFormat != nil ||
-		sp.BGPLogGroupARN != nil || sp.BGPLogFormat != nil
-}
-
 // apply returns t with the sent options changed and the others kept, validated as a whole.
 //
 // UNCONFIRMED: that ModifyVpnTunnelOptions keeps the options a request does not send, including a

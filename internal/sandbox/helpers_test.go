@@ -178,21 +178,21 @@ func (e *env) vpn(t *testing.T, tags map[string]string) *ec2types.VpnConnection 
 		in.TagSpecifications = []ec2types.TagSpecification{ts}
 	}
 	out := must[*ec2.CreateVpnConnectionOutput](t)(e.ec2.CreateVpnConnection(ctx, in))
-	return e.waitState(t, *out.VpnConnection.VpnConnectionId, "available")
+	return e.waitAvailable(t, *out.VpnConnection.VpnConnectionId)
 }
 
-// waitState polls DescribeVpnConnections until the connection reaches state.
-func (e *env) waitState(t *testing.T, id, state string) *ec2types.VpnConnection {
+// waitAvailable polls DescribeVpnConnections until the connection is available.
+func (e *env) waitAvailable(t *testing.T, id string) *ec2types.VpnConnection {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		out := must[*ec2.DescribeVpnConnectionsOutput](t)(e.ec2.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{VpnConnectionIds: []string{id}}))
 		c := out.VpnConnections[0]
-		if string(c.State) == state {
+		if c.State == ec2types.VpnStateAvailable {
 			return &c
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: state %s, want %s", id, c.State, state)
+			t.Fatalf("%s: state %s, want %s", id, c.State, ec2types.VpnStateAvailable)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

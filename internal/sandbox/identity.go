@@ -166,7 +166,7 @@ func (s *Server) registerPrincipalOf(callerARN string) {
 	}
 }
 
-func (s *Server) addRoleLocked(name, path string, opts ...RoleOption) *role {
+func (s *Server) addRoleLocked(name, path string, opts ...RoleOption) {
 	if path == "" {
 		path = "/"
 	}
@@ -186,7 +186,6 @@ func (s *Server) addRoleLocked(name, path string, opts ...RoleOption) *role {
 		o(r)
 	}
 	s.roles[name] = r
-	return r
 }
 
 // trustPolicyEncoded is the AssumeRolePolicyDocument as IAM returns it: URL-encoded JSON.

@@ -50,9 +50,9 @@ func TestModifyVpnTunnelOptions(t *testing.T) {
 	if !strings.Contains(err.Error(), "must be in the available state") {
 		t.Errorf("message: %v", err)
 	}
-	e.waitState(t, id, "available")
+	e.waitAvailable(t, id)
 	must[*ec2.ModifyVpnTunnelOptionsOutput](t)(e.ec2.ModifyVpnTunnelOptions(ctx, bgpOnly))
-	got := tunnelByIP(t, *e.waitState(t, id, "available"), ip).LogOptions.CloudWatchLogOptions
+	got := tunnelByIP(t, *e.waitAvailable(t, id), ip).LogOptions.CloudWatchLogOptions
 	// Only the sent options change: the BGP-only request kept the tunnel-activity log.
 	if !*got.LogEnabled || *got.LogGroupArn != activityARN || *got.LogOutputFormat != "text" ||
 		!*got.BgpLogEnabled || *got.BgpLogGroupArn != bgpARN || *got.BgpLogOutputFormat != "json" {
@@ -62,7 +62,7 @@ func TestModifyVpnTunnelOptions(t *testing.T) {
 	must[*ec2.ModifyVpnTunnelOptionsOutput](t)(e.ec2.ModifyVpnTunnelOptions(ctx, &ec2.ModifyVpnTunnelOptionsInput{
 		VpnConnectionId: &id, VpnTunnelOutsideIpAddress: &ip, TunnelOptions: &ec2types.ModifyVpnTunnelOptionsSpecification{DPDTimeoutSeconds: aws.Int32(45)},
 	}))
-	after := e.waitState(t, id, "available")
+	after := e.waitAvailable(t, id)
 	t0 := tunnelByIP(t, *after, ip)
 	if *t0.DpdTimeoutSeconds != 45 || !*t0.LogOptions.CloudWatchLogOptions.LogEnabled || !*t0.LogOptions.CloudWatchLogOptions.BgpLogEnabled {
 		t.Fatalf("after DPD modify: %+v", t0)
@@ -85,7 +85,7 @@ func TestModifyVpnTunnelOptions(t *testing.T) {
 	must[*ec2.ModifyVpnTunnelOptionsOutput](t)(e.ec2.ModifyVpnTunnelOptions(ctx, &ec2.ModifyVpnTunnelOptionsInput{
 		VpnConnectionId: &id, VpnTunnelOutsideIpAddress: &ip, TunnelOptions: logOpts(ec2types.CloudWatchLogOptionsSpecification{LogEnabled: aws.Bool(false)}),
 	}))
-	off := tunnelByIP(t, *e.waitState(t, id, "available"), ip).LogOptions.CloudWatchLogOptions
+	off := tunnelByIP(t, *e.waitAvailable(t, id), ip).LogOptions.CloudWatchLogOptions
 	if *off.LogEnabled || off.LogGroupArn != nil || off.LogOutputFormat != nil || !*off.BgpLogEnabled {
 		t.Fatalf("after disabling the activity log: %+v", off)
 	}
@@ -104,7 +104,7 @@ func TestModifyVpnTunnelOptions(t *testing.T) {
 		{"DPD too short", &ec2.ModifyVpnTunnelOptionsInput{VpnConnectionId: &id, VpnTunnelOutsideIpAddress: &ip, TunnelOptions: &ec2types.ModifyVpnTunnelOptionsSpecification{DPDTimeoutSeconds: aws.Int32(10)}}, "InvalidParameterValue"},
 		{"3DES", &ec2.ModifyVpnTunnelOptionsInput{VpnConnectionId: &id, VpnTunnelOutsideIpAddress: &ip, TunnelOptions: &ec2types.ModifyVpnTunnelOptionsSpecification{Phase1EncryptionAlgorithms: []ec2types.Phase1EncryptionAlgorithmsRequestListValue{{Value: aws.String("3DES")}}}}, "InvalidParameterValue"},
 	} {
-		e.waitState(t, id, "available")
+		e.waitAvailable(t, id)
 		_, err := e.ec2.ModifyVpnTunnelOptions(ctx, tc.in)
 		if apiCode(err) != tc.code {
 			t.Errorf("%s: got %v, want %s", tc.name, err, tc.code)
@@ -136,7 +136,7 @@ func TestModifyLogDeliveryRejected(t *testing.T) {
 	if err := enable("/vpn/first"); err != nil {
 		t.Fatal(err)
 	}
-	e.waitState(t, id, "available")
+	e.waitAvailable(t, id)
 	before := describeOne(t, e, id)
 	policies := e.srv.Logs().AccountPolicies()
 	if len(policies) != 1 || !strings.Contains(policies[0].Document, "log-group:/vpn/first") {
@@ -205,7 +205,7 @@ func TestCreateVpnConnectionWithLogOptions(t *testing.T) {
 	if len(e.srv.Logs().AccountPolicies()) != 1 {
 		t.Fatal("creating with logging enabled did not set up delivery")
 	}
-	e.waitState(t, id, "available")
+	e.waitAvailable(t, id)
 	streams := e.srv.Logs().Streams("/aws/vendedlogs/create")
 	if len(streams) != 1 || !strings.Contains(streams[0], *out.VpnConnection.Options.TunnelOptions[0].OutsideIpAddress) {
 		t.Fatalf("streams %v", streams)

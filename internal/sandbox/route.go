@@ -70,7 +70,7 @@ func statsActionName(a string) string {
 		return "(invalid)"
 	}
 	for _, c := range a {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
 			return "(invalid)"
 		}
 	}

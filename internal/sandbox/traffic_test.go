@@ -198,13 +198,22 @@ func checkJSONActivity(t *testing.T, msgs []string) (phase1, phase2 string) {
 			t.Fatalf("event_timestamp %v (want epoch seconds, ascending)", rec["event_timestamp"])
 		}
 		last = int64(ts)
-		if _, err := time.Parse("2006-01-02 15:04:05.000Z", rec["timestamp"].(string)); err != nil {
+		stamp, ok := rec["timestamp"].(string)
+		if !ok {
+			t.Fatalf("timestamp %v (want a string)", rec["timestamp"])
+		}
+		if _, err := time.Parse("2006-01-02 15:04:05.000Z", stamp); err != nil {
 			t.Fatalf("timestamp %v", rec["timestamp"])
 		}
 		if _, ok := rec["dpd_enabled"].(bool); !ok {
 			t.Fatalf("dpd_enabled %v", rec["dpd_enabled"])
 		}
-		phase1, phase2 = rec["ike_phase1_state"].(string), rec["ike_phase2_state"].(string)
+		var ok1, ok2 bool
+		phase1, ok1 = rec["ike_phase1_state"].(string)
+		phase2, ok2 = rec["ike_phase2_state"].(string)
+		if !ok1 || !ok2 {
+			t.Fatalf("states %v, %v (want strings)", rec["ike_phase1_state"], rec["ike_phase2_state"])
+		}
 		if phase1 != strings.ToLower(phase1) {
 			t.Fatalf("state %q not lower-case", phase1)
 		}
@@ -325,8 +334,13 @@ func TestFreshTraffic(t *testing.T) {
 	var prev float64
 	for _, m := range msgs {
 		var rec map[string]any
-		_ = json.Unmarshal([]byte(m), &rec)
-		ts := rec["event_timestamp"].(float64)
+		if err := json.Unmarshal([]byte(m), &rec); err != nil {
+			t.Fatalf("event %q: %v", m, err)
+		}
+		ts, ok := rec["event_timestamp"].(float64)
+		if !ok {
+			t.Fatalf("event_timestamp %v (want a number)", rec["event_timestamp"])
+		}
 		if ts < prev {
 			t.Fatalf("events out of order")
 		}

@@ -22,7 +22,7 @@ func deliveryDoc(t *testing.T, s *Service) string {
 	return p.Document
 }
 
-func wantDeliveryErr(t *testing.T, err error, code string, contains ...string) *DeliveryError {
+func wantDeliveryErr(t *testing.T, err error, code string, contains ...string) {
 	t.Helper()
 	var de *DeliveryError
 	if !errors.As(err, &de) {
@@ -36,7 +36,6 @@ func wantDeliveryErr(t *testing.T, err error, code string, contains ...string) *
 			t.Fatalf("message %q does not contain %q", de.Message, c)
 		}
 	}
-	return de
 }
 
 func TestEnableDeliveryCreatesDocumentedPolicy(t *testing.T) {

@@ -70,7 +70,7 @@ func (s *Service) filterLogEvents(body []byte) (any, *APIError) {
 			return nil, err
 		}
 	}
-	limit, apiErr := checkLimit("limit", req.Limit, 1, MaxPageEvents, MaxPageEvents)
+	limit, apiErr := checkLimit("limit", req.Limit, MaxPageEvents, MaxPageEvents)
 	if apiErr != nil {
 		return nil, apiErr
 	}

@@ -48,6 +48,10 @@ var fuzzSeeds = []struct{ op, body string }{
 	{"StartQuery", `{"logGroupNames":["/aws/vpn/logs"],"startTime":0,"endTime":1862581600,"queryString":"fields @timestamp, a.1.b, n * 2 as d | sort @timestamp desc | dedup @logStream | limit 3"}`},
 	{"GetQueryResults", `{"queryId":"x","maxItems":1}`},
 	{"StopQuery", `{"queryId":"x"}`},
+	{"AssociateKmsKey", `{"logGroupName":"/aws/vpn/logs","kmsKeyId":"arn:aws:kms:us-east-1:111122223333:key/abc"}`},
+	{"AssociateKmsKey", `{"resourceIdentifier":"arn:aws:logs:us-east-1:111122223333:log-group:/aws/vpn/logs:*","kmsKeyId":"arn:aws:kms:eu-west-1:111122223333:key/abc"}`},
+	{"DisassociateKmsKey", `{"logGroupName":"/aws/vpn/logs"}`},
+	{"DisassociateKmsKey", `{"resourceIdentifier":"arn:aws:logs:us-east-1:111122223333:query-result:*"}`},
 	{"Nope", `{}`},
 	{"CreateLogGroup", `{"logGroupName":`},
 }

@@ -174,12 +174,13 @@ func decodeToken(kind, tok string) (string, bool) {
 
 func invalidToken() *APIError { return invalidParam("The specified nextToken is invalid.") }
 
-func checkLimit(field string, v *int64, lo, hi, def int64) (int, *APIError) {
+// checkLimit validates a page-size parameter, which AWS bounds to 1..hi, and defaults it to def.
+func checkLimit(field string, v *int64, hi, def int64) (int, *APIError) {
 	if v == nil {
 		return int(def), nil
 	}
-	if *v < lo || *v > hi {
-		return 0, invalidParam("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value between %d and %d", *v, field, lo, hi)
+	if *v < 1 || *v > hi {
+		return 0, invalidParam("1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value between 1 and %d", *v, field, hi)
 	}
 	return int(*v), nil
 }
@@ -227,8 +228,6 @@ func validateTagKey(k string) *APIError {
 
 // ---- operations ----
 
-var kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
-
 var logGroupClasses = map[string]bool{"STANDARD": true, "INFREQUENT_ACCESS": true, "DELIVERY": true, "ESSENTIALS": true}
 
 func (s *Service) createLogGroup(body []byte) (any, *APIError) {
@@ -246,10 +245,8 @@ func (s *Service) createLogGroup(body []byte) (any, *APIError) {
 		return nil, err
 	}
 	if req.KmsKeyID != nil {
-		// UNCONFIRMED: AWS also checks that the key exists and its policy lets
-		// logs.REGION.amazonaws.com use it; the sandbox has no KMS, so only the form is checked.
-		if utf8.RuneCountInString(*req.KmsKeyID) > 256 || !kmsKeyARNRE.MatchString(*req.KmsKeyID) {
-			return nil, invalidParam("Invalid kmsKeyId %q: specify the ARN of a KMS key (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID).", *req.KmsKeyID)
+		if err := s.validateKMSKeyARN(req.KmsKeyID); err != nil {
+			return nil, err
 		}
 	}
 	if len(req.Tags) > maxTags {
@@ -344,7 +341,7 @@ func (s *Service) describeLogGroups(body []byte) (any, *APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", req.Limit, 1, 50, 50)
+	limit, err := checkLimit("limit", req.Limit, 50, 50)
 	if err != nil {
 		return nil, err
 	}

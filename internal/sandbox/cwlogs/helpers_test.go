@@ -1,6 +1,7 @@
 package cwlogs
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -77,12 +78,35 @@ func newEnv(t *testing.T, mod func(*Options)) *env {
 	srv := httptest.NewServer(handlerFor(svc))
 	t.Cleanup(srv.Close)
 	cl := cloudwatchlogs.New(cloudwatchlogs.Options{
+		HTTPClient:   &http.Client{Transport: bufferedBodyTransport{http.DefaultTransport}},
 		Region:       testRegion,
 		BaseEndpoint: aws.String(srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 		Retryer:      aws.NopRetryer{},
 	})
 	return &env{svc: svc, cl: cl, clock: clock, ctx: context.Background()}
+}
+
+// bufferedBodyTransport hands net/http its own in-memory copy of the request body, as the
+// sandbox package's tests do. aws-sdk-go-v2 closes the body it built as soon as response headers
+// arrive; against a local server that can race net/http's post-body read in the connection's
+// write loop, which then closes the connection under the response being read ("use of closed
+// network connection", aws/aws-sdk-go-v2#2737; the SDK retries it, these clients do not retry).
+type bufferedBodyTransport struct{ base http.RoundTripper }
+
+func (t bufferedBodyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return t.base.RoundTrip(r)
+	}
+	b, err := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r = r.Clone(r.Context())
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return t.base.RoundTrip(r)
 }
 
 // errCode returns the AWS error code of err ("" for nil).

@@ -266,7 +266,7 @@ type notExpr struct{ e qexpr }
 
 func (e notExpr) eval(r *record) (qval, bool) {
 	v, ok := e.e.eval(r)
-	return boolVal(!(ok && v.truthy())), true
+	return boolVal(!ok || !v.truthy()), true
 }
 
 // valuesEqual: numerically when both sides are numbers, else as strings.
@@ -951,7 +951,7 @@ func (s *Service) startQuery(body []byte) (any, *APIError) {
 	if runeLen(*req.QueryString) > 10000 {
 		return nil, invalidParam("1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to 10000")
 	}
-	maxRows, apiErr := checkLimit("limit", req.Limit, 1, 100000, 10000)
+	maxRows, apiErr := checkLimit("limit", req.Limit, 100000, 10000)
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -1048,7 +1048,7 @@ func (s *Service) getQueryResults(body []byte) (any, *APIError) {
 	if req.QueryID == nil || *req.QueryID == "" {
 		return nil, invalidParam("1 validation error detected: Value null at 'queryId' failed to satisfy constraint: Member must not be null")
 	}
-	maxItems, apiErr := checkLimit("maxItems", req.MaxItems, 1, 10000, 10000)
+	maxItems, apiErr := checkLimit("maxItems", req.MaxItems, 10000, 10000)
 	if apiErr != nil {
 		return nil, apiErr
 	}

@@ -124,6 +124,16 @@ func TestInsightsQueries(t *testing.T) {
 	if _, ok := byStream["vpn-1_1.1.1.1"]["ike_phase1_state"]; ok {
 		t.Fatal("missing fields must be omitted from a row")
 	}
+	// Columns follow the fields list, without the ones a row lacks, and @ptr comes last.
+	for i, r := range rows {
+		want := "@timestamp,@logStream,ike_phase1_state,ike_phase2_state,details,@ptr"
+		if r["@logStream"] == "vpn-1_1.1.1.1" {
+			want = "@timestamp,@logStream,@ptr"
+		}
+		if got := strings.Join(order[i], ","); got != want {
+			t.Fatalf("dedup columns of %s: %s, want %s", r["@logStream"], got, want)
+		}
+	}
 
 	// Booleans are 1/0; in, and/or/not, ispresent, !=, numbers.
 	rows, _, _ = e.query(t, `filter dpd_enabled = 1 and nat_t_detected = 0 and ike_phase1_state in ["down", "Down"] | stats count(*) as n`, start, end)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -65,8 +66,8 @@ func (p *oparser) value(depth int) (*jnode, error) {
 	if depth > 10000 || p.i >= len(p.s) {
 		return nil, errBadJSON
 	}
-	switch c := p.s[p.i]; {
-	case c == '{':
+	switch p.s[p.i] {
+	case '{':
 		p.i++
 		n := &jnode{kind: jObject}
 		p.ws()
@@ -107,7 +108,7 @@ func (p *oparser) value(depth int) (*jnode, error) {
 			}
 			return nil, errBadJSON
 		}
-	case c == '[':
+	case '[':
 		p.i++
 		n := &jnode{kind: jArray}
 		p.ws()
@@ -136,7 +137,7 @@ func (p *oparser) value(depth int) (*jnode, error) {
 			}
 			return nil, errBadJSON
 		}
-	case c == '"':
+	case '"':
 		st := p.i
 		p.i++
 		for p.i < len(p.s) && p.s[p.i] != '"' {
@@ -249,7 +250,12 @@ func jarr(elems ...*jnode) *jnode { return &jnode{kind: jArray, vals: elems} }
 func jobj(kv ...any) *jnode {
 	n := &jnode{kind: jObject}
 	for i := 0; i+1 < len(kv); i += 2 {
-		n.set(kv[i].(string), kv[i+1].(*jnode))
+		k, kok := kv[i].(string)
+		v, vok := kv[i+1].(*jnode)
+		if !kok || !vok {
+			panic(fmt.Sprintf("jobj: argument %d must be a string key followed by a *jnode value, got %T, %T", i, kv[i], kv[i+1]))
+		}
+		n.set(k, v)
 	}
 	return n
 }

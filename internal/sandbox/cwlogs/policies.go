@@ -162,7 +162,7 @@ func (s *Service) describeResourcePolicies(body []byte) (any, *APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	limit, apiErr := checkLimit("limit", req.Limit, 1, 50, 50)
+	limit, apiErr := checkLimit("limit", req.Limit, 50, 50)
 	if apiErr != nil {
 		return nil, apiErr
 	}

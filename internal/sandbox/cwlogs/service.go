@@ -1,6 +1,6 @@
 // Package cwlogs is the sandbox's model of Amazon CloudWatch Logs: the AWS JSON 1.1
-// operations the product uses (log groups, streams, events, resource policies,
-// Logs Insights) and the V1 log delivery that Site-to-Site VPN performs when a
+// operations the product uses (log groups and their KMS keys, streams, events, resource
+// policies, Logs Insights) and the V1 log delivery that Site-to-Site VPN performs when a
 // tunnel log is enabled.
 //
 // The package is an independent model of AWS: it imports no other package of this
@@ -182,6 +182,8 @@ var handlers = map[string]handlerFunc{
 	"StartQuery":               (*Service).startQuery,
 	"GetQueryResults":          (*Service).getQueryResults,
 	"StopQuery":                (*Service).stopQuery,
+	"AssociateKmsKey":          (*Service).associateKmsKey,
+	"DisassociateKmsKey":       (*Service).disassociateKmsKey,
 }
 
 // Operations lists the operations Handle implements, sorted.
@@ -286,7 +288,8 @@ type bucket struct {
 // UNCONFIRMED: current TPS quotas. FilterLogEvents 5, GetLogEvents 10 and
 // DescribeLogGroups 5 are the 2022 published values; DescribeLogStreams 25 and
 // CreateLogStream 50 are in the current API docs; PutLogEvents 5000 per account+Region;
-// everything else (incl. StartQuery/GetQueryResults, unpublished) 50.
+// everything else (incl. StartQuery/GetQueryResults and AssociateKmsKey/DisassociateKmsKey,
+// unpublished) 50.
 var rateLimits = map[string]float64{
 	"FilterLogEvents":    5,
 	"GetLogEvents":       10,
@@ -294,6 +297,8 @@ var rateLimits = map[string]float64{
 	"DescribeLogStreams": 25,
 	"CreateLogStream":    50,
 	"PutLogEvents":       5000,
+	"AssociateKmsKey":    defaultRateLimit,
+	"DisassociateKmsKey": defaultRateLimit,
 }
 
 const defaultRateLimit = 50

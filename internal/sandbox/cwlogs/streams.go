@@ -262,7 +262,7 @@ func (s *Service) describeLogStreams(body []byte) (any, *APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	limit, err := checkLimit("limit", req.Limit, 1, 50, 50)
+	limit, err := checkLimit("limit", req.Limit, 50, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -526,7 +526,7 @@ func (s *Service) getLogEvents(body []byte) (any, *APIError) {
 	if err := validateStreamName("logStreamName", req.LogStreamName); err != nil {
 		return nil, err
 	}
-	limit, apiErr := checkLimit("limit", req.Limit, 1, MaxPageEvents, MaxPageEvents)
+	limit, apiErr := checkLimit("limit", req.Limit, MaxPageEvents, MaxPageEvents)
 	if apiErr != nil {
 		return nil, apiErr
 	}
