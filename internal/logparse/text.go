@@ -1,6 +1,9 @@
 package logparse
 
-import "strings"
+import (
+	"net/netip"
+	"strings"
+)
 
 // parseText reads a text line: an optional leading timestamp, then any mix
 // of known key=value / key: value pairs and message text. The message
@@ -24,6 +27,12 @@ func parseText(s string, b *builder) {
 			i = next
 			continue
 		}
+		if first < 0 {
+			if next, ok := identityAt(s, i, b); ok {
+				i = next
+				continue
+			}
+		}
 		// Message text: a word, or a single other byte (so that a quoted
 		// key right after punctuation, as in broken JSON, is still seen).
 		j := i + 1
@@ -38,6 +47,45 @@ func parseText(s string, b *builder) {
 	if b.details == "" && first >= 0 {
 		b.details = s[first:last]
 	}
+}
+
+// identityAt reads a bare identity token before the message: a resource ID ("vpn-1234abcd_1.2.3.4"), a VPN
+// connection ID or an IP address, as a line may name its tunnel without a key. Only tokens before the first message
+// word count: an address inside a message ("mismatch with cgw: 198.51.100.7") is part of it.
+func identityAt(s string, i int, b *builder) (int, bool) {
+	end := i
+	for end < len(s) && !isTextSep(s[end]) {
+		end++
+	}
+	tok := s[i:end]
+	if vpn, ip := splitResourceID(tok); isVPNConnectionID(vpn) {
+		if ip.IsValid() {
+			b.ev.ResourceID = tok
+			b.ev.TunnelOutsideIP = ip
+		} else if vpn != tok {
+			return i, false // "vpn-…" followed by something that is not an address: message text
+		}
+		b.ev.VPNConnectionID = vpn
+		return end, true
+	}
+	if a, err := netip.ParseAddr(tok); err == nil {
+		b.ev.TunnelOutsideIP = a
+		return end, true
+	}
+	return i, false
+}
+
+// isVPNConnectionID reports whether s is "vpn-" followed by 8 to 17 hexadecimal digits.
+func isVPNConnectionID(s string) bool {
+	if len(s) < 12 || len(s) > 21 || !strings.EqualFold(s[:4], "vpn-") {
+		return false
+	}
+	for i := 4; i < len(s); i++ {
+		if c := s[i] | 0x20; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func isTextSep(c byte) bool {
