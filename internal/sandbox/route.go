@@ -50,15 +50,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d := s.minServiceTime - time.Since(start); d > 0 {
 		time.Sleep(d)
 	}
-	resp.write(w, requestID)
 	svc, action := req.service, req.action
 	if svc == "" {
 		svc = "unknown"
 	}
+	// Recorded before the response is written, so a client that has its answer always finds it counted.
 	s.rec.record(RequestRecord{
 		Time: start.UTC(), Service: svc, Action: statsActionName(action), Status: resp.status,
 		ErrorCode: resp.errCode, DurationMS: float64(time.Since(start).Microseconds()) / 1000, Caller: caller,
 	})
+	resp.write(w, requestID)
 }
 
 // statsActionName keeps hostile action names out of the statistics.
