@@ -362,5 +362,6 @@ func (p *vpnlogsProvider) DataSources(_ context.Context) []func() datasource.Dat
 		NewIAMPolicyDocumentDataSource,
 		NewPermissionsCheckDataSource,
 		NewResourcePolicyBudgetDataSource,
+		NewTunnelHealthDataSource,
 	}
 }

@@ -1,0 +1,74 @@
+package health
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/smithy-go"
+)
+
+// CloudWatch Logs error codes the reader explains.
+const (
+	codeResourceNotFound = "ResourceNotFoundException"
+	codeAccessDenied     = "AccessDeniedException"
+)
+
+// Error is a failed read of a log group. It names the group, the operation and, for a denied call, the IAM
+// permission that is missing.
+type Error struct {
+	Group     string // log group name
+	Operation string // CloudWatch Logs operation, e.g. "FilterLogEvents"
+	Code      string // AWS error code, or the Insights query status ("Failed", "Timeout", ...)
+	Err       error
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Code == codeResourceNotFound:
+		return fmt.Sprintf("log group %s does not exist (%s: %s). Check the log group ARN (a typo, another region or "+
+			"account, or a group deleted since logging was enabled; AWS does not recreate it)", e.Group, e.Operation, e.Code)
+	case IsAccessDenied(e.Err):
+		return fmt.Sprintf("access denied reading log group %s: the caller needs the IAM permission logs:%s on "+
+			"arn:<partition>:logs:<region>:<account>:log-group:%s:* (%s). Reading tunnel health needs logs:FilterLogEvents "+
+			"and logs:DescribeLogStreams, and logs:StartQuery and logs:GetQueryResults for long lookbacks or the insights "+
+			"query mode; `terraform-provider-vpnlogs policy --include-read` prints a policy with all of them",
+			e.Group, e.Operation, e.Group, e.Err)
+	case e.Operation == "GetQueryResults" && e.Err == nil:
+		return fmt.Sprintf("the CloudWatch Logs Insights query on log group %s ended with status %s; retry, or use "+
+			"query_mode \"filter\" (download mode) for this window", e.Group, e.Code)
+	}
+	return fmt.Sprintf("reading log group %s (%s): %v", e.Group, e.Operation, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsAccessDenied reports whether err is an access-denied answer from AWS.
+func IsAccessDenied(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.ErrorCode() {
+	case codeAccessDenied, "AccessDenied", "UnauthorizedOperation":
+		return true
+	}
+	return false
+}
+
+// IsNotFound reports whether err says a log group does not exist.
+func IsNotFound(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == codeResourceNotFound
+}
+
+func wrapErr(group, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := &Error{Group: group, Operation: op, Err: err}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		e.Code = ae.ErrorCode()
+	}
+	return e
+}
