@@ -16,17 +16,18 @@ type Planned struct {
 }
 
 // RunProjection is one run's projection of the delivery policy: every planned delivery of the run is added to it,
-// so that changes that fit one by one but not together are caught. It reads the policies at most once (the first
-// caller reads, concurrent callers wait for that read), remembers a failed read instead of retrying it, and is
-// safe for concurrent use.
+// so that changes that fit one by one but not together are caught. It reads the policies at most once until
+// Invalidate (the first caller reads, concurrent callers wait for that read), remembers a failed read instead of
+// retrying it, and is safe for concurrent use.
 type RunProjection struct {
 	scope Scope
 	limit int
 	read  PolicyReader
 
-	once   sync.Once
-	budget *Budget
-	err    error
+	readMu   sync.Mutex // held while reading, so concurrent callers share one read
+	haveRead bool       // budget/err hold the result of a read
+	budget   *Budget
+	err      error
 
 	mu      sync.Mutex
 	groups  []LogGroupARN
@@ -41,15 +42,25 @@ func NewRunProjection(scope Scope, limit int, read PolicyReader) *RunProjection 
 // Budget returns the account's budget, reading the policies on first use. A failed read is returned again on
 // every later call.
 func (r *RunProjection) Budget(ctx context.Context) (*Budget, error) {
-	r.once.Do(func() {
+	r.readMu.Lock()
+	defer r.readMu.Unlock()
+	if !r.haveRead {
 		policies, err := r.read(ctx)
-		if err != nil {
-			r.err = err
-			return
+		r.budget, r.err, r.haveRead = nil, err, true
+		if err == nil {
+			r.budget = NewBudget(r.scope, r.limit, policies)
 		}
-		r.budget = NewBudget(r.scope, r.limit, policies)
-	})
+	}
 	return r.budget, r.err
+}
+
+// Invalidate makes the next use read the policies again: call it after a change that makes AWS grow them (a tunnel
+// log enabled), so that later checks and reads in the same run see the policy as it is now. Groups already added
+// stay in the projection; those the change covered now add nothing.
+func (r *RunProjection) Invalidate() {
+	r.readMu.Lock()
+	r.haveRead, r.budget, r.err = false, nil, nil
+	r.readMu.Unlock()
 }
 
 // RunResult is the run's projection after an Add.

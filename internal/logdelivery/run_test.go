@@ -149,3 +149,39 @@ func TestRunProjectionRemembersFailure(t *testing.T) {
 		t.Fatalf("err %v after %d reads", err, calls.Load())
 	}
 }
+
+// After Invalidate the next use reads again and sees what a change did: a group AWS has added no longer grows the
+// projection, while concurrent users still share one read.
+func TestRunProjectionInvalidate(t *testing.T) {
+	t.Parallel()
+	f := &fakePolicies{pages: [][]cwltypes.ResourcePolicy{{}}}
+	run := NewRunProjection(tScope, 5120, func(ctx context.Context) ([]Policy, error) { return ReadAccountPolicies(ctx, f) })
+	a := tGroup(t, "vpn-a")
+	res, err := run.Add(context.Background(), []Planned{{Group: a, Source: "t1"}})
+	if err != nil || !res.NewPolicy || !res.Contributes() {
+		t.Fatalf("before: err=%v new=%v contributes=%v", err, res.NewPolicy, res.Contributes())
+	}
+	// AWS created the delivery policy for vpn-a (the documented form covering exactly that group).
+	f.pages = [][]cwltypes.ResourcePolicy{{rp(DeliveryPolicyName, documentedOneGroup)}}
+	if _, err := run.Budget(context.Background()); err != nil || f.calls.Load() != 1 {
+		t.Fatalf("without Invalidate the read must be reused: calls=%d err=%v", f.calls.Load(), err)
+	}
+	run.Invalidate()
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, _ = run.Budget(context.Background()) }()
+	}
+	wg.Wait()
+	if f.calls.Load() != 2 {
+		t.Fatalf("DescribeResourcePolicies called %d times, want 2 (one before, one shared after Invalidate)", f.calls.Load())
+	}
+	b, _ := run.Budget(context.Background())
+	if b.UsedCharacters() != len([]rune(documentedOneGroup)) {
+		t.Errorf("used = %d, want %d", b.UsedCharacters(), len([]rune(documentedOneGroup)))
+	}
+	res, err = run.Add(context.Background(), []Planned{{Group: a, Source: "t1 again"}})
+	if err != nil || res.NewPolicy || res.Contributes() {
+		t.Errorf("after: err=%v new=%v contributes=%v: a covered group must add nothing", err, res.NewPolicy, res.Contributes())
+	}
+}

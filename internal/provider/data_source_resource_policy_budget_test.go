@@ -230,3 +230,34 @@ func TestResourcePolicyBudget_overLimitAndErrors(t *testing.T) {
 		})
 	})
 }
+
+// A budget read that depends on tunnel changes of the same apply sees the policy those changes grew: the run's
+// shared read is invalidated by each change, not reused from before it.
+func TestResourcePolicyBudget_readAfterChangeInSameRun(t *testing.T) {
+	t.Parallel()
+	srv := startSandbox(t, func(o *sandbox.Options) { o.VendedLogsThreshold = 100 })
+	id, ips := createVPNConnection(t, srv, nil)
+	group := createLogGroup(t, srv, "/vpn/same-run")
+	addr := "data.vpnlogs_resource_policy_budget.after"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: budgetConfig(srv, 0, tunnelLog("t", id, ips[0], fmt.Sprintf("%q", group))+`
+data "vpnlogs_resource_policy_budget" "after" {
+  depends_on = [vpnlogs_tunnel_logging.t]
+}
+`),
+			Check: func(s *terraform.State) error {
+				got := s.RootModule().Resources[addr].Primary.Attributes["used_characters"]
+				if want := fmt.Sprint(storedDeliveryPolicySize(t, srv)); got != want {
+					return fmt.Errorf("used_characters = %s after the apply, but the sandbox stores %s", got, want)
+				}
+				return nil
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("delivery_policy_name"), knownvalue.StringExact(deliveryPolicyName)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("policy_count"), knownvalue.Int64Exact(1)),
+			},
+		}},
+	})
+}

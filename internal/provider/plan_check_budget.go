@@ -48,6 +48,14 @@ func (d *providerData) budgetRun() *logdelivery.RunProjection {
 	return d.budget.run
 }
 
+// deliveryChanged is called after a change that may have made AWS grow the account's resource policy: later
+// checks and budget reads in this run read the policies again instead of reusing the read from before the change.
+func (d *providerData) deliveryChanged() {
+	if d != nil && d.clients != nil {
+		d.budgetRun().Invalidate()
+	}
+}
+
 // checkDeliveryBudget adds the groups to the run's projection of the account's log-delivery resource policy and
 // reports, on diags, when the projection no longer fits (error) or is close to the limit (warning).
 //

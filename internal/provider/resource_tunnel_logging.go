@@ -408,6 +408,7 @@ func (r *tunnelLoggingResource) apply(ctx context.Context, plan *tunnelLoggingMo
 		"tunnel_log": want.Activity.String(), "bgp_log": want.BGP.String(),
 	})
 	t, err := r.data.vpn.SetLogging(ctx, connID, ip, want)
+	r.data.deliveryChanged()
 	if err != nil {
 		diags.AddError(fmt.Sprintf("%s EC2 VPN connection (%s) tunnel (%s) log options", verb, connID, ip), err.Error())
 		return false
