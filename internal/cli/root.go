@@ -68,17 +68,21 @@ func Execute(ctx context.Context, version string, args []string, stdout, stderr 
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "Error:", renderError(err))
 		var ee *exitError
 		if errors.As(err, &ee) {
+			// A verdict the command has already explained (unhealthy tunnels, missing permissions), not a failure
+			// of the tool: say it plainly.
+			fmt.Fprintln(stderr, renderError(ee.err))
 			return ee.code
 		}
+		fmt.Fprintln(stderr, "Error:", renderError(err))
 		return 1
 	}
 	return 0
 }
 
-// exitError carries a specific exit code (for example: doctor found problems).
+// exitError is a command's verdict with its exit code (for example: doctor found problems, tunnels are unhealthy).
+// Execute prints it without the "Error:" prefix of real failures.
 type exitError struct {
 	code int
 	err  error
