@@ -328,15 +328,13 @@ func (d *doctorRun) budget(ctx context.Context) {
 	case b.Scope.AccountID == "":
 		vended.Message = fmt.Sprintf("Log groups under %s are not covered yet.", logdelivery.VendedLogsPrefix)
 	default:
-		probe := logdelivery.LogGroupARN{Partition: b.Scope.Partition, Region: b.Scope.Region, AccountID: b.Scope.AccountID, Name: logdelivery.VendedLogsPrefix + "vpn"}
-		p := b.Project([]logdelivery.LogGroupARN{probe}, logdelivery.ProjectOptions{})
-		gp := p.Groups[0]
+		cov := b.VendedCoverage(b.Scope)
 		vended.Message = fmt.Sprintf("Log groups under %s are not covered yet: the first delivery to one adds the single entry %s "+
-			"(%d characters), shared by all of them.", logdelivery.VendedLogsPrefix, gp.Entry, gp.Growth)
-		if !p.Fits() {
+			"(%d characters), shared by all of them.", logdelivery.VendedLogsPrefix, cov.Entry, cov.Growth)
+		if !cov.FitsSize || !cov.FitsCount {
 			vended.Status = checkWarn
-			vended.Message += fmt.Sprintf(" It does not fit: %s has %d characters left.", p.PolicyName, now.Remaining())
-			vended.Fix = fmt.Sprintf("Free room in %s: remove the entries of log groups that no longer receive logs.", p.PolicyName)
+			vended.Message += fmt.Sprintf(" It does not fit: %s has %d characters left.", now.PolicyName, now.Remaining())
+			vended.Fix = fmt.Sprintf("Free room in %s: remove the entries of log groups that no longer receive logs.", now.PolicyName)
 		}
 	}
 	d.add(vended)
@@ -380,7 +378,7 @@ func (d *doctorRun) budget(ctx context.Context) {
 		proj.LogGroupARNs = append(proj.LogGroupARNs, gp.LogGroupARN)
 	}
 	rep.Projection = proj
-	for _, c := range projectionChecks(ctx, run, res, "--policy-size-limit") {
+	for _, c := range projectionChecks(res, "--policy-size-limit") {
 		d.add(c)
 	}
 }
@@ -445,9 +443,9 @@ func (d *doctorRun) connection(ctx context.Context, c *vpn.Connection) {
 	for _, t := range c.Tunnels {
 		tr := doctorTunnel{OutsideIPAddress: t.OutsideIP}
 		var chk setupCheck
-		chk, tr.TunnelLog = d.logCheck(ctx, c, t, "tunnel log", t.Logging.Activity)
+		chk, tr.TunnelLog = d.logCheck(ctx, c, t, vpn.LogTunnel, t.Logging.Activity)
 		d.add(chk)
-		chk, tr.BGPLog = d.logCheck(ctx, c, t, "BGP log", t.Logging.BGP)
+		chk, tr.BGPLog = d.logCheck(ctx, c, t, vpn.LogBGP, t.Logging.BGP)
 		d.add(chk)
 		chk, tr.Telemetry = telemetryCheck(c, t)
 		d.add(chk)
@@ -464,8 +462,7 @@ func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunne
 	if !dst.Enabled {
 		chk.Status = checkWarn
 		chk.Message = prefix + "the " + which + " is not delivered to CloudWatch Logs."
-		example := logdelivery.LogGroupARN{Partition: d.clients.Partition, Region: d.clients.Region, AccountID: accountOr(d.clients.AccountID),
-			Name: logdelivery.VendedLogsPrefix + "vpn/NAME"}
+		example := exampleScope(d.clients).LogGroupARN(logdelivery.VendedLogsPrefix + "vpn/NAME")
 		chk.Fix = fmt.Sprintf("Enable it with the vpnlogs_tunnel_logging resource, or `terraform-provider-vpnlogs enable --vpn-connection-id %s "+
 			"--tunnel %s --log-group-arn %s` (this interrupts the tunnel for up to several minutes).", c.ID, t.OutsideIP, example)
 		return chk, rep
@@ -492,7 +489,7 @@ func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunne
 	case !lookup.checked:
 		chk.Status = checkWarn
 		problems = append(problems, "whether the log group exists could not be checked: "+lookup.note)
-		fixes = append(fixes, "Allow logs:DescribeLogGroups (and logs:ListTagsForResource) to the caller, then run doctor again.")
+		fixes = append(fixes, "Allow logs:DescribeLogGroups to the caller, then run doctor again.")
 	case !lookup.exists:
 		chk.Status = checkFail
 		problems = append(problems, fmt.Sprintf("the log group %s does not exist, so AWS has nowhere to write the %s and drops it", a.Name, which))
@@ -516,7 +513,8 @@ func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunne
 	return chk, rep
 }
 
-// lookupGroup reads a log group once per run (logdelivery.FindLogGroup: DescribeLogGroups by name prefix).
+// lookupGroup reads a log group once per run (logdelivery.DescribeLogGroup: DescribeLogGroups by name prefix, so
+// logs:DescribeLogGroups is all it needs).
 func (d *doctorRun) lookupGroup(ctx context.Context, a logdelivery.LogGroupARN) groupLookup {
 	key := a.String()
 	if l, ok := d.groups[key]; ok {
@@ -525,10 +523,10 @@ func (d *doctorRun) lookupGroup(ctx context.Context, a logdelivery.LogGroupARN) 
 	var l groupLookup
 	c := d.clients
 	switch {
-	case a.Region != c.Region || (c.AccountID != "" && a.AccountID != c.AccountID) || a.Partition != c.Partition:
+	case len(a.CheckDeliverable(logGroupScope(c))) > 0:
 		l.note = fmt.Sprintf("it is not in this account and region (%s, %s)", accountOr(c.AccountID), c.Region)
 	default:
-		_, err := logdelivery.FindLogGroup(ctx, c.Logs, a.Name)
+		_, err := logdelivery.DescribeLogGroup(ctx, c.Logs, a.Name)
 		switch {
 		case err == nil:
 			l.checked, l.exists = true, true
@@ -560,7 +558,7 @@ func telemetryCheck(c *vpn.Connection, t vpn.Tunnel) (setupCheck, *doctorTelemet
 		since = ", since " + s
 	}
 	chk.Message = fmt.Sprintf("%s %s: %s (%s)%s.", c.ID, t.OutsideIP, tel.Status, tel.StatusMessage, since)
-	if !strings.EqualFold(tel.Status, "UP") {
+	if !tel.Up() {
 		chk.Status = checkWarn
 		chk.Fix = fmt.Sprintf("See why in the tunnel's logs: `terraform-provider-vpnlogs health --vpn-connection-id %s --tunnel %s`.", c.ID, t.OutsideIP)
 	}

@@ -337,25 +337,17 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 	return err
 }
 
-// budgetPreCheck projects the delivery policy with the log groups that would start receiving logs: a log that
-// is turned on, or moved to another group. The projection reads the account's policies once.
+// budgetPreCheck projects the delivery policy with the log groups that would start receiving logs
+// (vpn.Logging.StartedDeliveries). The projection reads the account's policies once.
 func budgetPreCheck(ctx context.Context, clients *awsconfig.Clients, limit int, connID string, changing []tunnelChange) []setupCheck {
 	var planned []logdelivery.Planned
 	for _, ch := range changing {
-		for _, l := range []struct {
-			name     string
-			from, to vpn.LogDestination
-		}{{"tunnel log", ch.from.Activity, ch.to.Activity}, {"BGP log", ch.from.BGP, ch.to.BGP}} {
-			// Delivery to a group starts when the log is turned on or moves to another group (the provider's
-			// vpnlogs_tunnel_logging plan states the same rule; it belongs in a domain package).
-			if !l.to.Enabled || (l.from.Enabled && logdelivery.TrimARNSuffix(l.from.LogGroupARN) == logdelivery.TrimARNSuffix(l.to.LogGroupARN)) {
-				continue
-			}
-			a, err := logdelivery.ParseLogGroupARN(l.to.LogGroupARN)
+		for _, d := range ch.to.StartedDeliveries(ch.from) {
+			a, err := logdelivery.ParseLogGroupARN(d.LogGroupARN)
 			if err != nil {
 				continue // validated before
 			}
-			planned = append(planned, logdelivery.Planned{Group: a, Source: connID + "/" + ch.outsideIP + " " + l.name})
+			planned = append(planned, logdelivery.Planned{Group: a, Source: vpn.TunnelID(connID, ch.outsideIP) + " " + d.Log})
 		}
 	}
 	if len(planned) == 0 {
@@ -370,7 +362,7 @@ func budgetPreCheck(ctx context.Context, clients *awsconfig.Clients, limit int, 
 		chk.Status = checkWarn
 		return []setupCheck{chk}
 	}
-	return projectionChecks(ctx, run, res, "--policy-size-limit")
+	return projectionChecks(res, "--policy-size-limit")
 }
 
 // writeTunnelPlan prints what would change, then the pre-checks.

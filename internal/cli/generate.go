@@ -152,7 +152,10 @@ func runGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOptions
 		return err
 	}
 	if !logdelivery.IsVended(f.logGroupName) && !f.allowOutsideVendedlogs {
-		return fmt.Errorf("--log-group-name: log group outside %s: %s", logdelivery.VendedLogsPrefix, outsideVendedlogsExplanation(clients, f.logGroupName))
+		return fmt.Errorf("--log-group-name: log group outside %s: %s Fix: use --log-group-name %s instead, or add "+
+			"--allow-outside-vendedlogs if the group must have this name.", logdelivery.VendedLogsPrefix,
+			logdelivery.OutsideVendedLogsExplanation(logGroupScope(clients), f.logGroupName, logdelivery.DefaultPolicySizeLimit, logdelivery.ExplainOptions{}),
+			logdelivery.VendedName(f.logGroupName))
 	}
 
 	svc := vpn.NewService(clients.EC2, vpn.Options{})
@@ -178,14 +181,18 @@ func runGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOptions
 	sort.Slice(conns, func(i, j int) bool { return conns[i].ID < conns[j].ID })
 	tunnels := nameTunnels(conns)
 
-	group, err := logdelivery.FindLogGroup(ctx, clients.Logs, f.logGroupName)
+	// Whether the group exists needs logs:DescribeLogGroups only; its tags are read when it is adopted.
+	group, err := logdelivery.DescribeLogGroup(ctx, clients.Logs, f.logGroupName)
+	if err == nil && f.importExisting {
+		group.Tags, err = logdelivery.ListLogGroupTags(ctx, clients.Logs, group.ARN)
+	}
 	switch {
 	case logdelivery.IsNotFound(err):
 		group = nil
 	case err != nil:
 		return fmt.Errorf("reading log group %s: %w", f.logGroupName, err)
 	}
-	groupARN := logdelivery.LogGroupARN{Partition: clients.Partition, Region: clients.Region, AccountID: clients.AccountID, Name: f.logGroupName}.String()
+	groupARN := logGroupScope(clients).LogGroupARN(f.logGroupName).String()
 
 	cfg := generateConfig(g.version, clients, f, tags, tunnels, group, groupARN)
 	text := renderHCL(cfg)
@@ -242,25 +249,6 @@ func generateSelection(f *generateFlags, tags map[string]string) string {
 		return "every connection"
 	}
 	return strings.Join(parts, " ")
-}
-
-// outsideVendedlogsExplanation is the vpnlogs_log_group resource's explanation of why a name outside
-// /aws/vendedlogs/ needs an opt-in, with this group's cost, in the CLI's vocabulary.
-func outsideVendedlogsExplanation(c *awsconfig.Clients, name string) string {
-	g := logdelivery.LogGroupARN{Partition: c.Partition, Region: c.Region, AccountID: accountOr(c.AccountID), Name: name}
-	scope := logdelivery.Scope{Partition: g.Partition, Region: g.Region, AccountID: g.AccountID}
-	entry := logdelivery.DeliveryEntry(g)
-	cost := logdelivery.Characters(entry) + 3
-	limit := logdelivery.DefaultPolicySizeLimit
-	empty := logdelivery.Characters(logdelivery.DocumentedPolicy(scope, nil))
-	room := max(0, (limit-empty)/cost)
-	return fmt.Sprintf("The log group name %q does not start with %s. When a VPN tunnel starts delivering logs to it, AWS adds "+
-		"the entry %q to the account-wide CloudWatch Logs resource policy %s: %d more characters for this group alone. "+
-		"That one policy serves every log delivery of the account in %s and is limited to %d characters, room for at most %d such "+
-		"groups; once it is full, enabling logs fails. All groups under %s share a single wildcard entry and do not grow it. "+
-		"Fix: use --log-group-name %s instead, or add --allow-outside-vendedlogs if the group must have this name.",
-		name, logdelivery.VendedLogsPrefix, entry, logdelivery.DeliveryPolicyName, cost, c.Region, limit, room,
-		logdelivery.VendedLogsPrefix, logdelivery.VendedName(name))
 }
 
 // nameTunnels gives every tunnel a resource name: the connection's Name tag (or its ID) and the outside IP address,
@@ -421,7 +409,7 @@ func generateConfig(version string, c *awsconfig.Clients, f *generateFlags, tags
 		}
 		items = append(items, hclBlock{`resource "vpnlogs_tunnel_logging" ` + hclString(t.name), body})
 		if adopt {
-			items = append(items, hclBlank{}, importBlock(addr, t.conn.ID+"/"+t.t.OutsideIP))
+			items = append(items, hclBlank{}, importBlock(addr, vpn.TunnelID(t.conn.ID, t.t.OutsideIP)))
 		}
 		if f.withHealth {
 			data := "data.vpnlogs_tunnel_health." + t.name

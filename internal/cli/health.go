@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -168,7 +168,7 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 	if err != nil {
 		return fmt.Errorf("--lookback: %w", err)
 	}
-	if !contains(health.Modes, f.queryMode) {
+	if !slices.Contains(health.Modes, f.queryMode) {
 		return fmt.Errorf("--query-mode: %q is not one of %s", f.queryMode, strings.Join(health.Modes, ", "))
 	}
 
@@ -209,12 +209,8 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 		if f.tunnel != "" {
 			t, ok := c.Tunnel(f.tunnel)
 			if !ok {
-				var ips []string
-				for _, t := range c.Tunnels {
-					ips = append(ips, t.OutsideIP)
-				}
 				return fmt.Errorf("--tunnel: VPN connection %s has no tunnel with outside IP address %s; its tunnels are %s",
-					c.ID, f.tunnel, strings.Join(ips, " and "))
+					c.ID, f.tunnel, tunnelList(c))
 			}
 			jobs = append(jobs, job{c, *t})
 			continue
@@ -243,9 +239,7 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 		if reports == nil {
 			reports = []tunnelReport{}
 		}
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		if err := writeJSON(out, struct {
 			Tunnels []tunnelReport `json:"tunnels"`
 		}{reports}); err != nil {
 			return err
@@ -260,7 +254,7 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 func healthExit(reports []tunnelReport) error {
 	var failed, bad, unknown []string
 	for _, r := range reports {
-		name := r.VPNConnectionID + "/" + r.OutsideIP
+		name := vpn.TunnelID(r.VPNConnectionID, r.OutsideIP)
 		switch {
 		case r.Error != "":
 			failed = append(failed, name)
@@ -472,13 +466,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -153,30 +153,37 @@ func logGroupScope(c *awsconfig.Clients) logdelivery.Scope {
 	return logdelivery.Scope{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID}
 }
 
-// checkLogGroupARN parses a log group ARN given with a flag and compares its partition, region and account with
-// the clients': Site-to-Site VPN delivers logs only to a group in the connection's own account and region. The
-// provider makes the same comparison at plan time (vpnlogs_tunnel_logging's log_group_arn).
+// exampleScope is logGroupScope for examples in messages: an unknown account reads ACCOUNT.
+func exampleScope(c *awsconfig.Clients) logdelivery.Scope {
+	s := logGroupScope(c)
+	s.AccountID = accountOr(s.AccountID)
+	return s
+}
+
+// checkLogGroupARN parses a log group ARN given with a flag and compares it with the clients' partition, region
+// and account (logdelivery.LogGroupARN.CheckDeliverable, the comparison the provider makes at plan time for
+// vpnlogs_tunnel_logging's log_group_arn).
 func checkLogGroupARN(flag, arn string, c *awsconfig.Clients) (logdelivery.LogGroupARN, *setupCheck) {
 	a, err := logdelivery.ParseLogGroupARN(arn)
 	if err != nil {
 		return a, &setupCheck{Section: "arguments", Name: flag, Status: checkFail, Message: err.Error(), LogGroupARN: arn,
 			Fix: fmt.Sprintf("Give %s as the ARN of a log group in %s, e.g. %s.", flag, c.Region,
-				logdelivery.LogGroupARN{Partition: c.Partition, Region: c.Region, AccountID: accountOr(c.AccountID), Name: "/aws/vendedlogs/vpn/prod"})}
+				exampleScope(c).LogGroupARN("/aws/vendedlogs/vpn/prod"))}
 	}
 	var problems []string
-	if a.Region != c.Region {
-		problems = append(problems, fmt.Sprintf("%s is in region %s, but the AWS settings select %s. Site-to-Site VPN delivers logs only to "+
-			"a log group in the connection's own region", arn, a.Region, c.Region))
-	}
-	if c.AccountID != "" && a.AccountID != c.AccountID {
-		problems = append(problems, fmt.Sprintf("%s is in account %s, but the credentials are for account %s. Site-to-Site VPN log "+
-			"delivery is same-account", arn, a.AccountID, c.AccountID))
-	}
-	if c.Partition != "" && a.Partition != c.Partition {
-		problems = append(problems, fmt.Sprintf("%s is in partition %s, but the AWS settings select %s", arn, a.Partition, c.Partition))
+	for _, m := range a.CheckDeliverable(logGroupScope(c)) {
+		setBy := "the AWS settings select"
+		if m.Field == logdelivery.FieldAccount {
+			setBy = "the credentials are for"
+		}
+		problem := m.Describe(arn, setBy)
+		if m.Reason != "" {
+			problem += ". " + m.Reason
+		}
+		problems = append(problems, problem)
 	}
 	if len(problems) > 0 {
-		want := logdelivery.LogGroupARN{Partition: c.Partition, Region: c.Region, AccountID: accountOr(c.AccountID), Name: a.Name}
+		want := exampleScope(c).LogGroupARN(a.Name)
 		return a, &setupCheck{Section: "arguments", Name: flag, Status: checkFail, LogGroupARN: arn,
 			Message: strings.Join(problems, ". ") + ".",
 			Fix: fmt.Sprintf("Use a log group in account %s, region %s, e.g. %s (or select the group's region with --region).",
@@ -233,7 +240,7 @@ func budgetReadCheck(err error, what string) setupCheck {
 	chk := setupCheck{Section: "budget", Name: "resource policies", Status: checkFail,
 		Message: fmt.Sprintf("%s, so %s was not checked.", err, what),
 		Fix:     "Check the CloudWatch Logs endpoint and the network, then run the command again."}
-	if logdelivery.IsAccessDenied(err) {
+	if awsconfig.IsAccessDenied(err) {
 		chk.Status = checkWarn
 		chk.Fix = "Allow logs:DescribeResourcePolicies for the caller so that the budget is checked. If it does not fit, AWS " +
 			"refuses the change only when it is made. Log groups under " + logdelivery.VendedLogsPrefix + " do not grow the policy."
@@ -243,7 +250,7 @@ func budgetReadCheck(err error, what string) setupCheck {
 
 // projectionChecks words a projection of the delivery policy after delivery to new groups starts: one check for the
 // policy size and, when AWS would have to create the delivery policy, one for the number of policies.
-func projectionChecks(ctx context.Context, run *logdelivery.RunProjection, res logdelivery.RunResult, limitFlag string) []setupCheck {
+func projectionChecks(res logdelivery.RunResult, limitFlag string) []setupCheck {
 	var out []setupCheck
 	groups := res.Growing()
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].LogGroupARN < groups[j].LogGroupARN })
@@ -280,20 +287,15 @@ func projectionChecks(ctx context.Context, run *logdelivery.RunProjection, res l
 		size.Message = fmt.Sprintf("Enabling delivery would grow the account-level CloudWatch Logs resource policy %s from %d to %d "+
 			"characters; the limit is %d (%s), %d over, so AWS would refuse the change. Growth: %s.",
 			res.PolicyName, res.CurrentCharacters, res.ProjectedCharacters, res.Limit, limitFlag, -res.Remaining(), strings.Join(growth, "; "))
-		size.Fix = vendedlogsFix(ctx, run, res, groups, false)
+		size.Fix = vendedlogsFix(res, false)
 	case res.NearLimit() && len(groups) > 0:
 		size.Status = checkWarn
-		size.Fix = vendedlogsFix(ctx, run, res, groups, true)
+		size.Fix = vendedlogsFix(res, true)
 	}
 	out = append(out, size)
 
 	if !res.FitsCount() {
-		var names []string
-		if b, err := run.Budget(ctx); err == nil {
-			for _, p := range b.Policies {
-				names = append(names, p.Name)
-			}
-		}
+		names := res.Budget.PolicyNames()
 		out = append(out, setupCheck{Section: "budget", Name: "policy count", Status: checkFail,
 			Message: fmt.Sprintf("Delivery needs the account-level resource policy %s, which does not exist yet: AWS would have to create it as "+
 				"policy number %d, but an account can have at most %d per region (not adjustable); there are %d: %s.",
@@ -305,16 +307,10 @@ func projectionChecks(ctx context.Context, run *logdelivery.RunProjection, res l
 }
 
 // vendedlogsFix is the fix for a policy that would overflow (or come close): the same groups under
-// /aws/vendedlogs/, which the policy covers with one entry. The entry's cost is what the projection says
-// delivery to a vendedlogs group would add now.
-func vendedlogsFix(ctx context.Context, run *logdelivery.RunProjection, res logdelivery.RunResult, growing []logdelivery.GroupProjection, near bool) string {
-	var ordinary []logdelivery.GroupProjection
-	for _, g := range growing {
-		if !g.Vended {
-			ordinary = append(ordinary, g)
-		}
-	}
-	if len(ordinary) == 0 {
+// /aws/vendedlogs/, which the policy covers with one entry (logdelivery.Budget.VendedAlternative).
+func vendedlogsFix(res logdelivery.RunResult, near bool) string {
+	alt, ok := res.Budget.VendedAlternative(res.Projection)
+	if !ok {
 		return fmt.Sprintf("Free room in %s: remove the entries of log groups that no longer receive logs (logs:PutResourcePolicy), "+
 			"or raise the limit if AWS enforces a larger one in your account.", res.PolicyName)
 	}
@@ -325,39 +321,28 @@ func vendedlogsFix(ctx context.Context, run *logdelivery.RunProjection, res logd
 		sb.WriteString("Deliver to log groups under " + logdelivery.VendedLogsPrefix + " instead: ")
 	}
 	var renames []string
-	for _, g := range ordinary {
+	for _, g := range alt.Groups {
 		renames = append(renames, g.Name+" -> "+logdelivery.VendedName(g.Name))
 	}
 	sb.WriteString(strings.Join(renames, ", ") + ". ")
-	b, err := run.Budget(ctx)
-	if err == nil {
-		probe, perr := logdelivery.ParseLogGroupARN(ordinary[0].LogGroupARN)
-		if perr == nil {
-			probe.Name = logdelivery.VendedName(probe.Name)
-			p := b.Project([]logdelivery.LogGroupARN{probe}, logdelivery.ProjectOptions{})
-			switch g := p.Groups[0]; {
-			case g.Covered():
-				fmt.Fprintf(&sb, "%s already covers every such group (%s), so they add nothing.", res.PolicyName, g.CoveredBy)
-			case p.Fits():
-				fmt.Fprintf(&sb, "All of them share the single entry %s (%d characters, added once).", g.Entry, g.Growth)
-			default:
-				fmt.Fprintf(&sb, "All of them share the single entry %s, but even its %d characters do not fit (%d remaining): first remove "+
-					"from %s the entries of log groups that no longer receive logs, or raise the limit if AWS enforces a larger one.",
-					g.Entry, g.Growth, res.Limit-res.CurrentCharacters, res.PolicyName)
-			}
-		}
+	switch {
+	case alt.CoveredBy != "":
+		fmt.Fprintf(&sb, "%s already covers every such group (%s), so they add nothing.", res.PolicyName, alt.CoveredBy)
+	case alt.FitsSize && alt.FitsCount:
+		fmt.Fprintf(&sb, "All of them share the single entry %s (%d characters, added once).", alt.Entry, alt.Growth)
+	default:
+		fmt.Fprintf(&sb, "All of them share the single entry %s, but even its %d characters do not fit (%d remaining): first remove "+
+			"from %s the entries of log groups that no longer receive logs, or raise the limit if AWS enforces a larger one.",
+			alt.Entry, alt.Growth, res.Limit-res.CurrentCharacters, res.PolicyName)
 	}
 	sb.WriteString(" Create the group with the vpnlogs_log_group resource or `aws logs create-log-group --log-group-name " +
-		logdelivery.VendedName(ordinary[0].Name) + "`.")
+		logdelivery.VendedName(alt.Groups[0].Name) + "`.")
 	return sb.String()
 }
 
 // tunnelList names a connection's tunnels for messages: "203.0.113.10 and 203.0.113.11".
 func tunnelList(c *vpn.Connection) string {
-	ips := make([]string, 0, len(c.Tunnels))
-	for _, t := range c.Tunnels {
-		ips = append(ips, t.OutsideIP)
-	}
+	ips := c.OutsideIPs()
 	if len(ips) == 0 {
 		return "none"
 	}

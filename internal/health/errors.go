@@ -5,13 +5,12 @@ import (
 	"fmt"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 )
 
-// CloudWatch Logs error codes the reader explains.
-const (
-	codeResourceNotFound = "ResourceNotFoundException"
-	codeAccessDenied     = "AccessDeniedException"
-)
+// codeResourceNotFound is the CloudWatch Logs error code of a log group that does not exist.
+const codeResourceNotFound = "ResourceNotFoundException"
 
 // Error is a failed read of a log group. It names the group, the operation and, for a denied call, the IAM
 // permission that is missing.
@@ -27,7 +26,7 @@ func (e *Error) Error() string {
 	case e.Code == codeResourceNotFound:
 		return fmt.Sprintf("log group %s does not exist (%s: %s). Check the log group ARN (a typo, another region or "+
 			"account, or a group deleted since logging was enabled; AWS does not recreate it)", e.Group, e.Operation, e.Code)
-	case IsAccessDenied(e.Err):
+	case awsconfig.IsAccessDenied(e.Err):
 		return fmt.Sprintf("access denied reading log group %s: the caller needs the IAM permission logs:%s on "+
 			"arn:<partition>:logs:<region>:<account>:log-group:%s:* (%s). Reading tunnel health needs logs:FilterLogEvents "+
 			"and logs:DescribeLogStreams, and logs:StartQuery and logs:GetQueryResults for long lookbacks or the insights "+
@@ -41,19 +40,6 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
-
-// IsAccessDenied reports whether err is an access-denied answer from AWS.
-func IsAccessDenied(err error) bool {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.ErrorCode() {
-	case codeAccessDenied, "AccessDenied", "UnauthorizedOperation":
-		return true
-	}
-	return false
-}
 
 // IsNotFound reports whether err says a log group does not exist.
 func IsNotFound(err error) bool {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
@@ -526,7 +527,7 @@ func TestRead_errors(t *testing.T) {
 	for mode, perm := range map[string]string{health.ModeFilter: "logs:FilterLogEvents", health.ModeInsights: "logs:StartQuery"} {
 		req.Mode = mode
 		_, err = r.Read(ctx, req)
-		if !health.IsAccessDenied(err) || !strings.Contains(err.Error(), "access denied reading log group /vpn/exists: the caller needs the IAM permission "+perm) ||
+		if !awsconfig.IsAccessDenied(err) || !strings.Contains(err.Error(), "access denied reading log group /vpn/exists: the caller needs the IAM permission "+perm) ||
 			!strings.Contains(err.Error(), "policy --include-read") {
 			t.Errorf("%s denied: %v", mode, err)
 		}

@@ -146,7 +146,7 @@ func Check(ctx context.Context, c Clients, principalARN string, actions []string
 		switch {
 		case err == nil && out.Role != nil && aws.ToString(out.Role.Arn) != "":
 			res.PrincipalARN = aws.ToString(out.Role.Arn)
-		case isAccessDenied(err):
+		case awsconfig.IsAccessDenied(err):
 			pathless = true
 			notes = append(notes, fmt.Sprintf("The role's path could not be read (%s may not call %s on role %s), so the role ARN without a path, %s, was simulated. "+
 				"If the role has a path, give principal_arn (--principal-arn) with the role's full ARN, or allow %s on it.",
@@ -329,7 +329,7 @@ func NormalizeActions(in []string) []string {
 func simulationFailure(err error, caller, principal string, pathless bool) string {
 	code := errorCode(err)
 	switch {
-	case isAccessDenied(err):
+	case awsconfig.IsAccessDenied(err):
 		return fmt.Sprintf("The permissions of %s were not simulated: %s may not call %s (%s). Allow %s on %s to enable this check.",
 			principal, caller, ActionSimulatePrincipalPolicy, code, ActionSimulatePrincipalPolicy, principal)
 	case code == "NoSuchEntity" && pathless:
@@ -365,16 +365,6 @@ func errorText(err error) string {
 		return "no role returned"
 	}
 	return err.Error()
-}
-
-// isAccessDenied recognises the access-denied codes of IAM/STS (AccessDenied), JSON services
-// (AccessDeniedException) and EC2 (UnauthorizedOperation).
-func isAccessDenied(err error) bool {
-	switch errorCode(err) {
-	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess":
-		return true
-	}
-	return false
 }
 
 func firstNonEmpty(s ...string) string {

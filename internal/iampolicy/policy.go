@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -145,6 +144,14 @@ var TunnelModifyActions = actionsOf(setTunnelModify)
 // not repeat logs:DescribeLogGroups, which DeliveryActions holds.
 var ReadActions = actionsOf(setRead)
 
+// LogGroupActions are the actions the vpnlogs_log_group resource calls to create, read, change and delete a log
+// group, sorted. No document includes them: they are granted where log groups are managed.
+var LogGroupActions = []string{
+	"logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DeleteRetentionPolicy",
+	"logs:DescribeLogGroups", "logs:DisassociateKmsKey", "logs:ListTagsForResource", "logs:PutRetentionPolicy",
+	"logs:TagResource", "logs:UntagResource",
+}
+
 // RequiredActions is what enabling logging on a tunnel needs: DeliveryActions plus TunnelModifyActions, sorted.
 // The provider's preflight and vpnlogs_permissions_check check this set by default.
 var RequiredActions = sortedUnique(append(append([]string{}, DeliveryActions...), TunnelModifyActions...))
@@ -211,21 +218,15 @@ func orStar(s string) string {
 	return s
 }
 
-var (
-	accountIDRE = regexp.MustCompile(`^\d{12}$`)
-	regionRE    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	partitionRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
-)
-
 // Validate reports the first malformed field, naming it.
 func (s Scope) Validate() error {
-	if s.AccountID != "" && !accountIDRE.MatchString(s.AccountID) {
+	if s.AccountID != "" && !awsconfig.AccountIDPattern.MatchString(s.AccountID) {
 		return &FieldError{Field: "account_id", Msg: fmt.Sprintf("%q is not an AWS account ID: give the 12 digits, for example \"123456789012\"", s.AccountID)}
 	}
-	if s.Region != "" && !regionRE.MatchString(s.Region) {
+	if s.Region != "" && !awsconfig.RegionPattern.MatchString(s.Region) {
 		return &FieldError{Field: "region", Msg: fmt.Sprintf("%q is not an AWS region name such as \"us-east-1\"", s.Region)}
 	}
-	if s.Partition != "" && !partitionRE.MatchString(s.Partition) {
+	if s.Partition != "" && !awsconfig.PartitionPattern.MatchString(s.Partition) {
 		return &FieldError{Field: "partition", Msg: fmt.Sprintf("%q is not an AWS partition such as \"aws\", \"aws-cn\" or \"aws-us-gov\"", s.Partition)}
 	}
 	if s.Partition != "" && s.Region != "" && awsconfig.PartitionForRegion(s.Region) != s.Partition {

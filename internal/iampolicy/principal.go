@@ -3,6 +3,8 @@ package iampolicy
 import (
 	"fmt"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 )
 
 // PrincipalKind says what an ARN identifies, as far as the simulator is concerned.
@@ -42,7 +44,7 @@ func ParsePrincipal(arn string) (Principal, error) {
 	}
 	p := Principal{ARN: arn, Partition: parts[1], AccountID: parts[4]}
 	service, region, res := parts[2], parts[3], parts[5]
-	if region != "" || !accountIDRE.MatchString(p.AccountID) {
+	if region != "" || !awsconfig.AccountIDPattern.MatchString(p.AccountID) {
 		return Principal{}, fmt.Errorf("%q is not an IAM or STS principal ARN (IAM ARNs have no region and a 12-digit account ID), %s", arn, examples)
 	}
 	typ, rest, _ := strings.Cut(res, "/")

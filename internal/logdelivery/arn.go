@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 )
 
 // VendedLogsPrefix is the log group name prefix that CloudWatch Logs covers with one wildcard entry in the
@@ -32,11 +34,7 @@ func (a LogGroupARN) Vended() bool { return IsVended(a.Name) }
 // IsVended reports whether a log group name is under /aws/vendedlogs/.
 func IsVended(name string) bool { return strings.HasPrefix(name, VendedLogsPrefix) }
 
-var (
-	logGroupNameRE = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
-	accountIDRE    = regexp.MustCompile(`^\d{12}$`)
-	regionRE       = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-)
+var logGroupNameRE = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
 
 // TrimARNSuffix removes the ":*" that CloudWatch Logs appends to log group ARNs in some APIs.
 func TrimARNSuffix(arn string) string {
@@ -54,9 +52,9 @@ func ParseLogGroupARN(s string) (LogGroupARN, error) {
 	switch {
 	case a.Partition == "":
 		return a, fmt.Errorf("%q has no partition; expected the form %s", s, example)
-	case !regionRE.MatchString(a.Region):
+	case !awsconfig.RegionPattern.MatchString(a.Region):
 		return a, fmt.Errorf("%q has no valid region (%q); expected the form %s", s, a.Region, example)
-	case !accountIDRE.MatchString(a.AccountID):
+	case !awsconfig.AccountIDPattern.MatchString(a.AccountID):
 		return a, fmt.Errorf("%q has no valid 12-digit account ID (%q); expected the form %s", s, a.AccountID, example)
 	}
 	if err := ValidateLogGroupName(a.Name); err != nil {

@@ -83,11 +83,15 @@ func NewBudget(scope Scope, limit int, policies []Policy) *Budget {
 	return b
 }
 
+// vendedProbes are unrelated names under /aws/vendedlogs/ (without the prefix): a policy that covers both covers
+// every group under the prefix, not one particular group.
+var vendedProbes = []string{"a", "vpnlogs-probe/x.y_z#1"}
+
 // coversVended reports whether the account-level policies cover any /aws/vendedlogs/ group of the scope. Two
 // unrelated probe names must both be covered, so that an entry for one particular vendedlogs group does not count.
 func (b *Budget) coversVended(s Scope) bool {
-	for _, probe := range []string{"a", "vpnlogs-probe/x.y_z#1"} {
-		g := LogGroupARN{Partition: s.Partition, Region: s.Region, AccountID: s.AccountID, Name: VendedLogsPrefix + probe}
+	for _, probe := range vendedProbes {
+		g := s.LogGroupARN(VendedLogsPrefix + probe)
 		if _, ok := b.coveredBy(g); !ok {
 			return false
 		}
@@ -113,6 +117,15 @@ func (b *Budget) UsedCharacters() int {
 
 // PolicyCount is the number of account-level policies.
 func (b *Budget) PolicyCount() int { return len(b.Policies) }
+
+// PolicyNames are the names of the account-level policies, sorted.
+func (b *Budget) PolicyNames() []string {
+	names := make([]string, 0, len(b.Policies))
+	for _, p := range b.Policies {
+		names = append(names, p.Name)
+	}
+	return names
+}
 
 // coveredBy names the account-level policy whose delivery statement covers the group.
 // UNCONFIRMED: whether AWS looks at every account-level policy or only at AWSLogDeliveryWrite20150319 before it
@@ -392,6 +405,77 @@ func (b *Budget) Project(groups []LogGroupARN, opts ProjectOptions) Projection {
 		}
 	}
 	return p
+}
+
+// VendedCoverage is what covering every /aws/vendedlogs/ group of an account and region takes, given the policies as
+// they are.
+type VendedCoverage struct {
+	// Entry is the wildcard entry that covers every /aws/vendedlogs/ group of the scope.
+	Entry string
+	// CoveredBy names the account-level policy that covers every such group already; empty when none does.
+	CoveredBy string
+	// Growth is what the first delivery to such a group adds (for a delivery policy AWS has to create: the whole new
+	// policy); 0 when CoveredBy is set.
+	Growth int
+	// FitsSize reports whether that growth fits the size limit.
+	FitsSize bool
+	// FitsCount reports whether the account has room for the delivery policy, when AWS has to create it.
+	FitsCount bool
+}
+
+// VendedCoverage works out the VendedCoverage of the scope.
+func (b *Budget) VendedCoverage(s Scope) VendedCoverage {
+	c := VendedCoverage{Entry: VendedLogsWildcard(s), FitsSize: true, FitsCount: true}
+	if b.coversVended(s) {
+		c.CoveredBy, _ = b.coveredBy(s.LogGroupARN(VendedLogsPrefix + vendedProbes[0]))
+		return c
+	}
+	// One of the probes is a group no policy covers when the prefix is not covered: the first delivery to it adds Entry.
+	for _, probe := range vendedProbes {
+		g := s.LogGroupARN(VendedLogsPrefix + probe)
+		if _, covered := b.coveredBy(g); covered {
+			continue
+		}
+		p := b.Project([]LogGroupARN{g}, ProjectOptions{})
+		c.Growth, c.FitsSize, c.FitsCount = p.Groups[0].Growth, p.FitsSize(), p.FitsCount()
+		break
+	}
+	return c
+}
+
+// VendedAlternative is the usual fix for delivery that grows the delivery policy too much: the same log groups under
+// /aws/vendedlogs/, which all share one wildcard entry.
+type VendedAlternative struct {
+	// Groups are the groups outside /aws/vendedlogs/ that grow the policy, sorted by ARN. VendedName gives the name
+	// to use instead of each.
+	Groups []GroupProjection
+	// VendedCoverage is what the renamed groups cost, in their account and region, given the policies as they are.
+	VendedCoverage
+	// InProjection is true when the projection adds Entry already: a group under /aws/vendedlogs/ is among those
+	// that grow the policy, so the renamed groups add nothing more.
+	InProjection bool
+}
+
+// VendedAlternative works out the VendedAlternative of a projection made from b. ok is false when no group outside
+// /aws/vendedlogs/ grows the policy: renaming cannot help then.
+func (b *Budget) VendedAlternative(p Projection) (alt VendedAlternative, ok bool) {
+	growing := p.Growing()
+	sort.SliceStable(growing, func(i, j int) bool { return growing[i].LogGroupARN < growing[j].LogGroupARN })
+	for _, g := range growing {
+		if !g.Vended {
+			alt.Groups = append(alt.Groups, g)
+		}
+	}
+	if len(alt.Groups) == 0 {
+		return alt, false
+	}
+	alt.InProjection = len(alt.Groups) < len(growing)
+	first, err := ParseLogGroupARN(alt.Groups[0].LogGroupARN)
+	if err != nil { // not reached: projected groups are parsed ARNs
+		return alt, false
+	}
+	alt.VendedCoverage = b.VendedCoverage(Scope{Partition: first.Partition, Region: first.Region, AccountID: first.AccountID})
+	return alt, true
 }
 
 func sidOr(sid string) string {

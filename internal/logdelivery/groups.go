@@ -12,14 +12,24 @@ import (
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 )
 
+// DescribeGroupsAPI is the part of the CloudWatch Logs client that looks log groups up (logs:DescribeLogGroups).
+type DescribeGroupsAPI interface {
+	DescribeLogGroups(ctx context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error)
+}
+
+// TagsAPI is the part of the CloudWatch Logs client that reads a log group's tags (logs:ListTagsForResource).
+type TagsAPI interface {
+	ListTagsForResource(ctx context.Context, in *cloudwatchlogs.ListTagsForResourceInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error)
+}
+
 // GroupsAPI is the part of the CloudWatch Logs client that manages log groups.
 type GroupsAPI interface {
+	DescribeGroupsAPI
+	TagsAPI
 	CreateLogGroup(ctx context.Context, in *cloudwatchlogs.CreateLogGroupInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.CreateLogGroupOutput, error)
 	DeleteLogGroup(ctx context.Context, in *cloudwatchlogs.DeleteLogGroupInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DeleteLogGroupOutput, error)
-	DescribeLogGroups(ctx context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error)
 	PutRetentionPolicy(ctx context.Context, in *cloudwatchlogs.PutRetentionPolicyInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.PutRetentionPolicyOutput, error)
 	DeleteRetentionPolicy(ctx context.Context, in *cloudwatchlogs.DeleteRetentionPolicyInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DeleteRetentionPolicyOutput, error)
-	ListTagsForResource(ctx context.Context, in *cloudwatchlogs.ListTagsForResourceInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error)
 	TagResource(ctx context.Context, in *cloudwatchlogs.TagResourceInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.TagResourceOutput, error)
 	UntagResource(ctx context.Context, in *cloudwatchlogs.UntagResourceInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.UntagResourceOutput, error)
 }
@@ -46,7 +56,8 @@ type LogGroup struct {
 	Class    string
 	// RetentionInDays is 0 when events never expire.
 	RetentionInDays int64
-	Tags            map[string]string
+	// Tags are set by ListLogGroupTags; DescribeLogGroup leaves them nil.
+	Tags map[string]string
 }
 
 // ValidateNewLogGroupName applies CloudWatch Logs' naming rules for CreateLogGroup: those of
@@ -77,9 +88,10 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &nf) || errors.Is(err, ErrLogGroupNotFound)
 }
 
-// FindLogGroup reads one log group by exact name (DescribeLogGroups with logGroupNamePrefix, paginated until the
-// name is found) and its tags (ListTagsForResource). A missing group is ErrLogGroupNotFound.
-func FindLogGroup(ctx context.Context, api GroupsAPI, name string) (*LogGroup, error) {
+// DescribeLogGroup looks one log group up by exact name with DescribeLogGroups alone (logGroupNamePrefix, paginated
+// until the name is found), so that it needs only logs:DescribeLogGroups: whether the group exists, its ARN, class,
+// key and retention. Tags stays nil (ListLogGroupTags reads them). A missing group is ErrLogGroupNotFound.
+func DescribeLogGroup(ctx context.Context, api DescribeGroupsAPI, name string) (*LogGroup, error) {
 	in := &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)}
 	var found *cwltypes.LogGroup
 	for page := 0; found == nil; page++ {
@@ -117,18 +129,25 @@ func FindLogGroup(ctx context.Context, api GroupsAPI, name string) (*LogGroup, e
 	if found.RetentionInDays != nil {
 		g.RetentionInDays = int64(*found.RetentionInDays)
 	}
-	tags, err := api.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(g.ARN)})
+	return g, nil
+}
+
+// ListLogGroupTags reads a log group's tags with ListTagsForResource (logs:ListTagsForResource), given the group's
+// ARN with or without ":*" (sent without). A group that does not exist (any more) is ErrLogGroupNotFound. The map is
+// never nil.
+func ListLogGroupTags(ctx context.Context, api TagsAPI, arn string) (map[string]string, error) {
+	arn = TrimARNSuffix(arn)
+	out, err := api.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
 	if IsNotFound(err) {
-		return nil, fmt.Errorf("%w: %s", ErrLogGroupNotFound, name)
+		return nil, fmt.Errorf("%w: %s", ErrLogGroupNotFound, arn)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("listing tags of %s: %w", g.ARN, err)
+		return nil, fmt.Errorf("listing tags of %s: %w", arn, err)
 	}
-	g.Tags = tags.Tags
-	if g.Tags == nil {
-		g.Tags = map[string]string{}
+	if out.Tags == nil {
+		return map[string]string{}, nil
 	}
-	return g, nil
+	return out.Tags, nil
 }
 
 // CreateLogGroupInput is what vpnlogs_log_group creates.

@@ -253,6 +253,11 @@ type Scope struct {
 	Partition, Region, AccountID string
 }
 
+// LogGroupARN is the ARN of the log group with this name in the scope's partition, region and account.
+func (s Scope) LogGroupARN(name string) LogGroupARN {
+	return LogGroupARN{Partition: s.Partition, Region: s.Region, AccountID: s.AccountID, Name: name}
+}
+
 func (s Scope) logsPrefix() string {
 	return "arn:" + s.Partition + ":logs:" + s.Region + ":" + s.AccountID + ":"
 }

@@ -2,13 +2,11 @@ package logdelivery
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/smithy-go"
 )
 
 // PoliciesAPI is the part of the CloudWatch Logs client that reads resource policies.
@@ -35,19 +33,6 @@ func (e *ReadError) Error() string {
 }
 
 func (e *ReadError) Unwrap() error { return e.Err }
-
-// IsAccessDenied reports whether err is an AWS access-denied error.
-func IsAccessDenied(err error) bool {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.ErrorCode() {
-	case "AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException":
-		return true
-	}
-	return false
-}
 
 // ReadAccountPolicies lists the account-level resource policies: one DescribeResourcePolicies call with
 // policyScope ACCOUNT, and further pages only if AWS returns a nextToken.

@@ -2,6 +2,7 @@ package logdelivery
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -66,6 +67,8 @@ func (r *RunProjection) Invalidate() {
 // RunResult is the run's projection after an Add.
 type RunResult struct {
 	Projection
+	// Budget is the budget the projection was made from (a later read of the run may differ).
+	Budget *Budget
 	// Sources maps each projected group (normalised ARN) to the changes that deliver to it.
 	Sources map[string][]string
 	// Added are the normalised ARNs of the groups of this Add call.
@@ -100,7 +103,7 @@ func (r *RunProjection) Add(ctx context.Context, planned []Planned) (RunResult, 
 			r.groups = append(r.groups, p.Group)
 			r.sources[key] = nil
 		}
-		if p.Source != "" && !contains(r.sources[key], p.Source) {
+		if p.Source != "" && !slices.Contains(r.sources[key], p.Source) {
 			r.sources[key] = append(r.sources[key], p.Source)
 		}
 		res.Added = append(res.Added, key)
@@ -108,19 +111,10 @@ func (r *RunProjection) Add(ctx context.Context, planned []Planned) (RunResult, 
 	if err != nil {
 		return res, err
 	}
-	res.Projection = b.Project(r.groups, ProjectOptions{})
+	res.Projection, res.Budget = b.Project(r.groups, ProjectOptions{}), b
 	res.Sources = make(map[string][]string, len(r.sources))
 	for k, v := range r.sources {
 		res.Sources[k] = append([]string(nil), v...)
 	}
 	return res, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

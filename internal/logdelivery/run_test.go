@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 )
 
 type fakePolicies struct {
@@ -71,7 +73,7 @@ func TestReadAccountPolicies(t *testing.T) {
 		f := &fakePolicies{err: &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "no"}}
 		_, err := ReadAccountPolicies(context.Background(), f)
 		var re *ReadError
-		if !errors.As(err, &re) || !IsAccessDenied(err) || re.Scope != ScopeAccount {
+		if !errors.As(err, &re) || !awsconfig.IsAccessDenied(err) || re.Scope != ScopeAccount {
 			t.Fatalf("err = %v", err)
 		}
 	})

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/iampolicy"
 )
 
@@ -33,17 +33,19 @@ type iamPolicyDocumentModel struct {
 	Region              types.String `tfsdk:"region"`
 }
 
-var (
-	accountIDAttrRE = regexp.MustCompile(`^\d{12}$`)
-	regionAttrRE    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	partitionAttrRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
-)
-
 func (d *iamPolicyDocumentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_iam_policy_document"
 }
 
 func backticked(list []string) string { return "`" + strings.Join(list, "`, `") + "`" }
+
+// backtickedAnd is backticked with "and" before the last item.
+func backtickedAnd(list []string) string {
+	if len(list) < 2 {
+		return backticked(list)
+	}
+	return backticked(list[:len(list)-1]) + " and `" + list[len(list)-1] + "`"
+}
 
 func (d *iamPolicyDocumentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -71,9 +73,8 @@ func (d *iamPolicyDocumentDataSource) Schema(_ context.Context, _ datasource.Sch
 			"`logs:DescribeLogGroups` is already granted by `" + iampolicy.SidDeliveryCWL + "`.\n\n" +
 			"When only one of `region` and `account_id` is set, the other is `*` in the scoped ARNs.\n\n" +
 			"The default document (no arguments) is:\n\n```json\n" + policyPretty(iampolicy.Options{}) + "\n```\n\n" +
-			"Not included: managing log groups (`vpnlogs_log_group` calls `logs:CreateLogGroup`, `logs:DeleteLogGroup`, " +
-			"`logs:DescribeLogGroups`, `logs:PutRetentionPolicy`, `logs:DeleteRetentionPolicy`, `logs:TagResource`, " +
-			"`logs:UntagResource` and `logs:ListTagsForResource`; grant them where log groups are managed), and the " +
+			"Not included: managing log groups (`vpnlogs_log_group` calls " + backtickedAnd(iampolicy.LogGroupActions) +
+			"; grant them where log groups are managed), and the " +
 			"provider's own preflight (`iam:SimulatePrincipalPolicy`, and `iam:GetRole` for a role session, on the principal; " +
 			"without them the preflight is skipped with a warning).",
 		Attributes: map[string]schema.Attribute{
@@ -81,7 +82,7 @@ func (d *iamPolicyDocumentDataSource) Schema(_ context.Context, _ datasource.Sch
 				Optional: true,
 				MarkdownDescription: "12-digit account ID to scope resource ARNs to. Omitted: any account (`*` in the ARNs, or " +
 					"unscoped `*` resources when `region` is omitted too).",
-				Validators: []validator.String{stringvalidator.RegexMatches(accountIDAttrRE, "must be a 12-digit AWS account ID")},
+				Validators: []validator.String{stringvalidator.RegexMatches(awsconfig.AccountIDPattern, "must be a 12-digit AWS account ID")},
 			},
 			"actions": schema.ListAttribute{
 				Computed:            true,
@@ -107,13 +108,13 @@ func (d *iamPolicyDocumentDataSource) Schema(_ context.Context, _ datasource.Sch
 				Optional: true,
 				MarkdownDescription: "Partition of the resource ARNs (`aws`, `aws-cn`, `aws-us-gov`, ...). Defaults to the " +
 					"partition of `region`, else the provider's partition, else `aws`.",
-				Validators: []validator.String{stringvalidator.RegexMatches(partitionAttrRE, "must be an AWS partition such as aws, aws-cn or aws-us-gov")},
+				Validators: []validator.String{stringvalidator.RegexMatches(awsconfig.PartitionPattern, "must be an AWS partition such as aws, aws-cn or aws-us-gov")},
 			},
 			"region": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Region to scope resource ARNs to, for example `us-east-1`. Omitted: any region " +
 					"(`*` in the ARNs, or unscoped `*` resources when `account_id` is omitted too). It is not taken from the provider.",
-				Validators: []validator.String{stringvalidator.RegexMatches(regionAttrRE, "must be an AWS region name such as us-east-1")},
+				Validators: []validator.String{stringvalidator.RegexMatches(awsconfig.RegionPattern, "must be an AWS region name such as us-east-1")},
 			},
 		},
 	}

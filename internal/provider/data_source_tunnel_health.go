@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -17,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
@@ -128,7 +128,7 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			},
 			"bgp_status": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Latest BGP status of the BGP log, `UP` or `DOWN`; null when none was read.",
+				MarkdownDescription: "Latest BGP status of the BGP log, `" + logparse.StatusUp + "` or `" + logparse.StatusDown + "`; null when none was read.",
 			},
 			"denied_routes": schema.ListNestedAttribute{
 				Computed:            true,
@@ -246,7 +246,7 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"vpn_connection_id": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the VPN connection, for example `vpn-0123456789abcdef0`.",
-				Validators: []validator.String{stringvalidator.RegexMatches(vpnConnectionIDRE,
+				Validators: []validator.String{stringvalidator.RegexMatches(vpn.ConnectionIDPattern,
 					"must be a VPN connection ID such as vpn-0123456789abcdef0")},
 			},
 		},
@@ -293,7 +293,9 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 		switch {
 		case g.given.ValueString() != "":
 			*g.dst = g.given.ValueString()
-			groupAttr[logGroupName(*g.dst)] = path.Root(g.attr)
+			if a, err := logdelivery.ParseLogGroupARN(*g.dst); err == nil { // the attribute's validator checked it
+				groupAttr[a.Name] = path.Root(g.attr)
+			}
 		case g.logged.Enabled && g.logged.LogGroupARN != "":
 			*g.dst = g.logged.LogGroupARN
 		}
@@ -336,15 +338,6 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	setHealth(&m, res.Health)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// logGroupName is the name in a log group ARN (or the value itself).
-func logGroupName(arn string) string {
-	arn = strings.TrimSuffix(arn, ":*")
-	if i := strings.Index(arn, ":log-group:"); i >= 0 {
-		return arn[i+len(":log-group:"):]
-	}
-	return arn
 }
 
 // tunnelError turns a failed tunnel lookup into an attribute error.

@@ -84,7 +84,7 @@ func telemetryAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"accepted_route_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "BGP routes AWS accepted from the customer gateway."},
 		"last_status_change":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
-		"status":               schema.StringAttribute{Computed: true, MarkdownDescription: "`UP` or `DOWN`."},
+		"status":               schema.StringAttribute{Computed: true, MarkdownDescription: "`" + vpn.TelemetryUp + "` or `" + vpn.TelemetryDown + "`."},
 		"status_message":       schema.StringAttribute{Computed: true, MarkdownDescription: "AWS's message, such as `IPSEC IS UP` or `2 BGP ROUTES`."},
 	}
 }
@@ -127,7 +127,7 @@ func (d *vpnConnectionsDataSource) Schema(_ context.Context, _ datasource.Schema
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only these connections. An ID that does not exist is an error, as in `DescribeVpnConnections`.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.RegexMatches(vpnConnectionIDRE,
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.RegexMatches(vpn.ConnectionIDPattern,
 					"must be a VPN connection ID such as vpn-0123456789abcdef0"))},
 			},
 			"states": schema.ListAttribute{
@@ -204,7 +204,7 @@ func (d *vpnConnectionsDataSource) Read(ctx context.Context, req datasource.Read
 				BGPLog:           logStatus(t.Logging.BGP),
 				Telemetry:        telemetry(t.Telemetry),
 			})
-			tunnelIDs = append(tunnelIDs, tunnelLoggingID(c.ID, t.OutsideIP))
+			tunnelIDs = append(tunnelIDs, vpn.TunnelID(c.ID, t.OutsideIP))
 		}
 		m.Connections = append(m.Connections, cm)
 	}

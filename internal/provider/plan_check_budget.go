@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 )
 
@@ -39,8 +40,7 @@ type budgetState struct {
 func (d *providerData) budgetRun() *logdelivery.RunProjection {
 	d.budget.once.Do(func() {
 		c := d.clients
-		scope := logdelivery.Scope{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID}
-		d.budget.run = logdelivery.NewRunProjection(scope, d.resourcePolicySizeLimit, func(ctx context.Context) ([]logdelivery.Policy, error) {
+		d.budget.run = logdelivery.NewRunProjection(d.scope(), d.resourcePolicySizeLimit, func(ctx context.Context) ([]logdelivery.Policy, error) {
 			tflog.Debug(ctx, "reading CloudWatch Logs resource policies for the delivery budget", map[string]any{"region": c.Region})
 			return logdelivery.ReadAccountPolicies(ctx, c.Logs)
 		})
@@ -102,22 +102,21 @@ func (d *providerData) checkDeliveryBudget(ctx context.Context, groups []planned
 	if !res.Contributes() {
 		return
 	}
-	budget, _ := run.Budget(ctx)
 	if !res.FitsCount() {
-		diags.AddError("Too many CloudWatch Logs resource policies", tooManyPoliciesDetail(budget, res, d.clients.Region))
+		diags.AddError("Too many CloudWatch Logs resource policies", tooManyPoliciesDetail(res, d.clients.Region))
 	}
 	switch {
 	case !res.FitsSize():
-		diags.AddError("CloudWatch Logs resource policy would exceed its size limit", budgetDetail(budget, res, false))
+		diags.AddError("CloudWatch Logs resource policy would exceed its size limit", budgetDetail(res, false))
 	case res.NearLimit():
-		diags.AddWarning("CloudWatch Logs resource policy close to its size limit", budgetDetail(budget, res, true))
+		diags.AddWarning("CloudWatch Logs resource policy close to its size limit", budgetDetail(res, true))
 	}
 }
 
 // budgetNotCheckedDetail says what the plan did not check when the policies could not be read.
 func (d *providerData) budgetNotCheckedDetail(planned []logdelivery.Planned, err error) string {
 	why := "failed"
-	if logdelivery.IsAccessDenied(err) {
+	if awsconfig.IsAccessDenied(err) {
 		why = "was denied (access denied)"
 	}
 	var names []string
@@ -135,8 +134,8 @@ func (d *providerData) budgetNotCheckedDetail(planned []logdelivery.Planned, err
 }
 
 // budgetDetail renders the size error (or, near is true, the warning) with the numbers, every group of the run
-// that grows the policy, and the fix.
-func budgetDetail(b *logdelivery.Budget, res logdelivery.RunResult, near bool) string {
+// that grows the policy, and the fix (logdelivery.Budget.VendedAlternative).
+func budgetDetail(res logdelivery.RunResult, near bool) string {
 	var sb strings.Builder
 	verb := "grow"
 	if res.NewPolicy {
@@ -169,58 +168,42 @@ func budgetDetail(b *logdelivery.Budget, res logdelivery.RunResult, near bool) s
 	}
 
 	// The fix: the same groups under /aws/vendedlogs/.
-	var ordinary []logdelivery.GroupProjection
-	var scope logdelivery.Scope
-	for _, g := range growing {
-		if !g.Vended {
-			ordinary = append(ordinary, g)
-			if a, err := logdelivery.ParseLogGroupARN(g.LogGroupARN); err == nil {
-				scope = logdelivery.Scope{Partition: a.Partition, Region: a.Region, AccountID: a.AccountID}
-			}
-		}
-	}
-	if len(ordinary) == 0 {
+	alt, ok := res.Budget.VendedAlternative(res.Projection)
+	if !ok {
 		return sb.String()
 	}
-	wildcard := logdelivery.VendedLogsWildcard(scope)
-	wildcardCost := logdelivery.Characters(wildcard) + 3
 	fix := "\nFix: deliver to log groups whose names start with " + logdelivery.VendedLogsPrefix + ". "
 	if near {
 		fix = "\nTo keep room, deliver to log groups whose names start with " + logdelivery.VendedLogsPrefix + ". "
 	}
 	sb.WriteString(fix)
 	switch {
-	case b != nil && b.VendedLogsCovered:
-		fmt.Fprintf(&sb, "The policy already covers all of them with the entry %s, so they add nothing.", wildcard)
-	case len(ordinary) < len(growing):
+	case alt.CoveredBy != "":
+		fmt.Fprintf(&sb, "The policy already covers all of them with the entry %s, so they add nothing.", alt.Entry)
+	case alt.InProjection:
 		fmt.Fprintf(&sb, "AWS covers all of them with the single entry %s, which this run adds already (it is in the list "+
-			"above), so further ones add nothing.", wildcard)
+			"above), so further ones add nothing.", alt.Entry)
 	default:
 		fmt.Fprintf(&sb, "AWS covers all of them with the single entry %s (%d characters, added once), so they do not grow "+
-			"the policy one by one.", wildcard, wildcardCost)
-		if res.CurrentCharacters+wildcardCost > res.Limit && !res.NewPolicy {
+			"the policy one by one.", alt.Entry, alt.Growth)
+		if !alt.FitsSize && !res.NewPolicy {
 			fmt.Fprintf(&sb, " The policy has only %d characters left, too few even for that entry: first remove from %s the "+
 				"entries of log groups that no longer receive logs (logs:PutResourcePolicy), or raise the limit if AWS "+
 				"enforces a larger one in your account.", res.Limit-res.CurrentCharacters, res.PolicyName)
 		}
 	}
-	first := ordinary[0].Name
+	first := alt.Groups[0].Name
 	fmt.Fprintf(&sb, " For example, create the group with vpnlogs_log_group and use its arn as log_group_arn:\n\n"+
 		"  resource \"vpnlogs_log_group\" \"vpn\" {\n    name = %q\n  }\n\nNames to use instead:\n", logdelivery.VendedName(first))
-	for _, g := range ordinary {
+	for _, g := range alt.Groups {
 		fmt.Fprintf(&sb, "  %s -> %s\n", g.Name, logdelivery.VendedName(g.Name))
 	}
 	return strings.TrimRight(sb.String(), "\n")
 }
 
 // tooManyPoliciesDetail explains the 11th-policy case.
-func tooManyPoliciesDetail(b *logdelivery.Budget, res logdelivery.RunResult, region string) string {
-	var names []string
-	if b != nil {
-		for _, p := range b.Policies {
-			names = append(names, p.Name)
-		}
-	}
+func tooManyPoliciesDetail(res logdelivery.RunResult, region string) string {
+	names := res.Budget.PolicyNames()
 	var groups []string
 	for _, g := range res.Growing() {
 		groups = append(groups, g.LogGroupARN)

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -41,6 +42,12 @@ func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool) *pro
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,
 	}
+}
+
+// scope is the partition, region and account the provider works in, as logdelivery states scopes.
+func (d *providerData) scope() logdelivery.Scope {
+	c := d.clients
+	return logdelivery.Scope{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID}
 }
 
 // providerDataFrom type-asserts the value Configure stored; nil means the provider is not configured yet

@@ -205,10 +205,9 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Log group outside /aws/vendedlogs/", r.outsideVendedlogsDetail(name))
 		}
 		plan.ID = types.StringValue(name)
-		c := r.data.clients
 		switch {
-		case c.AccountID != "":
-			plan.ARN = types.StringValue(logdelivery.LogGroupARN{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID, Name: name}.String())
+		case r.data.clients.AccountID != "":
+			plan.ARN = types.StringValue(r.data.scope().LogGroupARN(name).String())
 		case state != nil && state.Name.ValueString() == name:
 			plan.ARN = state.ARN
 		default:
@@ -224,28 +223,13 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// outsideVendedlogsDetail explains why a name outside /aws/vendedlogs/ needs the opt-in, with this group's cost.
+// outsideVendedlogsDetail explains why a name outside /aws/vendedlogs/ needs the opt-in, with this group's cost
+// (logdelivery.OutsideVendedLogsExplanation), and the fix in the resource's attributes.
 func (r *logGroupResource) outsideVendedlogsDetail(name string) string {
-	c := r.data.clients
-	account := c.AccountID
-	if account == "" {
-		account = "123456789012" // only its length matters here
-	}
-	g := logdelivery.LogGroupARN{Partition: c.Partition, Region: c.Region, AccountID: account, Name: name}
-	entry := logdelivery.DeliveryEntry(g)
-	cost := logdelivery.Characters(entry) + 3
-	limit := r.data.resourcePolicySizeLimit
-	// Room for such groups in a delivery policy that holds nothing else.
-	empty := logdelivery.Characters(logdelivery.DocumentedPolicy(logdelivery.Scope{Partition: g.Partition, Region: g.Region, AccountID: account}, nil))
-	room := max(0, (limit-empty)/cost)
-	return fmt.Sprintf("The log group name %q does not start with %s. When a VPN tunnel starts delivering logs to it, AWS adds "+
-		"the entry %q to the account-wide CloudWatch Logs resource policy %s: %d more characters for this group alone. "+
-		"That one policy serves every log delivery of the account in %s and is limited to %d characters (the provider's "+
-		"resource_policy_size_limit), room for at most %d such groups; once it is full, enabling logs fails at apply time. All groups "+
-		"under %s share a single wildcard entry and do not grow it.\n\n"+
-		"Fix: use name = %q instead, or set allow_outside_vendedlogs = true if the group must have this name.",
-		name, logdelivery.VendedLogsPrefix, entry, logdelivery.DeliveryPolicyName, cost, c.Region, limit,
-		room, logdelivery.VendedLogsPrefix, logdelivery.VendedName(name))
+	return logdelivery.OutsideVendedLogsExplanation(r.data.scope(), name, r.data.resourcePolicySizeLimit, logdelivery.ExplainOptions{
+		LimitSetting: "the provider's resource_policy_size_limit", When: "at apply time",
+	}) + fmt.Sprintf("\n\nFix: use name = %q instead, or set allow_outside_vendedlogs = true if the group must have this name.",
+		logdelivery.VendedName(name))
 }
 
 func (r *logGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -273,7 +257,7 @@ func (r *logGroupResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	if plan.ARN.IsUnknown() {
-		g, err := logdelivery.FindLogGroup(ctx, logs, name)
+		g, err := logdelivery.DescribeLogGroup(ctx, logs, name)
 		if err != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs Log Group (%s) after creating it", name), err.Error())
 			return
@@ -298,7 +282,11 @@ func (r *logGroupResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	name := state.Name.ValueString()
-	g, err := logdelivery.FindLogGroup(ctx, r.data.clients.Logs, name)
+	logs := r.data.clients.Logs
+	g, err := logdelivery.DescribeLogGroup(ctx, logs, name)
+	if err == nil {
+		g.Tags, err = logdelivery.ListLogGroupTags(ctx, logs, g.ARN)
+	}
 	if logdelivery.IsNotFound(err) {
 		tflog.Warn(ctx, "log group not found, removing vpnlogs_log_group from state", map[string]any{"name": name})
 		resp.State.RemoveResource(ctx)

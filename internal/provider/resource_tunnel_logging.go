@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
-	"regexp"
 	"strings"
 	"time"
 
@@ -36,8 +34,6 @@ var (
 
 // defaultTunnelTimeout matches the AWS provider's VPN connection update and delete timeouts.
 const defaultTunnelTimeout = 30 * time.Minute
-
-var vpnConnectionIDRE = regexp.MustCompile(`^vpn-[0-9a-f]{8,17}$`)
 
 // NewTunnelLoggingResource returns the vpnlogs_tunnel_logging resource.
 func NewTunnelLoggingResource() resource.Resource { return &tunnelLoggingResource{} }
@@ -121,7 +117,7 @@ func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required:            true,
 				MarkdownDescription: "ID of the VPN connection, for example `vpn-0123456789abcdef0`. Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{stringvalidator.RegexMatches(vpnConnectionIDRE,
+				Validators: []validator.String{stringvalidator.RegexMatches(vpn.ConnectionIDPattern,
 					"must be a VPN connection ID such as vpn-0123456789abcdef0")},
 			},
 		},
@@ -185,15 +181,8 @@ func (r *tunnelLoggingResource) ModifyPlan(ctx context.Context, req resource.Mod
 	r.data.checkPermissions(ctx, &resp.Diagnostics)
 
 	var starting []plannedDelivery
-	for _, d := range []struct {
-		name string
-		want vpn.LogDestination
-		was  vpn.LogDestination
-	}{{"tunnel log", planned.Activity, prior.Activity}, {"BGP log", planned.BGP, prior.BGP}} {
-		if d.want.Enabled && d.want.LogGroupARN != "" &&
-			(!d.was.Enabled || logdelivery.TrimARNSuffix(d.was.LogGroupARN) != logdelivery.TrimARNSuffix(d.want.LogGroupARN)) {
-			starting = append(starting, plannedDelivery{Resource: connID + "/" + ip + " " + d.name, LogGroupARN: logdelivery.TrimARNSuffix(d.want.LogGroupARN)})
-		}
+	for _, d := range planned.StartedDeliveries(prior) {
+		starting = append(starting, plannedDelivery{Resource: vpn.TunnelID(connID, ip) + " " + d.Log, LogGroupARN: d.LogGroupARN})
 	}
 	if len(starting) > 0 {
 		r.data.checkDeliveryBudget(ctx, starting, &resp.Diagnostics)
@@ -238,26 +227,19 @@ func (r *tunnelLoggingResource) plannedLogging(ctx context.Context, m tunnelLogg
 	return l, known
 }
 
-// checkSameAccountAndRegion enforces that delivery targets a group in the provider's account and region.
+// checkSameAccountAndRegion reports, on the attribute, each way the group is outside the provider's partition,
+// region and account (logdelivery.LogGroupARN.CheckDeliverable).
 func (r *tunnelLoggingResource) checkSameAccountAndRegion(p path.Path, arn string, diags *diag.Diagnostics) {
 	a, err := logdelivery.ParseLogGroupARN(arn)
 	if err != nil {
 		return // the attribute validator reports shape errors
 	}
-	c := r.data.clients
-	if a.Region != c.Region {
-		diags.AddAttributeError(p, "Log group in another region",
-			fmt.Sprintf("%s is in region %s, but the provider works in %s. Site-to-Site VPN delivers logs only to a log group "+
-				"in the connection's own region: use a group in %s.", arn, a.Region, c.Region, c.Region))
-	}
-	if c.AccountID != "" && a.AccountID != c.AccountID {
-		diags.AddAttributeError(p, "Log group in another account",
-			fmt.Sprintf("%s is in account %s, but the provider works in account %s. Site-to-Site VPN log delivery is "+
-				"same-account: use a group in %s.", arn, a.AccountID, c.AccountID, c.AccountID))
-	}
-	if c.Partition != "" && a.Partition != c.Partition {
-		diags.AddAttributeError(p, "Log group in another partition",
-			fmt.Sprintf("%s is in partition %s, but the provider works in %s.", arn, a.Partition, c.Partition))
+	for _, m := range a.CheckDeliverable(r.data.scope()) {
+		detail := m.Describe(arn, "the provider works in")
+		if m.Reason != "" {
+			detail += ". " + m.Reason + ": use a group in " + m.Want
+		}
+		diags.AddAttributeError(p, "Log group in another "+m.Field, detail+".")
 	}
 }
 
@@ -268,13 +250,9 @@ func (r *tunnelLoggingResource) checkTunnelExists(ctx context.Context, connID, i
 	switch {
 	case err == nil:
 	case errors.As(err, &nf) && nf.OutsideIP != "" && c != nil:
-		var ips []string
-		for _, t := range c.Tunnels {
-			ips = append(ips, t.OutsideIP)
-		}
 		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel",
 			fmt.Sprintf("VPN connection %s has no tunnel with outside IP address %s. Its tunnels are %s.",
-				connID, ip, strings.Join(ips, " and ")))
+				connID, ip, strings.Join(c.OutsideIPs(), " and ")))
 	case errors.As(err, &nf) && nf.State != "":
 		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
 			fmt.Sprintf("%s, so its tunnels cannot deliver logs. Remove this resource from the configuration, or point it at "+
@@ -302,7 +280,7 @@ func (r *tunnelLoggingResource) Create(ctx context.Context, req resource.CreateR
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	plan.ID = types.StringValue(tunnelLoggingID(plan.VPNConnectionID.ValueString(), plan.TunnelOutsideIPAddress.ValueString()))
+	plan.ID = types.StringValue(vpn.TunnelID(plan.VPNConnectionID.ValueString(), plan.TunnelOutsideIPAddress.ValueString()))
 	if !r.apply(ctx, &plan, "creating", &resp.Diagnostics) {
 		return
 	}
@@ -326,7 +304,7 @@ func (r *tunnelLoggingResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.AddError(fmt.Sprintf("reading EC2 VPN connection (%s) tunnel (%s) log options", connID, ip), err.Error())
 		return
 	}
-	state.ID = types.StringValue(tunnelLoggingID(connID, ip))
+	state.ID = types.StringValue(vpn.TunnelID(connID, ip))
 	resp.Diagnostics.Append(setLoggingModel(&state, t.Logging)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -382,16 +360,15 @@ func (r *tunnelLoggingResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 }
 
-// ImportState accepts "<vpn_connection_id>/<tunnel_outside_ip_address>".
+// ImportState accepts "<vpn_connection_id>/<tunnel_outside_ip_address>" (vpn.ParseTunnelID).
 func (r *tunnelLoggingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	connID, ip, ok := strings.Cut(req.ID, "/")
-	_, ipErr := netip.ParseAddr(ip)
-	if !ok || !vpnConnectionIDRE.MatchString(connID) || ipErr != nil {
+	connID, ip, err := vpn.ParseTunnelID(req.ID)
+	if err != nil {
 		resp.Diagnostics.AddError("Unexpected Format of ID",
 			fmt.Sprintf("Expected <vpn_connection_id>/<tunnel_outside_ip_address>, for example vpn-0123456789abcdef0/203.0.113.10, got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tunnelLoggingID(connID, ip))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vpn.TunnelID(connID, ip))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("vpn_connection_id"), connID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tunnel_outside_ip_address"), ip)...)
 }
@@ -444,5 +421,3 @@ func setLoggingModel(m *tunnelLoggingModel, l vpn.Logging) diag.Diagnostics {
 	set(&m.BGPLog, l.BGP)
 	return diags
 }
-
-func tunnelLoggingID(connID, ip string) string { return connID + "/" + ip }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -170,7 +171,7 @@ func (f Filter) matches(c Connection) bool {
 		if c.State == StateDeleted {
 			return false
 		}
-	} else if !contains(f.States, c.State) {
+	} else if !slices.Contains(f.States, c.State) {
 		return false
 	}
 	for k, v := range f.Tags {
@@ -179,15 +180,6 @@ func (f Filter) matches(c Connection) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Service) isStale(id string) bool {

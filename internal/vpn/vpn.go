@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -101,13 +102,23 @@ type LogDestination struct {
 	OutputFormat string
 }
 
+// Telemetry statuses of a tunnel, as vgwTelemetry reports them.
+const (
+	TelemetryUp   = "UP"
+	TelemetryDown = "DOWN"
+)
+
 // Telemetry is AWS's view of a tunnel (vgwTelemetry).
 type Telemetry struct {
+	// Status is TelemetryUp or TelemetryDown.
 	Status             string
 	StatusMessage      string
 	LastStatusChange   time.Time
 	AcceptedRouteCount int
 }
+
+// Up reports whether AWS reports the tunnel up (the status compared without regard to case).
+func (t *Telemetry) Up() bool { return t != nil && strings.EqualFold(t.Status, TelemetryUp) }
 
 // Tunnel returns the tunnel with the given outside IP address. Addresses are compared as IPs, so
 // "203.0.113.010" and "203.0.113.10" match and IPv6 spellings are canonicalised.
@@ -119,6 +130,15 @@ func (c *Connection) Tunnel(outsideIP string) (*Tunnel, bool) {
 		}
 	}
 	return nil, false
+}
+
+// OutsideIPs lists the outside IP addresses of the connection's tunnels, in the order of Tunnels.
+func (c *Connection) OutsideIPs() []string {
+	ips := make([]string, 0, len(c.Tunnels))
+	for _, t := range c.Tunnels {
+		ips = append(ips, t.OutsideIP)
+	}
+	return ips
 }
 
 // Terminal reports whether the connection is being or has been deleted.
@@ -233,6 +253,39 @@ func (l Logging) toSDK() *types.ModifyVpnTunnelOptionsSpecification {
 // without a trailing ":*", which AWS accepts and may echo back.
 func (l Logging) Equal(o Logging) bool {
 	return l.Activity.equal(o.Activity) && l.BGP.equal(o.BGP)
+}
+
+// Names of a tunnel's two logs, as messages name them.
+const (
+	LogTunnel = "tunnel log"
+	LogBGP    = "BGP log"
+)
+
+// Delivery is one log of a tunnel delivered to a log group.
+type Delivery struct {
+	// Log is LogTunnel or LogBGP.
+	Log string
+	// LogGroupARN is the group's ARN without a trailing ":*".
+	LogGroupARN string
+}
+
+// StartedDeliveries returns the deliveries that changing a tunnel's logging from prior to l starts, the tunnel log
+// first: a log turned on, or moved to another log group (ARNs compared without ":*"). Only such a change can make AWS
+// add a log group to the account's CloudWatch Logs resource policy; turning a log off, changing its output format or
+// the spelling of its ARN starts nothing. An enabled log whose ARN is not known yet (empty) is left out.
+func (l Logging) StartedDeliveries(prior Logging) []Delivery {
+	var out []Delivery
+	for _, d := range []struct {
+		log      string
+		now, was LogDestination
+	}{{LogTunnel, l.Activity, prior.Activity}, {LogBGP, l.BGP, prior.BGP}} {
+		arn := logdelivery.TrimARNSuffix(d.now.LogGroupARN)
+		if !d.now.Enabled || arn == "" || (d.was.Enabled && logdelivery.TrimARNSuffix(d.was.LogGroupARN) == arn) {
+			continue
+		}
+		out = append(out, Delivery{Log: d.log, LogGroupARN: arn})
+	}
+	return out
 }
 
 func (d LogDestination) equal(o LogDestination) bool {
