@@ -133,8 +133,8 @@ func (d *vpnConnectionsDataSource) Schema(_ context.Context, _ datasource.Schema
 			"states": schema.ListAttribute{
 				Optional:    true,
 				ElementType: types.StringType,
-				MarkdownDescription: "Only connections in these states. Without it, every connection except `deleted` ones (which AWS " +
-					"keeps listing for a while) is returned.",
+				MarkdownDescription: "Only connections in these states. Without it, every connection except those `deleting` or " +
+					"`deleted` (which AWS keeps listing for a while, and whose tunnels can no longer deliver logs) is returned.",
 				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(
 					vpn.StatePending, vpn.StateAvailable, vpn.StateModifying, vpn.StateDeleting, vpn.StateDeleted))},
 			},

@@ -122,8 +122,8 @@ type Filter struct {
 }
 
 // List returns the connections matching f, sorted by ID, from the shared snapshot. Without a state filter,
-// deleted connections (which AWS keeps listing for a while) are left out. Unknown IDs give a *NotFoundError,
-// as DescribeVpnConnections does.
+// connections being deleted or deleted (which AWS keeps listing for a while) are left out: their tunnels can no
+// longer deliver logs. Unknown IDs give a *NotFoundError, as DescribeVpnConnections does.
 func (s *Service) List(ctx context.Context, f Filter) ([]Connection, error) {
 	snap, err := s.loadSnapshot(ctx)
 	if err != nil {
@@ -168,7 +168,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Connection, error) {
 
 func (f Filter) matches(c Connection) bool {
 	if len(f.States) == 0 {
-		if c.State == StateDeleted {
+		if c.Terminal() {
 			return false
 		}
 	} else if !slices.Contains(f.States, c.State) {
