@@ -110,6 +110,14 @@ func splitGroupARN(arn string) (partition, region, account, name string, ok bool
 	return parts[1], parts[3], parts[4], name, true
 }
 
+// groupLocked returns the named log group, or AWS's ResourceNotFoundException. The caller holds s.mu.
+func (s *Service) groupLocked(name string) (*logGroup, *APIError) {
+	if g := s.groups[name]; g != nil {
+		return g, nil
+	}
+	return nil, notFound("The specified log group does not exist.")
+}
+
 // groupFromARN resolves a log group ARN (with or without ":*") in this account+Region.
 func (s *Service) groupFromARN(field, arn string) (*logGroup, *APIError) {
 	part, region, account, name, ok := splitGroupARN(arn)
@@ -119,11 +127,7 @@ func (s *Service) groupFromARN(field, arn string) (*logGroup, *APIError) {
 	if part != partitionFor(s.opt.Region) || region != s.opt.Region || account != s.opt.AccountID {
 		return nil, notFound("The specified log group does not exist.")
 	}
-	g := s.groups[name]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
-	}
-	return g, nil
+	return s.groupLocked(name)
 }
 
 // resolveGroup implements the logGroupName | logGroupIdentifier pair: exactly one must
@@ -136,11 +140,7 @@ func (s *Service) resolveGroup(name, identifier *string) (*logGroup, *APIError) 
 		if err := validateGroupName("logGroupName", name); err != nil {
 			return nil, err
 		}
-		g := s.groups[*name]
-		if g == nil {
-			return nil, notFound("The specified log group does not exist.")
-		}
-		return g, nil
+		return s.groupLocked(*name)
 	}
 	id := *identifier
 	if id == "" || utf8.RuneCountInString(id) > 2048 {
@@ -149,11 +149,7 @@ func (s *Service) resolveGroup(name, identifier *string) (*logGroup, *APIError) 
 	if strings.HasPrefix(id, "arn:") {
 		return s.groupFromARN("logGroupIdentifier", id)
 	}
-	g := s.groups[id]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
-	}
-	return g, nil
+	return s.groupLocked(id)
 }
 
 func encodeToken(kind, key string) string {
@@ -300,9 +296,9 @@ func (s *Service) deleteLogGroup(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	if g.deletionProtection {
 		// UNCONFIRMED: the code AWS returns for deleting a protected group.
@@ -508,9 +504,9 @@ func (s *Service) putRetentionPolicy(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	// UNCONFIRMED: (simplified) AWS deletes expired events asynchronously (up to 72 h);
 	// the sandbox keeps stored events and only applies retention to new PutLogEvents
@@ -531,9 +527,9 @@ func (s *Service) deleteRetentionPolicy(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	g.retention = 0
 	return struct{}{}, nil
@@ -665,9 +661,9 @@ func (s *Service) tagLogGroup(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	if err := s.addTags(g, req.Tags); err != nil {
 		return nil, err
@@ -691,9 +687,9 @@ func (s *Service) untagLogGroup(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	for _, k := range req.Tags {
 		delete(g.tags, k)
@@ -713,9 +709,9 @@ func (s *Service) listTagsLogGroup(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	return struct {
 		Tags map[string]string `json:"tags"`

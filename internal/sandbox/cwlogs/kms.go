@@ -44,11 +44,7 @@ func (s *Service) kmsTarget(name, identifier *string) (*logGroup, *APIError) {
 		if err := validateGroupName("logGroupName", name); err != nil {
 			return nil, err
 		}
-		g := s.groups[*name]
-		if g == nil {
-			return nil, notFound("The specified log group does not exist.")
-		}
-		return g, nil
+		return s.groupLocked(*name)
 	}
 	id := *identifier
 	if id == "" || utf8.RuneCountInString(id) > 2048 {

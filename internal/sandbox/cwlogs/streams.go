@@ -106,9 +106,9 @@ func (s *Service) EnsureStream(logGroupName, streamName string) error {
 }
 
 func (s *Service) ensureStream(groupName, streamName string) (*logStream, *APIError) {
-	g := s.groups[groupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(groupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	if err := validateStreamName("logStreamName", &streamName); err != nil {
 		return nil, err
@@ -189,9 +189,9 @@ func (s *Service) createLogStream(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	if g.streams[*req.LogStreamName] != nil {
 		return nil, newErr(CodeResourceAlreadyExists, "The specified log stream already exists")
@@ -216,9 +216,9 @@ func (s *Service) deleteLogStream(body []byte) (any, *APIError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	if g.streams[*req.LogStreamName] == nil {
 		return nil, notFound("The specified log stream does not exist.")
@@ -427,9 +427,9 @@ func (s *Service) putLogEvents(body []byte) (any, *APIError) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.groups[*req.LogGroupName]
-	if g == nil {
-		return nil, notFound("The specified log group does not exist.")
+	g, gerr := s.groupLocked(*req.LogGroupName)
+	if gerr != nil {
+		return nil, gerr
 	}
 	st := g.streams[*req.LogStreamName]
 	if st == nil {
