@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,8 +40,7 @@ func (r *Reader) filterGroup(ctx context.Context, st *state, g *groupSpec, gr *G
 	if err != nil || len(names) == 0 {
 		return err
 	}
-	for i := 0; i < len(names); i += maxStreamNames {
-		chunk := names[i:min(i+maxStreamNames, len(names))]
+	for chunk := range slices.Chunk(names, maxStreamNames) {
 		if err := r.filterPages(ctx, st, g, gr, s, st.filterInput(g, func(in *cloudwatchlogs.FilterLogEventsInput) {
 			in.LogStreamNames = chunk
 		})); err != nil {
@@ -51,8 +51,12 @@ func (r *Reader) filterGroup(ctx context.Context, st *state, g *groupSpec, gr *G
 	if s.n > 0 && s.seen&want == want {
 		return nil
 	}
-	for i := 0; i < len(names); i += maxStreamNames {
-		chunk := names[i:min(i+maxStreamNames, len(names))]
+	return r.beforeWindowIn(ctx, st, g, gr, s, want, names)
+}
+
+// beforeWindowIn is beforeWindow over discovered streams, as many names per call as FilterLogEvents takes.
+func (r *Reader) beforeWindowIn(ctx context.Context, st *state, g *groupSpec, gr *GroupRead, s *sink, want logKinds, names []string) error {
+	for chunk := range slices.Chunk(names, maxStreamNames) {
 		if err := r.beforeWindow(ctx, st, g, gr, s, want, func(in *cloudwatchlogs.FilterLogEventsInput) {
 			in.LogStreamNames = chunk
 		}); err != nil {
@@ -82,17 +86,9 @@ func (g *groupSpec) setGroup(name, identifier **string) {
 // filterPages follows nextToken to the end and feeds the tunnel's events into s.
 func (r *Reader) filterPages(ctx context.Context, st *state, g *groupSpec, gr *GroupRead, s *sink, in *cloudwatchlogs.FilterLogEventsInput) error {
 	for {
-		out, err := r.Logs.FilterLogEvents(ctx, in)
-		gr.Calls["FilterLogEvents"]++
+		out, err := r.filterPage(ctx, st, g, gr, s, in)
 		if err != nil {
-			return wrapErr(g.name, "FilterLogEvents", err)
-		}
-		for i := range out.Events {
-			ev := &out.Events[i]
-			if ev.Message == nil || ev.LogStreamName == nil || !st.ours(*ev.LogStreamName) {
-				continue
-			}
-			s.add(*ev.LogStreamName, *ev.Message, aws.ToInt64(ev.Timestamp))
+			return err
 		}
 		next := aws.ToString(out.NextToken)
 		if next == "" || (in.NextToken != nil && *in.NextToken == next) {
@@ -100,6 +96,23 @@ func (r *Reader) filterPages(ctx context.Context, st *state, g *groupSpec, gr *G
 		}
 		in.NextToken = &next
 	}
+}
+
+// filterPage makes one FilterLogEvents call, counts it, and feeds the tunnel's events into s.
+func (r *Reader) filterPage(ctx context.Context, st *state, g *groupSpec, gr *GroupRead, s *sink, in *cloudwatchlogs.FilterLogEventsInput) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+	out, err := r.Logs.FilterLogEvents(ctx, in)
+	gr.Calls["FilterLogEvents"]++
+	if err != nil {
+		return nil, wrapErr(g.name, "FilterLogEvents", err)
+	}
+	for i := range out.Events {
+		ev := &out.Events[i]
+		if ev.Message == nil || ev.LogStreamName == nil || !st.ours(*ev.LogStreamName) {
+			continue
+		}
+		s.add(*ev.LogStreamName, *ev.Message, aws.ToInt64(ev.Timestamp))
+	}
+	return out, nil
 }
 
 // ours is streamMatcher.match, remembered per stream name (a page holds events of a few streams).
@@ -139,17 +152,8 @@ func (r *Reader) beforeWindow(ctx context.Context, st *state, g *groupSpec, gr *
 	before := s.n
 	s.only = missing
 	defer func() { s.only = 0 }()
-	out, err := r.Logs.FilterLogEvents(ctx, in)
-	gr.Calls["FilterLogEvents"]++
-	if err != nil {
-		return wrapErr(g.name, "FilterLogEvents", err)
-	}
-	for i := range out.Events {
-		ev := &out.Events[i]
-		if ev.Message == nil || ev.LogStreamName == nil || !st.ours(*ev.LogStreamName) {
-			continue
-		}
-		s.add(*ev.LogStreamName, *ev.Message, aws.ToInt64(ev.Timestamp))
+	if _, err := r.filterPage(ctx, st, g, gr, s, in); err != nil {
+		return err
 	}
 	gr.EventsBeforeWindow += s.n - before
 	return nil

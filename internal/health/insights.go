@@ -112,15 +112,7 @@ func (r *Reader) insightsGroup(ctx context.Context, st *state, g *groupSpec, gr 
 	if err != nil {
 		return err
 	}
-	for i := 0; i < len(names); i += maxStreamNames {
-		chunk := names[i:min(i+maxStreamNames, len(names))]
-		if err := r.beforeWindow(ctx, st, g, gr, s, want, func(in *cloudwatchlogs.FilterLogEventsInput) {
-			in.LogStreamNames = chunk
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.beforeWindowIn(ctx, st, g, gr, s, want, names)
 }
 
 // addSummary feeds one summary row: its earliest event, its latest, and the latest again for the rest of its
