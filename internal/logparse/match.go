@@ -277,31 +277,23 @@ func extract(s string, l []byte, from int, want Field, f *MessageFields) {
 		}
 	}
 	if want&FieldCGW != 0 {
-		if i := valueAfter(s, l, from, "cgw", true); i >= 0 {
-			if a, ok := addrAt(s, i); ok {
-				f.CGW, f.Set = a, f.Set|FieldCGW
-			}
+		if a, ok := addrAfter(s, l, from, "cgw", true); ok {
+			f.CGW, f.Set = a, f.Set|FieldCGW
 		}
 	}
 	if want&FieldRetryCount != 0 {
-		if i := valueAfter(s, l, from, "after", true); i >= 0 {
-			if n, ok := intAt(s, i); ok {
-				f.RetryCount, f.Set = n, f.Set|FieldRetryCount
-			}
+		if n, ok := intAfter(s, l, from, "after", true); ok {
+			f.RetryCount, f.Set = n, f.Set|FieldRetryCount
 		}
 	}
 	if want&FieldRequestID != 0 {
-		if i := valueAfter(s, l, from, "id", true); i >= 0 {
-			if n, ok := intAt(s, i); ok {
-				f.RequestID, f.Set = n, f.Set|FieldRequestID
-			}
+		if n, ok := intAfter(s, l, from, "id", true); ok {
+			f.RequestID, f.Set = n, f.Set|FieldRequestID
 		}
 	}
 	if want&FieldNeighbor != 0 {
-		if i := valueAfter(s, l, from, "neighbor", false); i >= 0 {
-			if a, ok := addrAt(s, i); ok {
-				f.Neighbor, f.Set = a, f.Set|FieldNeighbor
-			}
+		if a, ok := addrAfter(s, l, from, "neighbor", false); ok {
+			f.Neighbor, f.Set = a, f.Set|FieldNeighbor
 		}
 	}
 	if want&(FieldFromState|FieldToState) != 0 {
@@ -321,17 +313,13 @@ func extract(s string, l []byte, from int, want Field, f *MessageFields) {
 	if want&FieldPrefixCount != 0 {
 		// Not word-bounded: the "nothing" rendering of the separator glues
 		// "received" to the previous word.
-		if i := valueAfter(s, l, from, "received", false); i >= 0 {
-			if n, ok := intAt(s, i); ok {
-				f.PrefixCount, f.Set = n, f.Set|FieldPrefixCount
-			}
+		if n, ok := intAfter(s, l, from, "received", false); ok {
+			f.PrefixCount, f.Set = n, f.Set|FieldPrefixCount
 		}
 	}
 	if want&FieldPrefixLimit != 0 {
-		if i := valueAfter(s, l, from, "limit is", true); i >= 0 {
-			if n, ok := intAt(s, i); ok {
-				f.PrefixLimit, f.Set = n, f.Set|FieldPrefixLimit
-			}
+		if n, ok := intAfter(s, l, from, "limit is", true); ok {
+			f.PrefixLimit, f.Set = n, f.Set|FieldPrefixLimit
 		}
 	}
 	if want&FieldASN != 0 {
@@ -353,10 +341,8 @@ func extract(s string, l []byte, from int, want Field, f *MessageFields) {
 		}
 	}
 	if want&FieldHoldTime != 0 {
-		if i := valueAfter(s, l, from, "holdtime", true); i >= 0 {
-			if n, ok := intAt(s, i); ok {
-				f.HoldTime, f.Set = n, f.Set|FieldHoldTime
-			}
+		if n, ok := intAfter(s, l, from, "holdtime", true); ok {
+			f.HoldTime, f.Set = n, f.Set|FieldHoldTime
 		}
 	}
 	if want&FieldRouterID != 0 {
@@ -507,4 +493,20 @@ func parseASPath(s string) []uint32 {
 		i++
 	}
 	return path
+}
+
+// intAfter is the integer that follows key (see valueAfter), if any.
+func intAfter(s string, l []byte, from int, key string, bounded bool) (int, bool) {
+	if i := valueAfter(s, l, from, key, bounded); i >= 0 {
+		return intAt(s, i)
+	}
+	return 0, false
+}
+
+// addrAfter is the IP address that follows key (see valueAfter), if any.
+func addrAfter(s string, l []byte, from int, key string, bounded bool) (netip.Addr, bool) {
+	if i := valueAfter(s, l, from, key, bounded); i >= 0 {
+		return addrAt(s, i)
+	}
+	return netip.Addr{}, false
 }
