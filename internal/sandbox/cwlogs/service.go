@@ -41,6 +41,10 @@ type Options struct {
 	// adds the /aws/vendedlogs/* entry; 0 => 0.8.
 	// UNCONFIRMED: AWS only says "approaches the size limit"; 0.8 is our choice.
 	VendedLogsThreshold float64
+	// DeliveryPolicyModel is where V1 log delivery grants delivery.logs.amazonaws.com
+	// write access: DeliveryModelAccount ("" means this) or DeliveryModelLogGroup. See
+	// EnableDelivery. Any other value makes New panic.
+	DeliveryPolicyModel string
 	// RateLimits enforces per-API TPS quotas (token buckets, burst = rate) with
 	// ThrottlingException.
 	RateLimits bool
@@ -86,6 +90,12 @@ func New(o Options) *Service {
 	}
 	if o.VendedLogsThreshold <= 0 {
 		o.VendedLogsThreshold = DefaultVendedLogsThreshold
+	}
+	if o.DeliveryPolicyModel == "" {
+		o.DeliveryPolicyModel = DeliveryModelAccount
+	}
+	if !ValidDeliveryPolicyModel(o.DeliveryPolicyModel) {
+		panic(fmt.Sprintf("cwlogs: delivery policy model %q is not one of %v", o.DeliveryPolicyModel, DeliveryPolicyModels()))
 	}
 	if o.Region == "" {
 		o.Region = "us-east-1"
