@@ -2,7 +2,10 @@
 # Drives the sandbox with the AWS CLI, a client nobody here wrote, and asserts on its parsed JSON output:
 # VPN connection lifecycle, tunnel and BGP logging on one tunnel, resource-policy growth and rejection at the
 # limit, the 11th account policy, a log events round trip, IAM simulation with a denied action, and throttling
-# surfacing as each service's own error code.
+# surfacing as each service's own error code. Then a second sandbox with --delivery-policy-model log-group:
+# delivery creates the log group's own (RESOURCE-scope) policy while the account-level policy is full,
+# a group under an account-level wildcard gets none, a group whose own policy is full refuses delivery, and
+# expectedRevisionId guards changes to log-group-level policies.
 #
 # usage: scripts/sandbox-awscli-test.sh path/to/terraform-provider-vpnlogs
 set -euo pipefail
@@ -46,24 +49,41 @@ wait_available() {
   fail "$1 did not become available (last state $state)"
 }
 
-echo "--- starting the sandbox"
-"$BIN" sandbox --listen 127.0.0.1:0 --modify-delay 8s --pending-delay 300ms --policy-size-limit 2000 \
-  --deny-actions logs:DeleteLogDelivery --no-rate-limits --traffic-interval 0 --seed 42 --request-log "${REQUEST_LOG:-/dev/null}" >"$work/sandbox.out" 2>&1 &
-sandbox_pid=$!
-for _ in $(seq 1 100); do grep -q '^export AWS_ENDPOINT_URL=' "$work/sandbox.out" 2>/dev/null && break; sleep 0.1; done
-grep -q '^export AWS_ENDPOINT_URL=' "$work/sandbox.out" || fail "the sandbox did not print its environment"
-eval "$(grep '^export ' "$work/sandbox.out")"
+# start_sandbox FLAGS...: runs the sandbox with these flags and exports its environment.
+start_sandbox() {
+  "$BIN" sandbox --listen 127.0.0.1:0 --no-rate-limits --traffic-interval 0 --seed 42 --request-log "${REQUEST_LOG:-/dev/null}" "$@" \
+    >"$work/sandbox.out" 2>&1 &
+  sandbox_pid=$!
+  for _ in $(seq 1 100); do grep -q '^export AWS_ENDPOINT_URL=' "$work/sandbox.out" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^export AWS_ENDPOINT_URL=' "$work/sandbox.out" || fail "the sandbox did not print its environment"
+  eval "$(grep '^export ' "$work/sandbox.out")"
+  endpoint="$AWS_ENDPOINT_URL"
+  echo "    endpoint $endpoint, $(head -1 "$work/sandbox.out")"
+}
+stop_sandbox() {
+  kill -TERM "$sandbox_pid"
+  wait "$sandbox_pid" && pass "the sandbox stopped cleanly on SIGTERM" || fail "the sandbox exited with $? on SIGTERM"
+  sandbox_pid=""
+}
 export AWS_PAGER="" AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=3 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-endpoint="$AWS_ENDPOINT_URL"
 account=123456789012
 arn() { echo "arn:aws:logs:$AWS_REGION:$account:log-group:$1"; }
-echo "    endpoint $endpoint, $(aws --version 2>&1)"
+# new_vpn TAG: a VPN connection with two tunnels, tagged env=TAG; prints the create-vpn-connection output.
+new_vpn() {
+  local cgw vgw
+  cgw="$(aws ec2 create-customer-gateway --type ipsec.1 --public-ip 198.51.100.7 --bgp-asn 65000 | jq -r .CustomerGateway.CustomerGatewayId)"
+  vgw="$(aws ec2 create-vpn-gateway --type ipsec.1 | jq -r .VpnGateway.VpnGatewayId)"
+  aws ec2 create-vpn-connection --type ipsec.1 --customer-gateway-id "$cgw" --vpn-gateway-id "$vgw" \
+    --tag-specifications "ResourceType=vpn-connection,Tags=[{Key=env,Value=$1}]"
+}
+echo "    $(aws --version 2>&1)"
+
+echo "--- starting the sandbox (account-level delivery policy model)"
+start_sandbox --modify-delay 8s --pending-delay 300ms --policy-size-limit 2000 --deny-actions logs:DeleteLogDelivery
+grep -q "delivery policy model account" "$work/sandbox.out" && pass "the account model is the default" || fail "the banner does not name the account model"
 
 echo "--- EC2: a VPN connection with two tunnels"
-cgw="$(aws ec2 create-customer-gateway --type ipsec.1 --public-ip 198.51.100.7 --bgp-asn 65000 | jq -r .CustomerGateway.CustomerGatewayId)"
-vgw="$(aws ec2 create-vpn-gateway --type ipsec.1 | jq -r .VpnGateway.VpnGatewayId)"
-out="$(aws ec2 create-vpn-connection --type ipsec.1 --customer-gateway-id "$cgw" --vpn-gateway-id "$vgw" \
-  --tag-specifications 'ResourceType=vpn-connection,Tags=[{Key=env,Value=cli}]')"
+out="$(new_vpn cli)"
 expect "create-vpn-connection starts pending" '.VpnConnection.State == "pending"' "$out"
 vpn="$(jq -r .VpnConnection.VpnConnectionId <<<"$out")"
 wait_available "$vpn"
@@ -180,7 +200,78 @@ out="$(curl -fsS "$endpoint/_sandbox/stats")"
 expect "stats count modifies and throttled calls" '.ec2.ModifyVpnTunnelOptions >= 4 and .ec2.DescribeVpnConnections >= 10 and .logs.DescribeLogGroups >= 2' "$out"
 
 echo "--- stopping the sandbox"
-kill -TERM "$sandbox_pid"
-wait "$sandbox_pid" && pass "the sandbox stopped cleanly on SIGTERM" || fail "the sandbox exited with $? on SIGTERM"
-sandbox_pid=""
+stop_sandbox
+
+echo "--- a second sandbox: log-group-level delivery policies (--delivery-policy-model log-group)"
+start_sandbox --delivery-policy-model log-group --modify-delay 300ms --pending-delay 100ms --policy-size-limit 2000
+grep -q "delivery policy model log-group" "$work/sandbox.out" && pass "the banner names the log-group model" || fail "the banner does not name the model"
+vpn="$(new_vpn lg | jq -r .VpnConnection.VpnConnectionId)"
+wait_available "$vpn"
+out="$(aws ec2 describe-vpn-connections --vpn-connection-ids "$vpn")"
+ip1="$(jq -r '.VpnConnections[0].Options.TunnelOptions[0].OutsideIpAddress' <<<"$out")"
+ip2="$(jq -r '.VpnConnections[0].Options.TunnelOptions[1].OutsideIpAddress' <<<"$out")"
+for g in /vpn/lg/plain /aws/vendedlogs/vpn/lg-bgp /vpn/lg/crowded; do aws logs create-log-group --log-group-name "$g"; done
+# The account level: a full AWSLogDeliveryWrite20150319 (1,990 of 2,000 characters) and the user's own
+# wildcard grant for /aws/vendedlogs/*, as AWS advises.
+full="$(jq -cn --arg r "$(arn /old/)" '{Version:"2012-10-17",Statement:[{Sid:"AWSLogDeliveryWrite",Effect:"Allow",
+  Principal:{Service:"delivery.logs.amazonaws.com"},Action:["logs:CreateLogStream","logs:PutLogEvents"],Resource:[range(0; 40) | "\($r)g\(.):log-stream:*"]}]}')"
+while [ "${#full}" -gt 1990 ]; do full="$(jq -c '.Statement[0].Resource |= .[:-1]' <<<"$full")"; done
+aws logs put-resource-policy --policy-name AWSLogDeliveryWrite20150319 --policy-document "$full" >/dev/null
+aws logs put-resource-policy --policy-name vendedlogs-wildcard --policy-document "$(jq -cn --arg r "$(arn '/aws/vendedlogs/*')" \
+  '{Version:"2012-10-17",Statement:[{Effect:"Allow",Principal:{Service:"delivery.logs.amazonaws.com"},Action:["logs:CreateLogStream","logs:PutLogEvents"],Resource:$r}]}')" >/dev/null
+account_before="$(aws logs describe-resource-policies | jq -c '.resourcePolicies | sort_by(.policyName) | map({policyName, policyDocument})')"
+aws ec2 modify-vpn-tunnel-options --vpn-connection-id "$vpn" --vpn-tunnel-outside-ip-address "$ip1" --tunnel-options \
+  "$(jq -cn --arg a "$(arn /vpn/lg/plain)" --arg b "$(arn /aws/vendedlogs/vpn/lg-bgp)" \
+  '{LogOptions:{CloudWatchLogOptions:{LogEnabled:true,LogGroupArn:$a,BgpLogEnabled:true,BgpLogGroupArn:$b}}}')" >/dev/null \
+  && pass "enabling delivery to a plain group succeeds although the account-level policy is full" \
+  || fail "the log-group model refused delivery: $(cat "$work/sandbox.out" | tail -1)"
+wait_available "$vpn"
+out="$(aws logs describe-resource-policies --policy-scope RESOURCE --resource-arn "$(arn /vpn/lg/plain)")"
+expect "the plain group has its own RESOURCE-scope policy, revision 1" \
+  ".resourcePolicies | length == 1 and .[0].policyScope == \"RESOURCE\" and .[0].resourceArn == \"$(arn /vpn/lg/plain)\" and .[0].revisionId == \"1\"" "$out"
+expect "...granting delivery.logs.amazonaws.com exactly that group" \
+  ".resourcePolicies[0].policyDocument | fromjson | .Statement[0] | .Effect == \"Allow\" and .Principal.Service == [\"delivery.logs.amazonaws.com\"] and .Resource == [\"$(arn /vpn/lg/plain):log-stream:*\"]" "$out"
+expect "...within 51,200 bytes" '.resourcePolicies[0].policyDocument | utf8bytelength <= 51200' "$out"
+out="$(aws logs describe-resource-policies --policy-scope RESOURCE --resource-arn "$(arn /aws/vendedlogs/vpn/lg-bgp)")"
+expect "the /aws/vendedlogs/ group, covered by the account-level wildcard, gets none" '.resourcePolicies == []' "$out"
+out="$(aws logs describe-resource-policies | jq -c '.resourcePolicies | sort_by(.policyName) | map({policyName, policyDocument})')"
+[ "$out" = "$account_before" ] && pass "the account-level policies are unchanged" || fail "the account-level policies changed: $out"
+out="$(aws ec2 describe-vpn-connections --vpn-connection-ids "$vpn")"
+expect "tunnel 1 logs to both groups" "$t1 | .LogEnabled == true and .BgpLogEnabled == true" "$out"
+
+# A group whose own policy leaves less room than delivery's statement needs (entries of equal length).
+crowded="$(arn /vpn/lg/crowded)"
+empty="$(jq -cn '{Version:"2012-10-17",Statement:[{Sid:"Other",Effect:"Allow",Principal:{Service:"es.amazonaws.com"},Action:"logs:PutLogEvents",Resource:[]}]}')"
+suffix=":log-stream:s0000"
+entry_len=$(( ${#crowded} + ${#suffix} + 3 ))
+doc="$(jq -c --arg r "$crowded" --argjson n $(( (51200 - 100 - ${#empty}) / entry_len )) \
+  '.Statement[0].Resource = [range(0; $n) | "\($r):log-stream:s\(. + 10000 | tostring | .[1:])"]' <<<"$empty")"
+out="$(aws logs put-resource-policy --resource-arn "$crowded" --policy-document "$doc")"
+expect "a 51,0xx-byte log-group-level policy is accepted, revision 1" ".revisionId == \"1\" and (.resourcePolicy.policyDocument | utf8bytelength) > 51000" "$out"
+expect_error "enabling delivery to the crowded group is refused" InvalidParameterValue \
+  aws ec2 modify-vpn-tunnel-options --vpn-connection-id "$vpn" --vpn-tunnel-outside-ip-address "$ip2" --tunnel-options \
+  "$(jq -cn --arg a "$crowded" '{LogOptions:{CloudWatchLogOptions:{LogEnabled:true,LogGroupArn:$a}}}')"
+grep -q "51200 bytes" "$work/err" || fail "the refusal does not name the 51,200-byte limit: $(cat "$work/err")"
+out="$(aws logs describe-resource-policies --policy-scope RESOURCE --resource-arn "$crowded")"
+expect "the refused change left the crowded group's policy at revision 1" '.resourcePolicies[0].revisionId == "1"' "$out"
+[ "$(jq -r '.resourcePolicies[0].policyDocument' <<<"$out")" = "$doc" ] && pass "...and its document as it was" || fail "the refused change modified the crowded group's policy"
+expect "...and tunnel 2 off" "$t2 | .LogEnabled == false" "$(aws ec2 describe-vpn-connections --vpn-connection-ids "$vpn")"
+
+echo "--- expectedRevisionId guards log-group-level policies"
+plain="$(arn /vpn/lg/plain)"
+doc="$(aws logs describe-resource-policies --policy-scope RESOURCE --resource-arn "$plain" | jq -r '.resourcePolicies[0].policyDocument')"
+AWS_MAX_ATTEMPTS=1 expect_error "replacing it without expectedRevisionId" OperationAbortedException \
+  aws logs put-resource-policy --resource-arn "$plain" --policy-document "$doc"
+AWS_MAX_ATTEMPTS=1 expect_error "replacing it with a stale revision" OperationAbortedException \
+  aws logs put-resource-policy --resource-arn "$plain" --policy-document "$doc" --expected-revision-id 7
+out="$(aws logs put-resource-policy --resource-arn "$plain" --policy-document "$doc" --expected-revision-id 1)"
+expect "replacing it with the current revision gives revision 2" '.revisionId == "2" and .resourcePolicy.revisionId == "2"' "$out"
+AWS_MAX_ATTEMPTS=1 expect_error "deleting it without expectedRevisionId" InvalidParameterException \
+  aws logs delete-resource-policy --resource-arn "$plain"
+AWS_MAX_ATTEMPTS=1 expect_error "deleting it with a stale revision" OperationAbortedException \
+  aws logs delete-resource-policy --resource-arn "$plain" --expected-revision-id 1
+aws logs delete-resource-policy --resource-arn "$plain" --expected-revision-id 2
+expect "deleted with the current revision" '.resourcePolicies == []' "$(aws logs describe-resource-policies --policy-scope RESOURCE --resource-arn "$plain")"
+stop_sandbox
+
 echo "sandbox-awscli-test: $steps checks passed"

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
 
 func init() { register(newSandboxCommand) }
@@ -28,6 +29,7 @@ type sandboxFlags struct {
 	pendingDelay        time.Duration
 	policySizeLimit     int
 	vendedLogsThreshold float64
+	deliveryPolicyModel string
 	callerARN           string
 	denyActions         []string
 	explicitDenyActions []string
@@ -71,6 +73,8 @@ GET|POST /_sandbox/faults, POST /_sandbox/deny, POST /_sandbox/caller.`,
 	fl.DurationVar(&f.pendingDelay, "pending-delay", time.Second, "how long a new VPN connection stays \"pending\" (and a deleted one \"deleting\")")
 	fl.IntVar(&f.policySizeLimit, "policy-size-limit", 5120, "CloudWatch Logs account-level resource policy size limit (characters)")
 	fl.Float64Var(&f.vendedLogsThreshold, "vendedlogs-threshold", 0.8, "fraction of the policy size limit at which log delivery adds the /aws/vendedlogs/* grant")
+	fl.StringVar(&f.deliveryPolicyModel, "delivery-policy-model", cwlogs.DeliveryModelAccount, "where enabling log delivery grants write access: \"account\" (the account-level policy "+
+		cwlogs.DeliveryPolicyName+" grows) or \"log-group\" (each log group's own resource policy, up to 51,200 bytes, unless an account-level wildcard covers it)")
 	fl.StringVar(&f.callerARN, "caller-arn", "", "identity of the caller (default arn:aws:sts::ACCOUNT:assumed-role/vpnlogs-sandbox/sandbox-session)")
 	fl.StringSliceVar(&f.denyActions, "deny-actions", nil, "actions denied to the caller (implicit deny), e.g. logs:DescribeResourcePolicies,iam:*")
 	fl.StringSliceVar(&f.explicitDenyActions, "explicit-deny-actions", nil, "actions denied to the caller by an explicit Deny")
@@ -119,6 +123,9 @@ func (f *sandboxFlags) validate() error {
 	if !sandbox.ValidScenario(f.scenario) {
 		errs = append(errs, fmt.Errorf("--scenario %q is not a scenario; choose one of %s", f.scenario, strings.Join(sandbox.Scenarios(), ", ")))
 	}
+	if !cwlogs.ValidDeliveryPolicyModel(f.deliveryPolicyModel) {
+		errs = append(errs, fmt.Errorf("--delivery-policy-model %q is not a model; choose one of %s", f.deliveryPolicyModel, strings.Join(cwlogs.DeliveryPolicyModels(), ", ")))
+	}
 	for name, v := range map[string]float64{"--throttle-rate": f.throttleRate, "--error-rate": f.errorRate, "--vendedlogs-threshold": f.vendedLogsThreshold} {
 		if v < 0 || v > 1 {
 			errs = append(errs, fmt.Errorf("%s %v must be between 0 and 1", name, v))
@@ -165,7 +172,7 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, g *globalOptions,
 	defer stop()
 	srv := sandbox.New(sandbox.Options{
 		Region: region, AccountID: f.accountID, ModifyDelay: f.modifyDelay, PendingDelay: f.pendingDelay,
-		PolicySizeLimit: f.policySizeLimit, VendedLogsThreshold: f.vendedLogsThreshold, CallerARN: f.callerARN,
+		PolicySizeLimit: f.policySizeLimit, VendedLogsThreshold: f.vendedLogsThreshold, DeliveryPolicyModel: f.deliveryPolicyModel, CallerARN: f.callerARN,
 		DenyActions: f.denyActions, ExplicitDenyActions: f.explicitDenyActions,
 		ThrottleRate: f.throttleRate, ErrorRate: f.errorRate, Latency: f.latency, RateLimits: !f.noRateLimits,
 		RequestLog: requestLog, Scenario: f.scenario, SeedDemo: f.seedDemo, TrafficInterval: f.trafficInterval, Seed: f.seed,
@@ -176,7 +183,7 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, g *globalOptions,
 	}
 	url := srv.URL()
 	opts := srv.Options()
-	fmt.Fprintf(stdout, "vpnlogs sandbox listening on %s (region %s, account %s)\n\n", url, region, opts.AccountID)
+	fmt.Fprintf(stdout, "vpnlogs sandbox listening on %s (region %s, account %s, delivery policy model %s)\n\n", url, region, opts.AccountID, opts.DeliveryPolicyModel)
 	// AWS_DEFAULT_REGION too: the AWS CLI v1 reads only that one.
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n"+
 		"export AWS_ACCESS_KEY_ID=test\nexport AWS_SECRET_ACCESS_KEY=test\nexport AWS_EC2_METADATA_DISABLED=true\n\n", url, region, region)

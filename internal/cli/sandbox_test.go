@@ -140,6 +140,7 @@ func TestSandboxCommandRefusesBadSettings(t *testing.T) {
 		{[]string{"--listen", "0.0.0.0:0"}, "--allow-remote"},
 		{[]string{"--listen", "192.0.2.1:4599"}, "not a loopback address"},
 		{[]string{"--scenario", "sunny"}, "healthy"},
+		{[]string{"--delivery-policy-model", "group"}, `--delivery-policy-model "group" is not a model; choose one of account, log-group`},
 		{[]string{"--throttle-rate", "1.5"}, "--throttle-rate"},
 		{[]string{"--account-id", "42"}, "--account-id"},
 	} {

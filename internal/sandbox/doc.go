@@ -29,6 +29,13 @@
 // sts:GetCallerIdentity), then the service. Each is counted in Stats and written to RequestLog,
 // failures included.
 //
+// Log delivery's permission: enabling a tunnel log (ModifyVpnTunnelOptions, CreateVpnConnection)
+// makes CloudWatch Logs grant delivery.logs.amazonaws.com write access to the log group, either
+// in the account-level policy AWSLogDeliveryWrite20150319 (Options.DeliveryPolicyModel "account",
+// the default) or in the log group's own RESOURCE-scope policy ("log-group"), as AWS documents
+// both; a refusal (policy full, group missing) fails the EC2 call and changes nothing. See
+// cwlogs.EnableDelivery.
+//
 // Log traffic: when a tunnel's log delivery becomes active (its connection is available after the
 // enabling modification), the sandbox creates the stream(s) and writes about an hour of history
 // from the tunnel's scenario (tag "vpnlogs:scenario" or "vpnlogs:scenario:<outside-ip>" on the VPN

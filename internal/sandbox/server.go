@@ -30,6 +30,10 @@ type Options struct {
 	// /aws/vendedlogs/* grant (0: the cwlogs default).
 	PolicySizeLimit     int
 	VendedLogsThreshold float64
+	// DeliveryPolicyModel is where log delivery grants itself write access to a log group:
+	// cwlogs.DeliveryModelAccount (default: the account-level policy grows) or
+	// cwlogs.DeliveryModelLogGroup (each group's own policy); see cwlogs.EnableDelivery.
+	DeliveryPolicyModel string
 
 	// CallerARN is the identity of requests signed with any access key not issued by AssumeRole.
 	// Default: arn:aws:sts::ACCOUNT:assumed-role/vpnlogs-sandbox/sandbox-session; the role
@@ -72,6 +76,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PolicySizeLimit == 0 {
 		o.PolicySizeLimit = 5120
+	}
+	if o.DeliveryPolicyModel == "" {
+		o.DeliveryPolicyModel = cwlogs.DeliveryModelAccount
 	}
 	if o.CallerARN == "" {
 		o.CallerARN = "arn:" + partitionOf(o.Region) + ":sts::" + o.AccountID + ":assumed-role/" + defaultRoleName + "/sandbox-session"
@@ -124,7 +131,7 @@ func New(opts Options) *Server {
 		logs: cwlogs.New(cwlogs.Options{
 			Region: opts.Region, AccountID: opts.AccountID, Now: opts.Now,
 			PolicySizeLimit: opts.PolicySizeLimit, VendedLogsThreshold: opts.VendedLogsThreshold,
-			RateLimits: opts.RateLimits,
+			DeliveryPolicyModel: opts.DeliveryPolicyModel, RateLimits: opts.RateLimits,
 		}),
 		faults:         newFaultInjector(Faults{ThrottleRate: opts.ThrottleRate, ErrorRate: opts.ErrorRate, Latency: opts.Latency}, opts.Seed, opts.RateLimits, opts.Now),
 		rec:            newRecorder(opts.RequestLog),

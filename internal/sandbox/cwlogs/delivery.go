@@ -2,11 +2,36 @@ package cwlogs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// DeliveryPolicyName is the account-level policy V1 log delivery maintains.
+// DeliveryPolicyName is the account-level policy V1 log delivery maintains, and the name
+// the sandbox gives the log-group-level policies it creates under DeliveryModelLogGroup.
 const DeliveryPolicyName = "AWSLogDeliveryWrite20150319"
+
+// Delivery policy models: where V1 log delivery grants delivery.logs.amazonaws.com write
+// access to a log group (docs/design/aws-behaviour.md §3.4–§3.6). AWS documents both and
+// does not say which accounts get which, so the sandbox lets a test choose.
+const (
+	// DeliveryModelAccount: the account-level policy AWSLogDeliveryWrite20150319 grows by
+	// one Resource entry per log group (5,120 characters by default), with the
+	// /aws/vendedlogs/* wildcard as the way out. What the Site-to-Site VPN logs page
+	// describes.
+	DeliveryModelAccount = "account"
+	// DeliveryModelLogGroup: "For newly created subscriptions, resource policies are
+	// configured at the log group level and have a maximum size of 51,200 bytes. If an
+	// existing account-level resource policy already grants permissions through
+	// wildcards, a separate log group level policy would not be created." (CloudWatch
+	// Logs' current V1 vended-logs page). The account-level policies are never changed.
+	DeliveryModelLogGroup = "log-group"
+)
+
+// DeliveryPolicyModels lists the valid Options.DeliveryPolicyModel values, default first.
+func DeliveryPolicyModels() []string { return []string{DeliveryModelAccount, DeliveryModelLogGroup} }
+
+// ValidDeliveryPolicyModel reports whether m is one of DeliveryPolicyModels.
+func ValidDeliveryPolicyModel(m string) bool { return slices.Contains(DeliveryPolicyModels(), m) }
 
 const (
 	deliveryPrincipal = "delivery.logs.amazonaws.com"
@@ -16,7 +41,7 @@ const (
 
 // Codes of DeliveryError: what the EC2 side returns from ModifyVpnTunnelOptions /
 // CreateVpnConnection.
-// UNCONFIRMED: AWS's codes for all of these (reference §3.7, §8 items 4 and 7);
+// UNCONFIRMED: AWS's codes for all of these (docs/design/aws-behaviour.md §3.7, §8);
 // InvalidParameterValue and ResourceLimitExceeded are documented EC2 common codes.
 const (
 	DeliveryCodeInvalidParameterValue = "InvalidParameterValue"
@@ -41,12 +66,14 @@ func (s *Service) DeliveryResourceEntry(logGroupName string) string {
 }
 
 // EnableDelivery is what AWS's V1 log delivery does when a Site-to-Site VPN tunnel log
-// is enabled towards these log groups (ARNs with or without ":*"): it makes sure the
-// account-level policy AWSLogDeliveryWrite20150319 lets delivery.logs.amazonaws.com
-// write to each group. All-or-nothing: on error nothing changes. The returned error is
-// a *DeliveryError.
+// is enabled towards these log groups (ARNs with or without ":*"): it makes sure a
+// resource policy lets delivery.logs.amazonaws.com write to each group. Which policy
+// depends on Options.DeliveryPolicyModel: under DeliveryModelLogGroup see
+// enableLogGroupDelivery; under DeliveryModelAccount (the default) it is the
+// account-level policy AWSLogDeliveryWrite20150319, as below. All-or-nothing: on error
+// nothing changes. The returned error is a *DeliveryError.
 //
-// Model (reference §3.4–3.7):
+// Account model (docs/design/aws-behaviour.md §3.4–§3.7):
 //   - no policy yet: create the documented form (Sid AWSLogDeliveryWrite20150319,
 //     Principal.Service list, the two actions, Resource list, Condition on
 //     aws:SourceAccount/aws:SourceArn), minified. Needs a free slot among the
@@ -74,6 +101,9 @@ func (s *Service) EnableDelivery(logGroupARNs []string) error {
 	}
 	if len(names) == 0 {
 		return nil
+	}
+	if s.opt.DeliveryPolicyModel == DeliveryModelLogGroup {
+		return s.enableLogGroupDelivery(names)
 	}
 	cur := s.accountPolicies[DeliveryPolicyName]
 	if cur == nil && len(s.accountPolicies) >= s.opt.MaxAccountPolicies {
@@ -220,49 +250,10 @@ func (s *Service) coverGroup(doc, name string) (string, *DeliveryError) {
 		// for a /aws/vendedlogs/ group.
 		entry = wildcard
 	}
-	var root *jnode
-	if doc == "" {
-		root = jobj("Version", jstr("2012-10-17"), "Statement", jarr(s.documentedStatement(entry)))
-	} else {
-		var err error
-		root, err = parseOrdered(doc)
-		if err != nil || root.kind != jObject {
-			// UNCONFIRMED: what AWS does with an unparseable policy of this name.
-			return "", &DeliveryError{Code: DeliveryCodeInternalError, Message: fmt.Sprintf(
-				"Unable to enable log delivery: the CloudWatch Logs resource policy %s is not a valid JSON policy document.", DeliveryPolicyName)}
-		}
-		stmts := statementList(root)
-		if coveredBy(stmts, need) {
-			return doc, nil
-		}
-		var target *jnode
-		for _, st := range stmts {
-			if isDeliveryStatement(st) {
-				target = st
-				break
-			}
-		}
-		if target == nil {
-			// "If a policy exists without the statement, that statement is appended."
-			st := root.get("Statement")
-			newSt := s.documentedStatement(entry)
-			switch {
-			case st != nil && st.kind == jArray:
-				st.vals = append(st.vals, newSt)
-			case st != nil && st.kind == jObject:
-				root.set("Statement", jarr(st, newSt))
-			default:
-				root.set("Statement", jarr(newSt))
-			}
-		} else {
-			appendResource(target, entry)
-		}
+	root, out, derr := s.withDeliveryGrant(doc, "the CloudWatch Logs resource policy "+DeliveryPolicyName, need, entry)
+	if derr != nil || out == doc {
+		return out, derr
 	}
-	// UNCONFIRMED: AWS re-serializes the whole policy when it edits it; the sandbox
-	// writes the edited document minified (keys in their original order, scalars as
-	// written). A pretty-printed policy therefore becomes minified on the first
-	// change; a covered group changes nothing.
-	out := root.minified()
 	limit := s.opt.PolicySizeLimit
 	if !vended && float64(runeLen(out)) >= s.opt.VendedLogsThreshold*float64(limit) && !coveredBy(statementList(root), probe) {
 		// "When CloudWatch Logs detects that a policy approaches this size limit, it
@@ -284,6 +275,54 @@ func (s *Service) coverGroup(doc, name string) (string, *DeliveryError) {
 			DeliveryPolicyName, n, limit, vendedLogsPrefix)}
 	}
 	return out, nil
+}
+
+// withDeliveryGrant returns the policy document doc ("" for a policy that does not exist
+// yet) edited to grant the delivery principal entry, unless a delivery statement already
+// covers need: then doc itself. root is the edited document's tree; what names the
+// policy in the error about a document that cannot be edited.
+// UNCONFIRMED: AWS re-serializes the whole policy when it edits it; the sandbox writes
+// the edited document minified (keys in their original order, scalars as written). A
+// pretty-printed policy therefore becomes minified on the first change; a covered group
+// changes nothing.
+func (s *Service) withDeliveryGrant(doc, what, need, entry string) (root *jnode, out string, derr *DeliveryError) {
+	root = jobj("Version", jstr("2012-10-17"), "Statement", jarr())
+	if doc != "" {
+		var err error
+		if root, err = parseOrdered(doc); err != nil || root.kind != jObject {
+			// UNCONFIRMED: what AWS does with an unparseable policy it has to edit.
+			return nil, "", &DeliveryError{Code: DeliveryCodeInternalError, Message: fmt.Sprintf(
+				"Unable to enable log delivery: %s is not a valid JSON policy document.", what)}
+		}
+	}
+	if coveredBy(statementList(root), need) {
+		return root, doc, nil
+	}
+	s.addDeliveryGrant(root, entry)
+	return root, root.minified(), nil
+}
+
+// addDeliveryGrant makes the policy grant the delivery principal entry: appended as the
+// last Resource element of the first delivery statement, or, without one, as the
+// documented statement appended to Statement ("If a policy exists without the
+// statement, that statement is appended.").
+func (s *Service) addDeliveryGrant(root *jnode, entry string) {
+	for _, st := range statementList(root) {
+		if isDeliveryStatement(st) {
+			appendResource(st, entry)
+			return
+		}
+	}
+	st := root.get("Statement")
+	newSt := s.documentedStatement(entry)
+	switch {
+	case st != nil && st.kind == jArray:
+		st.vals = append(st.vals, newSt)
+	case st != nil && st.kind == jObject:
+		root.set("Statement", jarr(st, newSt))
+	default:
+		root.set("Statement", jarr(newSt))
+	}
 }
 
 // iamGlob matches s against an IAM-style pattern: '*' any run, '?' any one character.

@@ -22,6 +22,15 @@ func deliveryDoc(t *testing.T, s *Service) string {
 	return p.Document
 }
 
+// documentedPolicyFor is the policy AWS documents for log delivery to one group (minified), in the
+// test account.
+func documentedPolicyFor(group string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Sid":"AWSLogDeliveryWrite20150319","Effect":"Allow",` +
+		`"Principal":{"Service":["delivery.logs.amazonaws.com"]},"Action":["logs:CreateLogStream","logs:PutLogEvents"],` +
+		`"Resource":["` + acctPrefix + `log-group:` + group + `:log-stream:*"],` +
+		`"Condition":{"StringEquals":{"aws:SourceAccount":["111122223333"]},"ArnLike":{"aws:SourceArn":["` + acctPrefix + `*"]}}}]}`
+}
+
 func wantDeliveryErr(t *testing.T, err error, code string, contains ...string) {
 	t.Helper()
 	var de *DeliveryError
@@ -43,10 +52,7 @@ func TestEnableDeliveryCreatesDocumentedPolicy(t *testing.T) {
 	e.mkGroup(t, "/vpn/a")
 	e.mkGroup(t, "/vpn/b")
 	wantOK(t, e.svc.EnableDelivery([]string{e.arn("/vpn/a") + ":*"}))
-	want := `{"Version":"2012-10-17","Statement":[{"Sid":"AWSLogDeliveryWrite20150319","Effect":"Allow",` +
-		`"Principal":{"Service":["delivery.logs.amazonaws.com"]},"Action":["logs:CreateLogStream","logs:PutLogEvents"],` +
-		`"Resource":["` + acctPrefix + `log-group:/vpn/a:log-stream:*"],` +
-		`"Condition":{"StringEquals":{"aws:SourceAccount":["111122223333"]},"ArnLike":{"aws:SourceArn":["` + acctPrefix + `*"]}}}]}`
+	want := documentedPolicyFor("/vpn/a")
 	doc := deliveryDoc(t, e.svc)
 	if doc != want {
 		t.Fatalf("policy:\n%s\nwant\n%s", doc, want)

@@ -2,9 +2,8 @@ package cwlogs
 
 import (
 	"encoding/json"
-	"fmt"
-	"hash/fnv"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -15,11 +14,29 @@ const (
 )
 
 type resourcePolicy struct {
-	name, document string
+	name, document string // RESOURCE scope: name may be "" (PutResourcePolicy without policyName)
 	scope          string
 	resourceARN    string // RESOURCE scope: as sent
-	revision       string // RESOURCE scope only
+	rev            int64  // RESOURCE scope: revision number, 1 for a new policy
 	updated        int64  // ms
+}
+
+// revisionID is the policy's revisionId ("" for ACCOUNT scope). RESOURCE-scope revisions
+// count the policy's versions: "1" when created, "2" after the first change, and so on
+// (what terraform-provider-aws's acceptance tests of resource-scoped policies observe
+// against AWS).
+// UNCONFIRMED: that a policy re-created after DeleteResourcePolicy starts again at "1".
+func (p *resourcePolicy) revisionID() string {
+	if p.rev == 0 {
+		return ""
+	}
+	return strconv.FormatInt(p.rev, 10)
+}
+
+// newRevision records a change of a RESOURCE-scope policy at now (ms).
+func (p *resourcePolicy) newRevision(now int64) {
+	p.rev++
+	p.updated = now
 }
 
 // Policy is a stored resource policy (for inspection in tests).
@@ -31,12 +48,12 @@ type Policy struct {
 func (p *resourcePolicy) export() Policy {
 	return Policy{
 		Name: p.name, Scope: p.scope, Document: p.document, ResourceARN: p.resourceARN,
-		RevisionID: p.revision, LastUpdated: time.UnixMilli(p.updated).UTC(),
+		RevisionID: p.revisionID(), LastUpdated: time.UnixMilli(p.updated).UTC(),
 	}
 }
 
 type resourcePolicyOut struct {
-	PolicyName      string `json:"policyName"`
+	PolicyName      string `json:"policyName,omitempty"`
 	PolicyDocument  string `json:"policyDocument"`
 	LastUpdatedTime int64  `json:"lastUpdatedTime"`
 	PolicyScope     string `json:"policyScope,omitempty"`
@@ -48,18 +65,12 @@ func (p *resourcePolicy) out() resourcePolicyOut {
 	// UNCONFIRMED: whether AWS returns policyScope for account-level policies; the
 	// sandbox always sets it (ACCOUNT or RESOURCE). revisionId/resourceArn are only
 	// populated for resource-scoped policies, as the API documents.
+	// UNCONFIRMED: what policyName AWS returns for a resource-scoped policy created
+	// without one; the sandbox leaves it out.
 	return resourcePolicyOut{
 		PolicyName: p.name, PolicyDocument: p.document, LastUpdatedTime: p.updated,
-		PolicyScope: p.scope, ResourceArn: p.resourceARN, RevisionID: p.revision,
+		PolicyScope: p.scope, ResourceArn: p.resourceARN, RevisionID: p.revisionID(),
 	}
-}
-
-func (s *Service) newRevision(name string) string {
-	s.revSeq++
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%s/%d", name, s.revSeq)
-	x := h.Sum64()
-	return fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", uint32(x>>32), uint16(x>>16), s.revSeq&0xfff, uint16(x)&0xfff, s.revSeq)
 }
 
 // policyLengthError is the service-side validation message seen from AWS
@@ -69,6 +80,33 @@ func policyLengthError(limit int) *APIError {
 	return invalidParam("Policy document length breaking Cloudwatch Logs Constraints, either < 1 or > %d", limit)
 }
 
+// policyLength is how a document is measured against its scope's limit: ACCOUNT scope in
+// characters (Unicode code points, the API model's length constraint), RESOURCE scope in
+// bytes ("have a maximum size of 51,200 bytes"; docs/design/aws-behaviour.md §3.3, §3.6).
+// UNCONFIRMED: that AWS counts log-group-level documents in UTF-8 bytes; the two only
+// differ for documents with non-ASCII text (log group names and ARNs are ASCII).
+func policyLength(scope, doc string) int {
+	if scope == ScopeResource {
+		return len(doc)
+	}
+	return runeLen(doc)
+}
+
+// nullParam and checkExpectedRevision give the API's own validation messages.
+func nullParam(field string) *APIError {
+	return invalidParam("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", field)
+}
+
+func checkExpectedRevision(rev *string) *APIError {
+	if rev != nil && *rev == "" {
+		return invalidParam("1 validation error detected: Value '' at 'expectedRevisionId' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	return nil
+}
+
+// putResourcePolicy creates or replaces an account-level policy (no resourceArn; by
+// policyName) or the one policy of a log group (resourceArn; docs/design/aws-behaviour.md
+// §3.2, §3.6).
 func (s *Service) putResourcePolicy(body []byte) (any, *APIError) {
 	var req struct {
 		PolicyName         *string `json:"policyName"`
@@ -79,20 +117,30 @@ func (s *Service) putResourcePolicy(body []byte) (any, *APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	if req.PolicyName == nil || *req.PolicyName == "" {
-		return nil, invalidParam("1 validation error detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null")
+	resourceScope := req.ResourceArn != nil
+	name := ""
+	if req.PolicyName != nil {
+		name = *req.PolicyName
+	}
+	// A resource-scoped policy is identified by its log group: policyName is optional
+	// there (terraform-provider-aws creates, updates and deletes them without one).
+	// UNCONFIRMED: whether AWS refuses a policyName together with resourceArn (that
+	// provider treats the two as exclusive); the sandbox accepts and stores it.
+	if name == "" && !resourceScope {
+		return nil, nullParam("policyName")
 	}
 	if req.PolicyDocument == nil {
-		return nil, invalidParam("1 validation error detected: Value null at 'policyDocument' failed to satisfy constraint: Member must not be null")
+		return nil, nullParam("policyDocument")
 	}
-	resourceScope := req.ResourceArn != nil
-	limit := s.opt.PolicySizeLimit
+	if err := checkExpectedRevision(req.ExpectedRevisionID); err != nil {
+		return nil, err
+	}
+	scope, limit := ScopeAccount, s.opt.PolicySizeLimit
 	if resourceScope {
-		limit = s.opt.ResourcePolicySizeLimit
+		scope, limit = ScopeResource, s.opt.ResourcePolicySizeLimit
 	}
 	doc := *req.PolicyDocument
-	// The length is counted in characters (Unicode code points), not bytes.
-	if n := runeLen(doc); n < 1 || n > limit {
+	if n := policyLength(scope, doc); n < 1 || n > limit {
 		return nil, policyLengthError(limit)
 	}
 	if !json.Valid([]byte(doc)) {
@@ -106,12 +154,12 @@ func (s *Service) putResourcePolicy(body []byte) (any, *APIError) {
 		// UNCONFIRMED: whether AWS normalizes whitespace before storing/counting; the
 		// sandbox stores and counts the document exactly as sent.
 		// UNCONFIRMED: expectedRevisionId is ignored for account-level policies.
-		p := s.accountPolicies[*req.PolicyName]
+		p := s.accountPolicies[name]
 		if p == nil {
 			if len(s.accountPolicies) >= s.opt.MaxAccountPolicies {
 				return nil, newErr(CodeLimitExceeded, "Resource limit exceeded.")
 			}
-			p = &resourcePolicy{name: *req.PolicyName, scope: ScopeAccount}
+			p = &resourcePolicy{name: name, scope: ScopeAccount}
 			s.accountPolicies[p.name] = p
 		}
 		p.document, p.updated = doc, now
@@ -123,33 +171,65 @@ func (s *Service) putResourcePolicy(body []byte) (any, *APIError) {
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	// One policy per log group. expectedRevisionId is AWS's optimistic-concurrency
-	// check ("Use null when creating a resource policy for the first time"); a failed
-	// check is OperationAbortedException, CloudWatch Logs' "concurrent modification"
-	// error, which is listed for PutResourcePolicy.
-	// UNCONFIRMED: the codes for (a) a non-null expectedRevisionId when no policy
-	// exists, (b) null when one exists, (c) a mismatch: all OperationAbortedException;
-	// (d) a different policyName while the group already has a policy: LimitExceededException.
-	cur := g.policy
-	switch {
-	case cur == nil && req.ExpectedRevisionID != nil:
-		return nil, newErr(CodeOperationAborted, "The log group %s has no resource policy, but expectedRevisionId %q was given. Use null when creating a resource policy for the first time.", g.name, *req.ExpectedRevisionID)
-	case cur != nil && cur.name != *req.PolicyName:
-		return nil, newErr(CodeLimitExceeded, "Resource limit exceeded. The log group %s already has a resource policy (%s); a log group can have one resource policy.", g.name, cur.name)
-	case cur != nil && req.ExpectedRevisionID == nil:
-		return nil, newErr(CodeOperationAborted, "The resource policy %s of log group %s already exists; pass its current revisionId as expectedRevisionId to update it.", cur.name, g.name)
-	case cur != nil && *req.ExpectedRevisionID != cur.revision:
-		return nil, newErr(CodeOperationAborted, "A conflicting operation is currently in progress against this resource: expectedRevisionId %q does not match the current revision %q.", *req.ExpectedRevisionID, cur.revision)
+	if apiErr := checkRevision(g, name, req.ExpectedRevisionID, true); apiErr != nil {
+		return nil, apiErr
 	}
-	p := &resourcePolicy{
-		name: *req.PolicyName, document: doc, scope: ScopeResource,
-		resourceARN: *req.ResourceArn, revision: s.newRevision(*req.PolicyName), updated: now,
+	p := g.policy
+	if p == nil {
+		p = &resourcePolicy{name: name, scope: ScopeResource}
+		g.policy = p
 	}
-	g.policy = p
+	p.document, p.resourceARN = doc, *req.ResourceArn
+	p.newRevision(now)
 	return struct {
 		ResourcePolicy resourcePolicyOut `json:"resourcePolicy"`
 		RevisionID     string            `json:"revisionId"`
-	}{p.out(), p.revision}, nil
+	}{p.out(), p.revisionID()}, nil
+}
+
+// checkRevision is the optimistic-concurrency check of PutResourcePolicy (put) and
+// DeleteResourcePolicy with resourceArn. expectedRevisionId is "Required when
+// resourceArn is provided to prevent concurrent modifications. Use null when creating a
+// resource policy for the first time"; a failed check is OperationAbortedException,
+// CloudWatch Logs' "concurrent modification" error, listed for both operations. A
+// policyName, when given, must be the policy's own: one policy per log group.
+// UNCONFIRMED: the codes for (a) a non-null expectedRevisionId when no policy exists,
+// (b) null when one exists (put), (c) a mismatch: all OperationAbortedException;
+// (d) another policyName while the group has a policy: LimitExceededException (put) or
+// ResourceNotFoundException (delete); (e) delete without expectedRevisionId:
+// InvalidParameterException.
+func checkRevision(g *logGroup, name string, expected *string, put bool) *APIError {
+	cur := g.policy
+	switch {
+	case cur == nil && !put:
+		if name != "" {
+			return notFound("Policy with name [%s] does not exist for resource %s", name, g.name)
+		}
+		return notFound("The log group %s has no resource policy.", g.name)
+	case cur == nil && expected != nil:
+		return newErr(CodeOperationAborted, "The log group %s has no resource policy, but expectedRevisionId %q was given. Use null when creating a resource policy for the first time.", g.name, *expected)
+	case cur == nil:
+		return nil
+	case name != "" && name != cur.name && put:
+		return newErr(CodeLimitExceeded, "Resource limit exceeded. The log group %s already has a resource policy (%s); a log group can have one resource policy.", g.name, policyLabel(cur))
+	case name != "" && name != cur.name:
+		return notFound("Policy with name [%s] does not exist for resource %s", name, g.name)
+	case expected == nil && put:
+		return newErr(CodeOperationAborted, "The resource policy %s of log group %s already exists; pass its current revisionId as expectedRevisionId to update it.", policyLabel(cur), g.name)
+	case expected == nil:
+		return invalidParam("expectedRevisionId is required when deleting a resource-scoped policy.")
+	case *expected != cur.revisionID():
+		return newErr(CodeOperationAborted, "A conflicting operation is currently in progress against this resource: expectedRevisionId %q does not match the current revision %q.", *expected, cur.revisionID())
+	}
+	return nil
+}
+
+// policyLabel names a policy in messages.
+func policyLabel(p *resourcePolicy) string {
+	if p.name == "" {
+		return "(unnamed)"
+	}
+	return p.name
 }
 
 func (s *Service) describeResourcePolicies(body []byte) (any, *APIError) {
@@ -242,31 +322,31 @@ func (s *Service) deleteResourcePolicy(body []byte) (any, *APIError) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	if req.PolicyName == nil || *req.PolicyName == "" {
-		return nil, invalidParam("1 validation error detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null")
+	name := ""
+	if req.PolicyName != nil {
+		name = *req.PolicyName
+	}
+	if name == "" && req.ResourceArn == nil {
+		return nil, nullParam("policyName")
+	}
+	if err := checkExpectedRevision(req.ExpectedRevisionID); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if req.ResourceArn == nil {
-		if s.accountPolicies[*req.PolicyName] == nil {
-			return nil, notFound("Policy with name [%s] does not exist", *req.PolicyName)
+		if s.accountPolicies[name] == nil {
+			return nil, notFound("Policy with name [%s] does not exist", name)
 		}
-		delete(s.accountPolicies, *req.PolicyName)
+		delete(s.accountPolicies, name)
 		return struct{}{}, nil
 	}
 	g, apiErr := s.groupFromARN("resourceArn", *req.ResourceArn)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	if g.policy == nil || g.policy.name != *req.PolicyName {
-		return nil, notFound("Policy with name [%s] does not exist for resource %s", *req.PolicyName, *req.ResourceArn)
-	}
-	// "Required when deleting a resource-scoped policy to prevent concurrent modifications."
-	if req.ExpectedRevisionID == nil {
-		return nil, invalidParam("expectedRevisionId is required when deleting a resource-scoped policy.")
-	}
-	if *req.ExpectedRevisionID != g.policy.revision {
-		return nil, newErr(CodeOperationAborted, "A conflicting operation is currently in progress against this resource: expectedRevisionId %q does not match the current revision %q.", *req.ExpectedRevisionID, g.policy.revision)
+	if apiErr := checkRevision(g, name, req.ExpectedRevisionID, false); apiErr != nil {
+		return nil, apiErr
 	}
 	g.policy = nil
 	return struct{}{}, nil

@@ -121,7 +121,7 @@ func TestResourceScopePolicies(t *testing.T) {
 	out, err := put("grp", doc, nil)
 	wantOK(t, err)
 	rev1 := *out.RevisionId
-	if rev1 == "" || *out.ResourcePolicy.RevisionId != rev1 || out.ResourcePolicy.PolicyScope != types.PolicyScopeResource || *out.ResourcePolicy.ResourceArn != arn {
+	if rev1 != "1" || *out.ResourcePolicy.RevisionId != rev1 || *out.ResourcePolicy.PolicyName != "grp" || out.ResourcePolicy.PolicyScope != types.PolicyScopeResource || *out.ResourcePolicy.ResourceArn != arn {
 		t.Fatalf("put: %+v", out.ResourcePolicy)
 	}
 	if len(e.svc.AccountPolicies()) != 0 {
@@ -136,8 +136,8 @@ func TestResourceScopePolicies(t *testing.T) {
 	out, err = put("grp", doc+" ", aws.String(rev1))
 	wantOK(t, err)
 	rev2 := *out.RevisionId
-	if rev2 == rev1 {
-		t.Fatal("revision must change")
+	if rev2 != "2" {
+		t.Fatalf("second revision %q", rev2)
 	}
 	d, err := e.cl.DescribeResourcePolicies(e.ctx, &cwl.DescribeResourcePoliciesInput{PolicyScope: types.PolicyScopeResource, ResourceArn: aws.String(arn)})
 	wantOK(t, err)
@@ -179,5 +179,62 @@ func TestResourceScopePolicies(t *testing.T) {
 	e.mkGroup(t, "/aws/vpn/g")
 	if len(e.svc.ResourcePolicies(arn)) != 0 {
 		t.Fatal("policy survived group deletion")
+	}
+}
+
+// Resource-scoped policies as terraform-provider-aws manages them: identified by the log group
+// alone, without policyName; revisions "1", "2", ...; expectedRevisionId required to change or
+// delete one.
+func TestResourceScopePoliciesWithoutName(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mkGroup(t, "/vpn/g")
+	arn := e.arn("/vpn/g")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"` + arn + `:*"}]}`
+	put := func(rev *string) (*cwl.PutResourcePolicyOutput, error) {
+		return e.cl.PutResourcePolicy(e.ctx, &cwl.PutResourcePolicyInput{PolicyDocument: aws.String(doc), ResourceArn: aws.String(arn), ExpectedRevisionId: rev})
+	}
+	_, err := put(aws.String(""))
+	if errCode(t, err) != CodeInvalidParameter || !strings.Contains(err.Error(), "'expectedRevisionId' failed to satisfy constraint") {
+		t.Fatalf("empty expectedRevisionId: %v", err)
+	}
+	out, err := put(nil)
+	wantOK(t, err)
+	if *out.RevisionId != "1" || out.ResourcePolicy.PolicyName != nil || *out.ResourcePolicy.ResourceArn != arn {
+		t.Fatalf("created: revision %v, name %v", *out.RevisionId, aws.ToString(out.ResourcePolicy.PolicyName))
+	}
+	out, err = put(aws.String("1"))
+	wantOK(t, err)
+	if *out.RevisionId != "2" {
+		t.Fatalf("updated: revision %v", *out.RevisionId)
+	}
+	d, err := e.cl.DescribeResourcePolicies(e.ctx, &cwl.DescribeResourcePoliciesInput{PolicyScope: types.PolicyScopeResource, ResourceArn: aws.String(arn)})
+	wantOK(t, err)
+	if len(d.ResourcePolicies) != 1 || d.ResourcePolicies[0].PolicyName != nil || *d.ResourcePolicies[0].RevisionId != "2" {
+		t.Fatalf("described: %+v", d.ResourcePolicies)
+	}
+	// A resourceArn without policyScope asks for the RESOURCE scope.
+	d, err = e.cl.DescribeResourcePolicies(e.ctx, &cwl.DescribeResourcePoliciesInput{ResourceArn: aws.String(arn)})
+	wantOK(t, err)
+	if len(d.ResourcePolicies) != 1 || d.ResourcePolicies[0].PolicyScope != types.PolicyScopeResource {
+		t.Fatalf("described without policyScope: %+v", d.ResourcePolicies)
+	}
+
+	del := func(name, rev *string) error {
+		_, err := e.cl.DeleteResourcePolicy(e.ctx, &cwl.DeleteResourcePolicyInput{PolicyName: name, ResourceArn: aws.String(arn), ExpectedRevisionId: rev})
+		return err
+	}
+	wantCode(t, del(nil, nil), CodeInvalidParameter)
+	wantCode(t, del(nil, aws.String("")), CodeInvalidParameter)
+	wantCode(t, del(nil, aws.String("1")), CodeOperationAborted)
+	wantCode(t, del(aws.String("someone-elses"), aws.String("2")), CodeResourceNotFound)
+	wantOK(t, del(nil, aws.String("2")))
+	wantCode(t, del(nil, aws.String("2")), CodeResourceNotFound)
+	_, err = e.cl.DeleteResourcePolicy(e.ctx, &cwl.DeleteResourcePolicyInput{})
+	wantCode(t, err, CodeInvalidParameter)
+	// Re-created, it starts again at revision 1.
+	out, err = put(nil)
+	wantOK(t, err)
+	if *out.RevisionId != "1" {
+		t.Fatalf("re-created: revision %v", *out.RevisionId)
 	}
 }

@@ -8,8 +8,8 @@
 // sandbox core before Handle is called; this package implements the service
 // semantics (validation, limits, paging, error codes, side effects).
 //
-// Facts marked UNCONFIRMED follow ../shared/reference/aws-behavior.md; each such
-// comment states the choice made.
+// AWS behaviour is recorded in docs/design/aws-behaviour.md; where AWS does not document
+// it, a comment starting "UNCONFIRMED:" states the choice made (listed in §8 there).
 package cwlogs
 
 import (
@@ -31,7 +31,8 @@ type Options struct {
 	// UNCONFIRMED: the enforced value (docs say 5120, model and recent error text say 51200);
 	// it is a setting so scenarios can pick either.
 	PolicySizeLimit int
-	// ResourcePolicySizeLimit is the RESOURCE-scope (log-group-level) limit; 0 => 51200.
+	// ResourcePolicySizeLimit is the RESOURCE-scope (log-group-level) policy document
+	// limit in bytes; 0 => 51200.
 	ResourcePolicySizeLimit int
 	// MaxAccountPolicies is the account-level policy count per Region; 0 => 10
 	// ("This quota can't be changed").
@@ -40,6 +41,10 @@ type Options struct {
 	// adds the /aws/vendedlogs/* entry; 0 => 0.8.
 	// UNCONFIRMED: AWS only says "approaches the size limit"; 0.8 is our choice.
 	VendedLogsThreshold float64
+	// DeliveryPolicyModel is where V1 log delivery grants delivery.logs.amazonaws.com
+	// write access: DeliveryModelAccount ("" means this) or DeliveryModelLogGroup. See
+	// EnableDelivery. Any other value makes New panic.
+	DeliveryPolicyModel string
 	// RateLimits enforces per-API TPS quotas (token buckets, burst = rate) with
 	// ThrottlingException.
 	RateLimits bool
@@ -63,7 +68,6 @@ type Service struct {
 	queries         map[string]*query
 
 	seq      int64 // global event sequence (ingestion order)
-	revSeq   int64 // resource policy revisions
 	querySeq int64
 	tokenSeq int64 // upload sequence tokens
 
@@ -86,6 +90,12 @@ func New(o Options) *Service {
 	}
 	if o.VendedLogsThreshold <= 0 {
 		o.VendedLogsThreshold = DefaultVendedLogsThreshold
+	}
+	if o.DeliveryPolicyModel == "" {
+		o.DeliveryPolicyModel = DeliveryModelAccount
+	}
+	if !ValidDeliveryPolicyModel(o.DeliveryPolicyModel) {
+		panic(fmt.Sprintf("cwlogs: delivery policy model %q is not one of %v", o.DeliveryPolicyModel, DeliveryPolicyModels()))
 	}
 	if o.Region == "" {
 		o.Region = "us-east-1"
