@@ -16,7 +16,7 @@ const (
 
 // Codes of DeliveryError: what the EC2 side returns from ModifyVpnTunnelOptions /
 // CreateVpnConnection.
-// UNCONFIRMED: AWS's codes for all of these (reference §3.7, §8 items 4 and 7);
+// UNCONFIRMED: AWS's codes for all of these (docs/design/aws-behaviour.md §3.7, §8 items 4 and 7);
 // InvalidParameterValue and ResourceLimitExceeded are documented EC2 common codes.
 const (
 	DeliveryCodeInvalidParameterValue = "InvalidParameterValue"
@@ -46,7 +46,7 @@ func (s *Service) DeliveryResourceEntry(logGroupName string) string {
 // write to each group. All-or-nothing: on error nothing changes. The returned error is
 // a *DeliveryError.
 //
-// Model (reference §3.4–3.7):
+// Model (docs/design/aws-behaviour.md §3.4–3.7):
 //   - no policy yet: create the documented form (Sid AWSLogDeliveryWrite20150319,
 //     Principal.Service list, the two actions, Resource list, Condition on
 //     aws:SourceAccount/aws:SourceArn), minified. Needs a free slot among the

@@ -8,7 +8,7 @@
 // sandbox core before Handle is called; this package implements the service
 // semantics (validation, limits, paging, error codes, side effects).
 //
-// Facts marked UNCONFIRMED follow ../shared/reference/aws-behavior.md; each such
+// Facts marked UNCONFIRMED follow docs/design/aws-behaviour.md; each such
 // comment states the choice made.
 package cwlogs
 
