@@ -55,9 +55,13 @@ type target struct {
 
 func (tg *target) real() bool { return tg.srv == nil }
 
-// check runs fn against an in-process sandbox (adjusted by sandboxOptions, if given) and against real AWS.
+// check runs fn against an in-process sandbox (adjusted by sandboxOptions, if given) and against real AWS. Checks run
+// in parallel, each with its own sandbox, unless real AWS is in play: there they share one tunnel.
 func check(t *testing.T, sandboxOptions func(*sandbox.Options), fn func(t *testing.T, tg *target)) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Parallel()
+	}
 	t.Run("sandbox", func(t *testing.T) { fn(t, sandboxTarget(t, sandboxOptions)) })
 	t.Run("aws", func(t *testing.T) { fn(t, awsTarget(t)) })
 }
