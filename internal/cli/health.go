@@ -26,7 +26,7 @@ const (
 )
 
 // healthConcurrency is how many tunnels are read at once with --all: CloudWatch Logs' FilterLogEvents quota was
-// 5 requests per second per account and region (aws-behavior.md §6).
+// 5 requests per second per account and region (docs/design/aws-behaviour.md §6).
 const healthConcurrency = 4
 
 // maxTextIssues is how many issues the text output shows per tunnel.

@@ -71,7 +71,7 @@ func describeLogOptions(t *testing.T, srv *sandbox.Server, id string) map[string
 	return m
 }
 
-// The documented delivery policy (reference §3.4), minified and written out here, so that seeding shares no code
+// The documented delivery policy (docs/design/aws-behaviour.md §3.4), minified and written out here, so that seeding shares no code
 // with the projection under test.
 const (
 	testSeedHead = `{"Version":"2012-10-17","Statement":[{"Sid":"AWSLogDeliveryWrite20150319","Effect":"Allow",` +

@@ -4,11 +4,11 @@
 //
 // # Which events belong to a tunnel
 //
-// AWS says only that a stream name "uses VpnConnectionID and TunnelOutsideIPAddress" (aws-behavior.md §5.1). A
+// AWS says only that a stream name "uses VpnConnectionID and TunnelOutsideIPAddress" (docs/design/aws-behaviour.md §5.1). A
 // stream belongs to the tunnel when its name contains the VPN connection ID and the tunnel's outside IP address,
 // each as a whole token (vpn-1234abcd does not match vpn-1234abcd0…, 10.0.0.1 does not match 10.0.0.10).
 //
-// UNCONFIRMED: the stream naming (separator, BGP suffix; aws-behavior.md §5.1, §5.7, §8 item 9). AWS's own
+// UNCONFIRMED: the stream naming (separator, BGP suffix; docs/design/aws-behaviour.md §5.1, §5.7, §8 item 9). AWS's own
 // monitoring sample parses vpn-<id>-<outside-ip>, and the BGP record's resource_id is vpn-<id>_<outside-ip>, so
 // the reader first asks for streams whose name starts with the VPN ID (logStreamNamePrefix) and keeps the events
 // of streams that also contain the outside IP. Only when that finds nothing of the tunnel does it list every
@@ -33,7 +33,7 @@
 // about 78 bytes (1 MiB / 10,000 − 26 bytes of per-event overhead) the page count is ceil(bytes / 1 MiB) instead;
 // and "N" counts the events of every stream under the VPN ID prefix, so when both tunnels of a connection log to
 // the same group the other tunnel's events are paged through too. AWS may also return partial or empty pages with
-// a nextToken (aws-behavior.md §6); the sandbox does not.
+// a nextToken (docs/design/aws-behaviour.md §6); the sandbox does not.
 //
 // The fallback costs ceil(S / 50) DescribeLogStreams calls for S streams in the group, then steps 1 and 2 again
 // with logStreamNames: it only runs when the prefix read found nothing, so it is the price of an unexpected

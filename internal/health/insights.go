@@ -27,7 +27,7 @@ import (
 // that have no JSON fields, the whole line, which makes each TEXT event its own row.
 //
 // UNCONFIRMED: Insights' grouping of events that lack a "by" field (the sandbox groups them together, as null);
-// JSON field discovery of message.details and message.prefix (aws-behavior.md §6); that toMillis(@timestamp)
+// JSON field discovery of message.details and message.prefix (docs/design/aws-behaviour.md §6); that toMillis(@timestamp)
 // compares numerically in a filter and min/max of it stay numbers; the regular-expression dialect of "like /re/"
 // (the conditions use only anchors, classes and escaped dots, common to RE2 and Java). The sandbox implements these
 // as chosen here; AWS's results for them are not verified.

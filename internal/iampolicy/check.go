@@ -207,7 +207,7 @@ func Check(ctx context.Context, c Clients, principalARN string, actions []string
 
 // simulate runs the simulation and returns each action's decision, keyed by lower-cased action name.
 //
-// UNCONFIRMED (aws-behavior.md §4.2, §8 item 14): whether the simulator recognises permission-only actions such as
+// UNCONFIRMED (docs/design/aws-behaviour.md §4.2, §8 item 14): whether the simulator recognises permission-only actions such as
 // logs:CreateLogDelivery; choice: its decisions are used as returned, and an error (InvalidInput) makes the result
 // not evaluated, never "missing".
 //

@@ -95,7 +95,7 @@ const (
 	setRead
 )
 
-// statements is the document, in its fixed order. The first two are the seed's policy, unchanged (AWS's
+// statements is the document, in its fixed order. The first two are the documented policy (docs/design/aws-behaviour.md §4.1), unchanged (AWS's
 // Site-to-Site VPN documentation, "IAM requirements to publish to CloudWatch Logs").
 var statements = []statementSpec{
 	{sid: SidDelivery, set: setDelivery, kind: resourceAny, actions: []string{
@@ -109,18 +109,18 @@ var statements = []statementSpec{
 	{sid: SidDeliveryCWL, set: setDelivery, kind: resourceAny, actions: []string{
 		ActionDescribeLogGroups, ActionDescribeResourcePolicies, ActionPutResourcePolicy,
 	}},
-	// UNCONFIRMED: the reference (aws-behavior.md §4.1) does not state the resource types of
+	// UNCONFIRMED: docs/design/aws-behaviour.md §4.1 does not state the resource types of
 	// ec2:ModifyVpnTunnelOptions; choice: scope it to the account's and region's VPN connections, the
 	// vpn-connection resource type of the EC2 service authorization reference, when the scope is known.
 	{sid: SidTunnelModify, set: setTunnelModify, kind: resourceVPNConnection, actions: []string{
 		ActionModifyVpnTunnelOptions,
 	}},
-	// UNCONFIRMED (§4.1, §8 item 14): resource-level scoping of ec2:DescribeVpnConnections. EC2 Describe* actions
+	// UNCONFIRMED (docs/design/aws-behaviour.md §4.1, §8 item 14): resource-level scoping of ec2:DescribeVpnConnections. EC2 Describe* actions
 	// do not support it as far as is known; choice: always "*".
 	{sid: SidDescribeVPN, set: setTunnelModify, kind: resourceAny, actions: []string{
 		ActionDescribeVpnConnections,
 	}},
-	// UNCONFIRMED: resource types of the read actions are not in the reference; choice: FilterLogEvents,
+	// UNCONFIRMED: resource types of the read actions are not in docs/design/aws-behaviour.md §4.1; choice: FilterLogEvents,
 	// GetLogEvents, DescribeLogStreams and StartQuery on the log-group ARN pattern (log-group:* also matches the
 	// :log-stream:NAME ARNs GetLogEvents is evaluated on). logs:DescribeLogGroups, which the read commands also
 	// use, is already granted on "*" by S2SVPNLoggingCWL.

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The seed's two statements, as AWS's Site-to-Site VPN documentation prints them (actions sorted).
+// The two documented statements (docs/design/aws-behaviour.md §4.1), as AWS's Site-to-Site VPN documentation prints them (actions sorted).
 var (
 	wantDelivery = []string{
 		"logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:UpdateLogDelivery",

@@ -90,7 +90,7 @@ func (p Principal) RoleARN() string {
 // Simulatable reports whether iam:SimulatePrincipalPolicy accepts the principal (directly, or through its role
 // for a session); when not, the error says why and what to do.
 //
-// UNCONFIRMED (aws-behavior.md §4.3, §8 item 14): the exact error AWS returns for a federated user or the root
+// UNCONFIRMED (docs/design/aws-behaviour.md §4.3, §8 item 14): the exact error AWS returns for a federated user or the root
 // user as PolicySourceArn; choice: do not call the simulator for them at all.
 func (p Principal) Simulatable() error {
 	switch p.Kind {

@@ -143,7 +143,7 @@ func (b *Budget) coveredBy(g LogGroupARN) (string, bool) {
 // ProjectOptions refine a projection.
 type ProjectOptions struct {
 	// ResourcePolicies are RESOURCE-scope (log-group-level) policies of the groups being projected. A group whose
-	// own policy lets delivery write to it does not need an account-level entry (reference §3.6).
+	// own policy lets delivery write to it does not need an account-level entry (docs/design/aws-behaviour.md §3.6).
 	ResourcePolicies []Policy
 }
 

@@ -25,7 +25,7 @@ func tGroup(t *testing.T, name string) LogGroupARN {
 
 func tEntry(name string) string { return tPrefix + "log-group:" + name + ":log-stream:*" }
 
-// The documented form (reference §3.4), minified, written out by hand so the test does not share code with
+// The documented form (docs/design/aws-behaviour.md §3.4), minified, written out by hand so the test does not share code with
 // DocumentedPolicy.
 const documentedOneGroup = `{"Version":"2012-10-17","Statement":[{"Sid":"AWSLogDeliveryWrite20150319","Effect":"Allow",` +
 	`"Principal":{"Service":["delivery.logs.amazonaws.com"]},"Action":["logs:CreateLogStream","logs:PutLogEvents"],` +

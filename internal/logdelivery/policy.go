@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Names and limits of CloudWatch Logs resource policies (reference §3.2–3.4).
+// Names and limits of CloudWatch Logs resource policies (docs/design/aws-behaviour.md §3.2–3.4).
 const (
 	// DeliveryPolicyName is the account-level policy AWS's V1 log delivery creates and grows.
 	DeliveryPolicyName = "AWSLogDeliveryWrite20150319"
@@ -52,7 +52,7 @@ type Policy struct {
 // UNCONFIRMED: AWS documents "characters" and validates the parameter with a Smithy @length constraint; whether a
 // character outside the Basic Multilingual Plane counts once (code point, our choice) or twice (UTF-16, as Java's
 // String.length would) is not documented. Whitespace is counted as stored; whether AWS normalizes whitespace a
-// caller submits is UNCONFIRMED (reference §3.3), so we count the document exactly as DescribeResourcePolicies
+// caller submits is UNCONFIRMED (docs/design/aws-behaviour.md §3.3), so we count the document exactly as DescribeResourcePolicies
 // returns it.
 func Characters(document string) int { return utf8.RuneCountInString(document) }
 
@@ -267,7 +267,7 @@ func (s Scope) logsPrefix() string {
 func DeliveryEntry(g LogGroupARN) string { return g.String() + ":log-stream:*" }
 
 // VendedLogsWildcard is the single entry that covers every /aws/vendedlogs/ group of an account and region
-// (observed form: no ":log-stream:*" suffix, reference §3.4).
+// (observed form: no ":log-stream:*" suffix, docs/design/aws-behaviour.md §3.4).
 func VendedLogsWildcard(s Scope) string {
 	return s.logsPrefix() + "log-group:" + VendedLogsPrefix + "*"
 }
@@ -399,7 +399,7 @@ func jsonList(items []string) string {
 	return "[" + strings.Join(q, ",") + "]"
 }
 
-// DocumentedStatement is the statement log delivery writes, minified, in the documented form (reference §3.4:
+// DocumentedStatement is the statement log delivery writes, minified, in the documented form (docs/design/aws-behaviour.md §3.4:
 // Sid AWSLogDeliveryWrite20150319, Principal.Service as a list, the two actions, the Resource list and the
 // Condition on aws:SourceAccount/aws:SourceArn).
 // UNCONFIRMED: which variant AWS writes today; the documented one is the longer of the two (it has the

@@ -9,7 +9,7 @@ import (
 )
 
 // catCase is one documented message. doc is the message exactly as
-// aws-behavior.md §5.5 prints it; text is the same message with concrete
+// docs/design/aws-behaviour.md §5.5 prints it; text is the same message with concrete
 // placeholder values; fields are the values expected from text, by hand.
 type catCase struct {
 	code      string
@@ -385,7 +385,7 @@ func TestCatalogueEntries(t *testing.T) {
 	}
 }
 
-// Explanations quoted verbatim from aws-behavior.md §5.5 for a sample of
+// Explanations quoted verbatim from docs/design/aws-behaviour.md §5.5 for a sample of
 // entries, including both texts of a shared message.
 func TestCatalogueExplanationsVerbatim(t *testing.T) {
 	for code, want := range map[string][2]string{

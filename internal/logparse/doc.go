@@ -75,7 +75,7 @@
 //
 // UNCONFIRMED: AWS documents neither real tunnel-activity events, nor the
 // event_timestamp unit, nor boolean/state value types and casing, nor the
-// TEXT format, nor the BGP separator behind "•" (aws-behavior.md §5, §8
+// TEXT format, nor the BGP separator behind "•" (docs/design/aws-behaviour.md §5, §8
 // items 9–12). Every variant listed above is accepted; ParseEvent states the
 // text rendering assumed as canonical.
 //
@@ -92,7 +92,7 @@
 // their text is kept.
 //
 // Flaps count how often the tunnel left its up state, as AWS's TunnelState
-// metric defines "up" (aws-behavior.md §7): when any BGP event was read, the
+// metric defines "up" (docs/design/aws-behaviour.md §7): when any BGP event was read, the
 // BGP session's transitions out of Established (a message "changed from
 // Established to X", X not Established); otherwise, tunnel-activity events
 // that report the tunnel down (phase 1 or 2 Down) right after, in time

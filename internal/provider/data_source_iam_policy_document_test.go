@@ -98,7 +98,7 @@ func TestIAMPolicyDocumentDataSource(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{ // defaults: the seed's two statements plus the tunnel statements, unscoped
+			{ // defaults: the two documented statements (docs/design/aws-behaviour.md §4.1) plus the tunnel statements, unscoped
 				Config: sandboxProviderConfig(srv, `data "vpnlogs_iam_policy_document" "test" {}`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("json"), policyJSONCheck(sortedConcat(docDeliveryActions, docTunnelActions), unscoped)),

@@ -176,7 +176,7 @@ func (d *resourcePolicyBudgetDataSource) Read(ctx context.Context, req datasourc
 		resp.Diagnostics.AddError("reading CloudWatch Logs resource policies", err.Error())
 		return
 	}
-	// Log-group-level policies of the groups the account-level policies do not cover (reference §3.6).
+	// Log-group-level policies of the groups the account-level policies do not cover (docs/design/aws-behaviour.md §3.6).
 	first := budget.Project(groups, logdelivery.ProjectOptions{})
 	var resourcePolicies []logdelivery.Policy
 	for _, g := range first.Groups {

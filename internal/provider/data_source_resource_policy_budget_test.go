@@ -149,7 +149,7 @@ func TestResourcePolicyBudget_newPolicyMatchesSandbox(t *testing.T) {
 	})
 }
 
-// A group with its own log-group-level policy granting delivery (reference §3.6) does not grow the account-level
+// A group with its own log-group-level policy granting delivery (docs/design/aws-behaviour.md §3.6) does not grow the account-level
 // policy; that policy is read with policyScope RESOURCE and listed.
 func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 	t.Parallel()

@@ -59,7 +59,7 @@ func (d *providerData) deliveryChanged() {
 // checkDeliveryBudget adds the groups to the run's projection of the account's log-delivery resource policy and
 // reports, on diags, when the projection no longer fits (error) or is close to the limit (warning).
 //
-// Only the account-level policies are read. UNCONFIRMED (reference §3.6): AWS now documents log-group-level
+// Only the account-level policies are read. UNCONFIRMED (docs/design/aws-behaviour.md §3.6): AWS now documents log-group-level
 // (RESOURCE-scope) policies "for newly created subscriptions"; whether Site-to-Site VPN's V1 delivery still grows the
 // account-level policy, and since when, is not documented. The check assumes it does (the premise and the
 // safe side) and does not read each group's own policy, which would cost one more call per group and break the

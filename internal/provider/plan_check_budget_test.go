@@ -19,7 +19,7 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
 
-// The documented delivery policy (reference §3.4), minified, written out here so that seeding shares no code with
+// The documented delivery policy (docs/design/aws-behaviour.md §3.4), minified, written out here so that seeding shares no code with
 // the projection under test.
 const (
 	seedDocHead = `{"Version":"2012-10-17","Statement":[{"Sid":%q,"Effect":"Allow",` +

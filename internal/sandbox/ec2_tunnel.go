@@ -159,7 +159,7 @@ func parseTunnelSpec(p params, prefix string) (*tunnelSpec, *apiError) {
 //
 // UNCONFIRMED: that ModifyVpnTunnelOptions keeps the options a request does not send, including a
 // partial CloudWatchLogOptions (e.g. only BgpLogEnabled leaves the tunnel-activity log as it was).
-// Terraform's AWS provider relies on it (reference §1.2); AWS does not state it.
+// Terraform's AWS provider relies on it (docs/design/aws-behaviour.md §1.2); AWS does not state it.
 func (sp *tunnelSpec) apply(t *tunnel) (*tunnel, *apiError) {
 	n := t.clone()
 	if sp.InsideCIDR != nil {
@@ -257,7 +257,7 @@ func mergeLog(enName, arnName, fmtName string, enabled bool, groupARN, format st
 }
 
 // logGroupNameOf extracts the log group name from a log group ARN, with or without the ":*" suffix
-// CloudWatch Logs itself appends (reference §1.5: accept both, store as sent).
+// CloudWatch Logs itself appends (docs/design/aws-behaviour.md §1.5: accept both, store as sent).
 func logGroupNameOf(groupARN string) (string, bool) {
 	a, err := parseARN(groupARN)
 	if err != nil || a.Service != "logs" || a.Region == "" || a.Account == "" {

@@ -51,7 +51,7 @@ func (c *vpnConnection) state(now time.Time) string {
 		return "pending"
 	case now.Before(c.ModifyingUntil):
 		// UNCONFIRMED: "modifying" is not in the SDK's VpnState enum, but AWS returns it and
-		// Terraform's AWS provider waits on it (reference §1.3).
+		// Terraform's AWS provider waits on it (docs/design/aws-behaviour.md §1.3).
 		return "modifying"
 	}
 	return "available"
@@ -276,7 +276,7 @@ func (s *Server) enableDelivery(caller principal, groups []string) *apiError {
 	if len(groups) == 0 {
 		return nil
 	}
-	// UNCONFIRMED: the error AWS returns when the caller may not create the log delivery (reference
+	// UNCONFIRMED: the error AWS returns when the caller may not create the log delivery (docs/design/aws-behaviour.md
 	// §1.4 / §8 item 4). The sandbox answers EC2's own UnauthorizedOperation.
 	if s.decide(caller.PolicyARN, "logs:CreateLogDelivery") != decisionAllowed {
 		return newError(http.StatusForbidden, "UnauthorizedOperation",
@@ -402,7 +402,7 @@ func (s *Server) modifyVpnTunnelOptions(caller principal, p params) (any, *apiEr
 	now := s.now()
 	// UNCONFIRMED: the error for a connection that is not available (e.g. still "modifying" from
 	// the previous call) — the documented code that matches is InvalidVpnConnection.InvalidState
-	// (reference §1.4 / §8 item 3).
+	// (docs/design/aws-behaviour.md §1.4 / §8 item 3).
 	if st := c.state(now); st != "available" {
 		return nil, newError(0, "InvalidVpnConnection.InvalidState", "The VPN connection must be in the available state to complete the request.")
 	}
@@ -433,7 +433,7 @@ func (s *Server) modifyVpnTunnelOptions(caller principal, p params) (any, *apiEr
 	*t = *next
 	t.retarget(c.ID)
 	// UNCONFIRMED: a log-options-only change interrupts the tunnel like any other modification
-	// ("several minutes"; reference §1.2): the whole connection is "modifying" for ModifyDelay.
+	// ("several minutes"; docs/design/aws-behaviour.md §1.2): the whole connection is "modifying" for ModifyDelay.
 	c.ModifyingUntil = now.Add(s.opts.ModifyDelay)
 	return &vpnConnectionResponse{VpnConnection: s.xVpnConnection(c, now)}, nil
 }

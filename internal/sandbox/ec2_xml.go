@@ -141,7 +141,7 @@ type xTunnelOption struct {
 
 // xCloudWatchLogs: a disabled log returns only its *Enabled=false element.
 //
-// UNCONFIRMED: presence rules when disabled (reference §2.1/§8 item 5): Terraform's tests expect
+// UNCONFIRMED: presence rules when disabled (docs/design/aws-behaviour.md §2.1/§8 item 5): Terraform's tests expect
 // logEnabled=false to be returned; ARN and format are omitted because Terraform sends "no ARN or
 // format if not enabled" and the reconstructed sample shows none.
 type xCloudWatchLogs struct {

@@ -68,7 +68,7 @@ func (fi *faultInjector) inject(service, action string) *apiError {
 	return nil
 }
 
-// bucket returns the EC2 request-rate bucket of an API. Documented (reference §1.6, D-EC2-THR):
+// bucket returns the EC2 request-rate bucket of an API. Documented (docs/design/aws-behaviour.md §1.6):
 // token buckets per account, Region and API; mutating actions hold 50 tokens refilled at 5/s,
 // non-mutating ones (Describe*, Get*, List*, Search*) 100 refilled at 20/s.
 func (fi *faultInjector) bucket(action string) *tokenBucket {
@@ -109,7 +109,7 @@ func throttleError(service string) *apiError {
 	case "ec2":
 		return newError(http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded.")
 	case "logs":
-		// UNCONFIRMED: the message (reference §6 "Throttling error"); the code is confirmed.
+		// UNCONFIRMED: the message (docs/design/aws-behaviour.md §6 "Throttling error"); the code is confirmed.
 		return newError(0, "ThrottlingException", "Rate exceeded")
 	default: // sts, iam
 		return newError(0, "Throttling", "Rate exceeded")

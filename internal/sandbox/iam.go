@@ -82,7 +82,7 @@ type xEvaluationResult struct {
 // a session ARN is refused like AWS does ("You cannot specify the ARN of an assumed role").
 //
 // UNCONFIRMED: whether the simulator recognises permission-only actions such as
-// logs:CreateLogDelivery (reference §4.2); the sandbox evaluates any action name.
+// logs:CreateLogDelivery (docs/design/aws-behaviour.md §4.2); the sandbox evaluates any action name.
 func (s *Server) simulatePrincipalPolicy(_ principal, p params) (any, *apiError) {
 	source, ok := p.str("PolicySourceArn")
 	if !ok {
@@ -117,7 +117,7 @@ func (s *Server) checkPolicySource(source string) *apiError {
 		return newError(0, "InvalidInput", "Invalid ARN: %s", clip(source, 256))
 	}
 	if a.Service == "sts" {
-		// UNCONFIRMED: message wording (reference §4.3: "SimulatePrincipalPolicy requires an IAM role
+		// UNCONFIRMED: message wording (docs/design/aws-behaviour.md §4.3: "SimulatePrincipalPolicy requires an IAM role
 		// ARN, not an STS assumed-role session ARN").
 		return newError(0, "InvalidInput", "Invalid PolicySourceArn %s: specify the ARN of an IAM user, group or role, not an assumed-role session.", clip(source, 256))
 	}

@@ -64,7 +64,7 @@ type step struct {
 //
 // UNCONFIRMED: state values are lower-case ("established", "down", …). The documentation
 // capitalises them, but AWS's own monitoring sample compares $.ike_phase1_state = "down"
-// (reference §5.7).
+// (docs/design/aws-behaviour.md §5.7).
 type tunnelEvent struct {
 	phase1, phase2, details string
 }
@@ -108,7 +108,7 @@ func route(status, prefix, asPath, nextHop, details string) bgpEvent {
 	return bgpEvent{typ: "RouteStatus", status: status, details: details, route: &routeFields{prefix, asPath, nextHop}}
 }
 
-// Catalogue messages (reference §5.5, verbatim; placeholders in braces are filled per tunnel).
+// Catalogue messages (docs/design/aws-behaviour.md §5.5, verbatim; placeholders in braces are filled per tunnel).
 //
 // UNCONFIRMED: the separator behind the "•" the documentation prints inside some BGP messages; the
 // sandbox writes " - ", as the 2022 documentation printed the same bullet in an IKEv1 message.

@@ -208,7 +208,7 @@ func ipLess(a, b string) bool {
 }
 
 // loggingFromSDK reads log options. ARN and format are kept only for an enabled log: AWS's presence rules for a
-// disabled log's ARN and format are UNCONFIRMED (reference §8 item 5), and they mean nothing then.
+// disabled log's ARN and format are UNCONFIRMED (docs/design/aws-behaviour.md §8 item 5), and they mean nothing then.
 func loggingFromSDK(o *types.CloudWatchLogOptions) Logging {
 	var l Logging
 	if aws.ToBool(o.LogEnabled) {
@@ -229,7 +229,7 @@ func formatOrDefault(f *string) string {
 }
 
 // toSDK builds the log options of a ModifyVpnTunnelOptions request. It always states both logs completely:
-// whether AWS keeps log settings that a request leaves out is UNCONFIRMED (reference §1.2), so the provider never
+// whether AWS keeps log settings that a request leaves out is UNCONFIRMED (docs/design/aws-behaviour.md §1.2), so the provider never
 // relies on it. As terraform-provider-aws does, ARN and format are sent only for an enabled log.
 func (l Logging) toSDK() *types.ModifyVpnTunnelOptionsSpecification {
 	cw := &types.CloudWatchLogOptionsSpecification{

@@ -41,7 +41,7 @@ const (
 
 // Codes of DeliveryError: what the EC2 side returns from ModifyVpnTunnelOptions /
 // CreateVpnConnection.
-// UNCONFIRMED: AWS's codes for all of these (docs/design/aws-behaviour.md §3.7, §8);
+// UNCONFIRMED: AWS's codes for all of these (docs/design/aws-behaviour.md §3.7, §8 items 4 and 7);
 // InvalidParameterValue and ResourceLimitExceeded are documented EC2 common codes.
 const (
 	DeliveryCodeInvalidParameterValue = "InvalidParameterValue"
