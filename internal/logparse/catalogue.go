@@ -108,7 +108,14 @@ type CatalogEntry struct {
 
 	// patterns recognise the message; see match.go.
 	patterns []pattern
+	// cause is the entry's row of the causal model, index its position in
+	// the catalogue (see causes.go).
+	cause *causal
+	index int
 }
+
+// Layer is the part of the tunnel the entry concerns (see CausalModel).
+func (e *CatalogEntry) Layer() Layer { return e.cause.layer }
 
 // Catalogue returns a copy of the message catalogue, in table order.
 func Catalogue() []CatalogEntry { return slices.Clone(catalogue[:]) }
@@ -142,7 +149,7 @@ const bgpStartupRemediation = "No action needed while the session is starting; i
 const collisionRemediation = "No action needed: when both peers open a TCP connection at the same time, BGP keeps one and closes the other (RFC 4271 §6.8)."
 
 // catalogue is the message table: every message documented on AWS's
-// "Site-to-Site VPN logs" page (see aws-behavior.md §5.5), one entry each.
+// "Site-to-Site VPN logs" page (docs/design/aws-behaviour.md §5.5), one entry each.
 // Messages and explanations are AWS's text, minus Markdown code marks
 // (`3DES`). Patterns are lower-case (matching is case-insensitive); see
 // pattern.
