@@ -18,7 +18,7 @@ const historySpan = 60 * time.Minute
 // Log stream names.
 //
 // UNCONFIRMED: AWS says only that the stream name "uses VpnConnectionID and TunnelOutsideIPAddress"
-// (reference §5.1). The sandbox names the tunnel-activity stream vpn-<id>-<outside-ip> (the form
+// (docs/design/aws-behaviour.md §5.1). The sandbox names the tunnel-activity stream vpn-<id>-<outside-ip> (the form
 // AWS's monitoring sample parses) and the BGP stream vpn-<id>_<outside-ip>-bgp (the BGP record's
 // resource_id plus a suffix, so both logs can share a group). Both contain the VPN id and the
 // outside IP: readers must match on that, not on an exact name.
@@ -45,7 +45,8 @@ func (s *Server) activateLogs(c *vpnConnection, t *tunnel, now time.Time) {
 }
 
 // history lays the scenario out over the historySpan before end: intro once, then the loop every
-// period. The events of one target (activity or BGP) are returned in time order.
+// period, whole loops only, so that the history ends in the scenario's steady state. The events of
+// one target (activity or BGP) are returned in time order.
 func (s *Server) history(c *vpnConnection, t *tunnel, tg *logTarget, sc *scenario, end time.Time) []cwlogs.InputEvent {
 	start := end.Add(-historySpan)
 	var out []cwlogs.InputEvent
@@ -61,7 +62,7 @@ func (s *Server) history(c *vpnConnection, t *tunnel, tg *logTarget, sc *scenari
 		}
 	}
 	emit(start, sc.intro)
-	for base := start.Add(sc.introSpan); base.Before(end); base = base.Add(sc.period) {
+	for base := start.Add(sc.introSpan); !base.Add(span(sc.loop)).After(end); base = base.Add(sc.period) {
 		emit(base, sc.loop)
 	}
 	return out
@@ -150,7 +151,7 @@ func (s *Server) render(c *vpnConnection, t *tunnel, tg *logTarget, st step, ts 
 // ("2025-11-08 05:40:29.641Z").
 func readableTime(ts time.Time) string { return ts.UTC().Format("2006-01-02 15:04:05.000Z") }
 
-// tunnelRecord is the tunnel-activity JSON record, keys as documented (reference §5.2).
+// tunnelRecord is the tunnel-activity JSON record, keys as documented (docs/design/aws-behaviour.md §5.2).
 //
 // UNCONFIRMED: value types. event_timestamp is epoch seconds (AWS's monitoring sample compares it
 // with a frequency in seconds, while the BGP example uses milliseconds); dpd_enabled and
@@ -166,7 +167,7 @@ type tunnelRecord struct {
 	Details        string `json:"details"`
 }
 
-// bgpRecord is the BGP-log JSON record (reference §5.3; matches the documented examples).
+// bgpRecord is the BGP-log JSON record (docs/design/aws-behaviour.md §5.3; matches the documented examples).
 type bgpRecord struct {
 	ResourceID     string     `json:"resource_id"`
 	EventTimestamp int64      `json:"event_timestamp"`
@@ -193,7 +194,7 @@ func (s *Server) renderTunnel(c *vpnConnection, t *tunnel, format string, ev tun
 		Phase1: ev.phase1, Phase2: ev.phase2, Details: s.expand(c, t, ev.details),
 	}
 	if format == "text" {
-		// UNCONFIRMED: AWS publishes no TEXT example (reference §5.4). The sandbox writes one
+		// UNCONFIRMED: AWS publishes no TEXT example (docs/design/aws-behaviour.md §5.4). The sandbox writes one
 		// readable line: time, VPN id, outside IP, then key=value pairs with details last, quoted.
 		return fmt.Sprintf("%s %s %s ike_phase1_state=%s ike_phase2_state=%s dpd_enabled=%t nat_t_detected=%t details=%s",
 			rec.Timestamp, c.ID, t.OutsideIP, rec.Phase1, rec.Phase2, rec.DPDEnabled, rec.NATTDetected, strconv.Quote(rec.Details))
@@ -213,7 +214,7 @@ func (s *Server) renderBGP(c *vpnConnection, t *tunnel, format string, ev bgpEve
 		rec.Message.LocalPref, rec.Message.MED, rec.Message.Weight = &localPref, &med, &weight
 	}
 	if format == "text" {
-		// UNCONFIRMED: no published TEXT example (reference §5.4); same layout as the tunnel log.
+		// UNCONFIRMED: no published TEXT example (docs/design/aws-behaviour.md §5.4); same layout as the tunnel log.
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s %s type=%s status=%s", rec.Timestamp, rec.ResourceID, rec.Type, rec.Status)
 		if m := rec.Message; ev.route != nil {
