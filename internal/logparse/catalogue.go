@@ -114,9 +114,6 @@ type CatalogEntry struct {
 	index int
 }
 
-// Layer is the part of the tunnel the entry concerns (see CausalModel).
-func (e *CatalogEntry) Layer() Layer { return e.cause.layer }
-
 // Catalogue returns a copy of the message catalogue, in table order.
 func Catalogue() []CatalogEntry { return slices.Clone(catalogue[:]) }
 

@@ -9,9 +9,9 @@ import (
 
 // The causal model: for every catalogue entry, the layer of the tunnel it
 // concerns, its stage in the order a tunnel comes up, and the entries it
-// can bring about. Diagnose uses it to tell a root cause from its
-// consequences; docs/design/diagnosis.md explains it with one example per
-// cascade. Every link is argued from AWS's explanation of the entries it
+// can bring about. The diagnosis (diagnosis.go) uses it to tell a root
+// cause from its consequences; docs/design/diagnosis.md explains it with
+// one example per cascade. Every link is argued from AWS's explanation of the entries it
 // joins (the catalogue, docs/design/aws-behaviour.md §5.5) and from what
 // the protocols do (RFC 7296 for IKEv2, RFC 4271 for BGP).
 
@@ -85,14 +85,6 @@ func CausalModel() []CausalEntry {
 		out[i] = causalOf(catalogue[i].Code)
 	}
 	return out
-}
-
-// LookupCause returns the causal model's entry for a catalogue code.
-func LookupCause(code string) (CausalEntry, bool) {
-	if _, ok := byCode[code]; !ok {
-		return CausalEntry{}, false
-	}
-	return causalOf(code), true
 }
 
 func causalOf(code string) CausalEntry {

@@ -8,7 +8,7 @@
 //   - the catalogue (Catalogue, LookupCode): every message AWS documents,
 //     one table entry each, with a stable code, kind, severity, the BGP
 //     status AWS documents, AWS's explanation verbatim and a remediation;
-//   - the causal model (CausalModel, LookupCause), next to it: for each
+//   - the causal model (CausalModel), next to it: for each
 //     entry, the layer of the tunnel it concerns, what it can cause and
 //     what can cause it (docs/design/diagnosis.md);
 //   - the parser (ParseEvent, ParseEventString): one CloudWatch Logs event

@@ -112,7 +112,7 @@ type Accumulator struct {
 	bgpFlaps    int
 	lastBGPFlap time.Time
 	tunnel      []tunnelObs // tunnel-activity events with an IKE state, in Add order
-	bgp         []bgpObs    // BGP status events that say the session is up or down, in Add order
+	bgp         []bgpObs    // BGP status events that say the session is up or established, in Add order
 
 	routes   RouteCounts
 	byPrefix map[netip.Prefix]latest[DeniedRoute] // Code "" when not denied
@@ -141,12 +141,11 @@ type tunnelObs struct {
 	trouble Layer
 }
 
-// bgpObs is a BGP status event: est when it is a transition into
-// Established, up when it reports the session up without a warning or an
-// error, down when it reports it down.
+// bgpObs is a BGP status event that is a transition into Established (est)
+// or reports the session up without a warning or an error (up).
 type bgpObs struct {
-	at            time.Time
-	est, up, down bool
+	at      time.Time
+	est, up bool
 }
 
 // issueAcc is an Issue being accumulated, with its catalogue entry (nil for
@@ -198,8 +197,11 @@ func (a *Accumulator) Add(e Event) {
 		a.bgpSeen = true
 		if e.Status == StatusUp || e.Status == StatusDown {
 			a.bgpStatus.offer(e.Status, t)
-			a.bgp = append(a.bgp, bgpObs{at: t, up: e.Status == StatusUp && trouble == LayerNone,
-				est: e.Fields.Has(FieldToState) && e.Fields.ToState == BGPStateEstablished && e.Fields.FromState != BGPStateEstablished})
+			o := bgpObs{at: t, up: e.Status == StatusUp && trouble == LayerNone,
+				est: e.Fields.Has(FieldToState) && e.Fields.ToState == BGPStateEstablished && e.Fields.FromState != BGPStateEstablished}
+			if o.up || o.est {
+				a.bgp = append(a.bgp, o)
+			}
 		}
 	case EventRouteStatus:
 		a.bgpSeen = true
