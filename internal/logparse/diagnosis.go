@@ -215,12 +215,15 @@ func sinceOf(items []*issueAcc, from time.Time) time.Time {
 
 // current diagnoses what is wrong now: the unresolved issues seen since the
 // tunnel was last reported healthy (the latest event that reported its top
-// layer up with no warning or error), or all the unresolved issues when none
-// was. ceiling is the failing layer: the root cause is chosen among the
-// issues of that layer and below first.
+// layer up with no warning or error) and the unresolved recent errors, or
+// all the unresolved issues when there are none. ceiling is the failing
+// layer: the root cause is chosen among the issues of that layer and below
+// first.
 func (d *diagnoser) current(what string, ceiling Layer, unexplained string) *Diagnosis {
 	up := d.tl.lastUp
-	items := d.pick(false, func(is *issueAcc) bool { return !is.Resolved && is.LastSeen.After(up) })
+	items := d.pick(false, func(is *issueAcc) bool {
+		return !is.Resolved && (is.LastSeen.After(up) || is.Severity == SeverityError && d.recent(is.LastSeen))
+	})
 	if len(items) == 0 {
 		items = d.pick(false, func(is *issueAcc) bool { return !is.Resolved })
 	}

@@ -475,3 +475,19 @@ func TestDiagnosisJSON(t *testing.T) {
 		t.Errorf("without since: %s, want %s", b, want)
 	}
 }
+
+// An error with no state (as a line of a custom format may be) is not resolved by later reports of the tunnel up,
+// which are not establishments: it is the recent error that degrades the tunnel, and the diagnosis names it even
+// though a warning came after the last healthy report.
+func TestDiagnosisRecentError(t *testing.T) {
+	stateless := func(m int, msg string) Event {
+		return ParseEventString(`{"details":`+q(msg)+`}`, at(m).UnixMilli())
+	}
+	redundant := "AWS tunnel (CHILD_SA) redundant SA is being deleted due to detected collision"
+	h := Compute([]Event{up(at(0)), stateless(1, dpdText), up(at(2)), stateless(3, redundant)}, at(5))
+	want := diagnosed(Health{StatusReason: "Recent error: " + dpdText + " (ike.dpd_timeout, once)"}, "ike.dpd_timeout", at(2),
+		ev("ike.dpd_timeout", 1, at(1), at(1)), ev("ike.redundant_sa_deleted", 1, at(3), at(3)))
+	if h.Status != HealthDegraded || h.StatusReason != want.StatusReason || !reflect.DeepEqual(h.Diagnosis, want.Diagnosis) {
+		t.Errorf("got %s %q\n%+v\nwant %+v", h.Status, h.StatusReason, h.Diagnosis, want.Diagnosis)
+	}
+}
