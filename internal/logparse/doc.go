@@ -112,9 +112,10 @@
 // of a layer above it came after its last event, and a resolved issue does
 // not degrade the status. Establishments are: for phase 1, an event that
 // reports phase 1 Established or Rekeying with no phase 1 warning or error,
-// when the tunnel-activity event before it (in time order) did not, or when
-// it is the first; for phase 2 the same with both phases; for BGP, a
-// transition into Established. A state report that only repeats "up" is not
+// when the previous event reporting phase 1 (in time order; on equal times,
+// up reports first) did not, or when there is none; for phase 2 the same
+// with both phases and their warnings and errors; for BGP, a transition into
+// Established. A state report that only repeats "up" is not
 // an establishment. A route denial is resolved when no prefix is denied for
 // that reason any more.
 //
