@@ -133,7 +133,7 @@ func codes(h logparse.Health) []string {
 	return out
 }
 
-// Hand-written from the catalogue (aws-behavior.md §5.5) and the scenario scripts: the status and the codes that
+// Hand-written from the catalogue (docs/design/aws-behaviour.md §5.5) and the scenario scripts: the status and the codes that
 // define each scenario.
 var scenarioExpectations = map[string]struct {
 	status string
