@@ -148,6 +148,7 @@ var scenarioExpectations = map[string]struct {
 	sandbox.ScenarioBGPPrefixLimit:         {logparse.HealthDown, []string{"bgp.prefix_limit_exceeded", "bgp.notification_sent.cease_max_prefixes", "bgp.prefix_limit_warning"}},
 	sandbox.ScenarioRouteDenied:            {logparse.HealthDegraded, []string{"route.denied.own_as", "route.denied.nonconnected_next_hop"}},
 	sandbox.ScenarioIdleDown:               {logparse.HealthDown, []string{"ike.delete_child_sa", "bgp.state.established_to_idle"}},
+	sandbox.ScenarioRecovered:              {logparse.HealthHealthy, []string{"ike.psk_mismatch", "ike.authentication_failed"}},
 }
 
 // Every scenario, in both log formats and both modes: the expected status and codes, Insights equal to the
@@ -178,7 +179,7 @@ func TestRead_scenarios(t *testing.T) {
 				}
 				if want.status == logparse.HealthHealthy {
 					for _, is := range filter.Issues {
-						if is.Severity > logparse.SeverityInfo {
+						if is.Severity > logparse.SeverityInfo && !is.Resolved {
 							t.Errorf("healthy tunnel with issue %+v", is)
 						}
 					}

@@ -1,7 +1,9 @@
 package logparse
 
 import (
+	"fmt"
 	"testing"
+	"time"
 )
 
 // Realistic mixes: most tunnel events are negotiation messages or state
@@ -70,4 +72,36 @@ func BenchmarkAccumulatorAdd(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkHealth folds a read of 10,000 events (a healthy start, then a key mismatch cascade retrying every 30
+// seconds, both logs) and computes the health and its diagnosis, as one data source read does: ns/op is per read.
+func BenchmarkHealth(b *testing.B) {
+	start := time.Date(2025, 11, 8, 5, 0, 0, 0, time.UTC)
+	tunnel := func(at time.Time, p1, p2, details string) Event {
+		return ParseEventString(fmt.Sprintf(`{"event_timestamp":%d,"dpd_enabled":true,"nat_t_detected":false,"ike_phase1_state":%q,"ike_phase2_state":%q,"details":%q}`,
+			at.Unix(), p1, p2, details), 0)
+	}
+	bgp := func(at time.Time, status, details string) Event {
+		return ParseEventString(fmt.Sprintf(`{"resource_id":"vpn-1234abcd_1.2.3.4","event_timestamp":%d,"type":"BGPStatus","status":%q,"message":{"details":%q}}`,
+			at.UnixMilli(), status, details), 0)
+	}
+	events := []Event{
+		tunnel(start, "established", "established", "AWS tunnel processed request (id=1) for CREATE_CHILD_SA"),
+		bgp(start.Add(time.Second), "UP", "AWS-side peer BGP session state has changed from OpenConfirm to Established with neighbor 169.254.50.85"),
+		bgp(start.Add(time.Minute), "DOWN", "AWS-side peer sent a Hold Timer Expired notification to neighbor 169.254.50.85"),
+		tunnel(start.Add(time.Minute+10*time.Second), "down", "down", "AWS tunnel DPD timed out after 3 retransmits"),
+	}
+	for at := start.Add(2 * time.Minute); len(events) < 10000; at = at.Add(30 * time.Second) {
+		events = append(events,
+			tunnel(at, "down", "down", "AWS tunnel detected a pre-shared key mismatch with cgw: 198.51.100.7"),
+			tunnel(at.Add(time.Second), "down", "down", "AWS tunnel is sending AUTHENTICATION_FAILED as the response"),
+			bgp(at.Add(5*time.Second), "DOWN", "AWS-side peer BGP session state has changed from Connect to Active with neighbor 169.254.50.85"))
+	}
+	now := events[len(events)-1].Time
+	b.ReportAllocs()
+	for b.Loop() {
+		Compute(events, now)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(events)), "ns/event")
 }

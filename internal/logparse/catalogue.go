@@ -108,6 +108,10 @@ type CatalogEntry struct {
 
 	// patterns recognise the message; see match.go.
 	patterns []pattern
+	// cause is the entry's row of the causal model, index its position in
+	// the catalogue (see causes.go).
+	cause *causal
+	index int
 }
 
 // Catalogue returns a copy of the message catalogue, in table order.
@@ -142,7 +146,7 @@ const bgpStartupRemediation = "No action needed while the session is starting; i
 const collisionRemediation = "No action needed: when both peers open a TCP connection at the same time, BGP keeps one and closes the other (RFC 4271 §6.8)."
 
 // catalogue is the message table: every message documented on AWS's
-// "Site-to-Site VPN logs" page (see docs/design/aws-behaviour.md §5.5), one entry each.
+// "Site-to-Site VPN logs" page (docs/design/aws-behaviour.md §5.5), one entry each.
 // Messages and explanations are AWS's text, minus Markdown code marks
 // (`3DES`). Patterns are lower-case (matching is case-insensitive); see
 // pattern.

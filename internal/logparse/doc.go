@@ -3,15 +3,18 @@
 // a tunnel's health. It is pure: standard library only, no AWS SDK, no
 // Terraform, no clock (time enters only as an argument).
 //
-// It has three parts:
+// It has four parts:
 //
 //   - the catalogue (Catalogue, LookupCode): every message AWS documents,
 //     one table entry each, with a stable code, kind, severity, the BGP
 //     status AWS documents, AWS's explanation verbatim and a remediation;
+//   - the causal model (CausalModel), next to it: for each
+//     entry, the layer of the tunnel it concerns, what it can cause and
+//     what can cause it (docs/design/diagnosis.md);
 //   - the parser (ParseEvent, ParseEventString): one CloudWatch Logs event
 //     in, one Event out, never an error;
 //   - the health model (Accumulator, Compute): events in any order in,
-//     Health out.
+//     Health out, with a Diagnosis that names the root cause.
 //
 // # Codes
 //
@@ -75,8 +78,8 @@
 //
 // UNCONFIRMED: AWS documents neither real tunnel-activity events, nor the
 // event_timestamp unit, nor boolean/state value types and casing, nor the
-// TEXT format, nor the BGP separator behind "•" (docs/design/aws-behaviour.md §5, §8
-// items 9–12). Every variant listed above is accepted; ParseEvent states the
+// TEXT format, nor the BGP separator behind "•" (docs/design/aws-behaviour.md
+// §5, §8 items 9–12). Every variant listed above is accepted; ParseEvent states the
 // text rendering assumed as canonical.
 //
 // # Health
@@ -85,20 +88,36 @@
 // latest prefix-limit message, each prefix's route status) come from the
 // latest event by Time that carries them; on equal times the one added
 // later wins. Issues group warning- and error-severity catalogue events by
-// code (count, first and last seen, latest text), sorted by severity (worst
-// first), then last seen (latest first), then code. Info-severity entries
-// only update state. Unrecognised events (Event.Unrecognized) are counted in
-// EventsUnrecognized and grouped in one info-severity issue, CodeUnknown, so
-// their text is kept.
+// code (count, first and last seen, latest text), sorted unresolved first,
+// then by severity (worst first), then last seen (latest first), then code.
+// Info-severity entries only update state. Unrecognised events
+// (Event.Unrecognized) are counted in EventsUnrecognized and grouped in one
+// info-severity issue, CodeUnknown, so their text is kept.
 //
 // Flaps count how often the tunnel left its up state, as AWS's TunnelState
-// metric defines "up" (docs/design/aws-behaviour.md §7): when any BGP event was read, the
-// BGP session's transitions out of Established (a message "changed from
-// Established to X", X not Established); otherwise, tunnel-activity events
-// that report the tunnel down (phase 1 or 2 Down) right after, in time
-// order, one that reported it up (both phases Established or Rekeying);
-// Negotiating-only events are skipped in that sequence. Counting BGP drops
-// only, when BGP is in use, avoids counting one outage twice.
+// metric defines "up" (docs/design/aws-behaviour.md §7): when any BGP event
+// was read, the BGP session's transitions out of Established (a message
+// "changed from Established to X", X not Established); otherwise,
+// tunnel-activity events that report the tunnel down (phase 1 or 2 Down)
+// right after, in time order, one that reported it up (both phases
+// Established or Rekeying); Negotiating-only events are skipped in that
+// sequence. Counting BGP drops only, when BGP is in use, avoids counting one
+// outage twice.
+//
+// # Status describes now
+//
+// Each catalogue entry concerns a layer: IKE phase 1, IKE phase 2 (which
+// needs phase 1), the BGP session (which needs phase 2), or a route. An
+// issue is resolved (Issue.Resolved) when an establishment of its layer or
+// of a layer above it came after its last event, and a resolved issue does
+// not degrade the status. Establishments are: for phase 1, an event that
+// reports phase 1 Established or Rekeying with no phase 1 warning or error,
+// when the previous event reporting phase 1 (in time order; on equal times,
+// up reports first) did not, or when there is none; for phase 2 the same
+// with both phases and their warnings and errors; for BGP, a transition into
+// Established. A state report that only repeats "up" is not
+// an establishment. A route denial is resolved when no prefix is denied for
+// that reason any more.
 //
 // Status rules, first match wins ("recent" means within Accumulator.Window,
 // default one hour, before now):
@@ -109,14 +128,43 @@
 //     read, the latest BGP FSM state is not Established.
 //  4. unknown: no event reported an IKE phase, a BGP status or an FSM state.
 //  5. degraded: an IKE phase is Negotiating.
-//  6. degraded: an error-severity issue was seen recently.
+//  6. degraded: an unresolved error-severity issue was seen recently.
 //  7. degraded: a flap happened recently.
-//  8. degraded: a prefix-limit warning or violation was logged recently.
+//  8. degraded: a prefix-limit warning or violation was logged recently and
+//     no BGP establishment came after it.
 //  9. degraded: a prefix is currently denied (its latest route event was a
 //     denial).
 //  10. healthy.
 //
-// StatusReason is one sentence naming the rule's cause; for "down" it adds
-// the most important IKE (rule 2) or BGP (rule 3) issue, as
-// "IKE phase 1 is down: <latest message> (<code>, <N> times)".
+// # Diagnosis
+//
+// Every status but healthy (and unknown without events) has a Diagnosis;
+// StatusReason is its Summary, "<state>: <root cause's latest message>
+// (<code>, <N> times)". The root cause is chosen among the issues that
+// explain the rule that matched:
+//
+//   - rules 2 to 6: the unresolved issues seen since the tunnel was last
+//     reported healthy (the latest event reporting its top layer up with no
+//     warning or error: BGP when a BGP event was read, else both IKE
+//     phases), or all the unresolved issues when none was;
+//   - rule 7: the issues seen in the window, resolved or not;
+//   - rules 8 and 9: the prefix-limit issue, the route denials.
+//
+// Among them, the candidates are the issues of the failing layer and below
+// (phase 1 for rule 2's phase 1, phases 1 and 2 for phase 2, every layer for
+// BGP), or all of them when there are none; the root cause is a candidate
+// that no other candidate can cause (CausalModel, transitively), of the
+// highest severity, then the earliest Stage, then the smallest code. The
+// choice uses only each issue's code, resolution and last event and the
+// latest establishments, so it does not depend on the order or the paging of
+// the events; Logs Insights' summary rows (which keep each group's count,
+// first and last event) give the same diagnosis as the events themselves,
+// except that an IKE establishment inside a summarised group is placed at
+// the group's last event. Evidence lists the candidates' issues, root cause
+// first, with their counts over the whole read.
+//
+// A healthy tunnel whose errors were resolved within the window says so:
+// StatusReason reads "<up state> since <time>, when the tunnel recovered
+// from: <root cause>", the time being the first establishment of its top
+// layer after the last resolved error.
 package logparse

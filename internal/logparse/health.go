@@ -47,6 +47,11 @@ type Health struct {
 	Issues             []Issue
 	EventsRead         int
 	EventsUnrecognized int // events for which Event.Unrecognized is true
+
+	// Diagnosis names the root cause of what is wrong now: nil when the
+	// status is healthy, or unknown because no event was read. StatusReason
+	// is its Summary.
+	Diagnosis *Diagnosis
 }
 
 // RouteCounts counts RouteStatus events by status; Denied counts those whose
@@ -81,6 +86,10 @@ type Issue struct {
 	FirstSeen, LastSeen time.Time
 	Explanation         string
 	Remediation         string
+	// Resolved is true when the issue no longer holds: a later successful
+	// establishment superseded it (for a route denial: the prefix is no
+	// longer denied). See the package documentation.
+	Resolved bool
 }
 
 // Accumulator folds events into Health. The zero value is ready to use. It is
@@ -102,11 +111,12 @@ type Accumulator struct {
 	bgpSeen     bool
 	bgpFlaps    int
 	lastBGPFlap time.Time
-	tunnel      []tunnelObs // up/down observations, in Add order
+	tunnel      []tunnelObs // tunnel-activity events with an IKE state, in Add order
+	bgp         []bgpObs    // BGP status events that say the session is up or established, in Add order
 
 	routes   RouteCounts
 	byPrefix map[netip.Prefix]latest[DeniedRoute] // Code "" when not denied
-	issues   map[string]*Issue
+	issues   map[string]*issueAcc
 }
 
 // latest keeps the value of the latest event; on equal times the later Add
@@ -123,11 +133,26 @@ func (l *latest[T]) offer(v T, at time.Time) {
 	}
 }
 
-// tunnelObs is a tunnel-activity event that says the tunnel is up (both
-// phases Established or Rekeying) or down (a phase Down).
+// tunnelObs is a tunnel-activity event that reports an IKE state. trouble is
+// the layer of its warning or error message, LayerNone if it has none.
 type tunnelObs struct {
-	at time.Time
-	up bool
+	at      time.Time
+	p1, p2  IKEState
+	trouble Layer
+}
+
+// bgpObs is a BGP status event that is a transition into Established (est)
+// or reports the session up without a warning or an error (up).
+type bgpObs struct {
+	at      time.Time
+	est, up bool
+}
+
+// issueAcc is an Issue being accumulated, with its catalogue entry (nil for
+// CodeUnknown).
+type issueAcc struct {
+	Issue
+	entry *CatalogEntry
 }
 
 var (
@@ -156,23 +181,27 @@ func (a *Accumulator) Add(e Event) {
 	if t.After(a.lastAt) {
 		a.lastAt = t
 	}
+	trouble := LayerNone
 	if e.Unrecognized() {
 		a.unrecognized++
-		a.addIssue(&unknownIssue, e)
+		a.addIssue(CodeUnknown, nil, e)
 	} else if e.Entry != nil && e.Entry.Severity >= SeverityWarning {
-		a.addIssue(&Issue{
-			Code: e.Entry.Code, Kind: e.Entry.Kind, Severity: e.Entry.Severity,
-			Explanation: e.Entry.Explanation, Remediation: e.Entry.Remediation,
-		}, e)
+		trouble = e.Entry.cause.layer
+		a.addIssue(e.Entry.Code, e.Entry, e)
 	}
 
 	switch e.Type {
 	case EventTunnelActivity:
-		a.addTunnel(e)
+		a.addTunnel(e, trouble)
 	case EventBGPStatus:
 		a.bgpSeen = true
 		if e.Status == StatusUp || e.Status == StatusDown {
 			a.bgpStatus.offer(e.Status, t)
+			o := bgpObs{at: t, up: e.Status == StatusUp && trouble == LayerNone,
+				est: e.Fields.Has(FieldToState) && e.Fields.ToState == BGPStateEstablished && e.Fields.FromState != BGPStateEstablished}
+			if o.up || o.est {
+				a.bgp = append(a.bgp, o)
+			}
 		}
 	case EventRouteStatus:
 		a.bgpSeen = true
@@ -197,7 +226,7 @@ func (a *Accumulator) Add(e Event) {
 	}
 }
 
-func (a *Accumulator) addTunnel(e Event) {
+func (a *Accumulator) addTunnel(e Event, trouble Layer) {
 	t := e.Time
 	if e.Phase1 != IKEStateUnknown {
 		a.phase1.offer(e.Phase1, t)
@@ -211,11 +240,8 @@ func (a *Accumulator) addTunnel(e Event) {
 	if v, ok := e.NATTDetected.Get(); ok {
 		a.natt.offer(v, t)
 	}
-	switch {
-	case e.Phase1 == IKEStateDown || e.Phase2 == IKEStateDown:
-		a.tunnel = append(a.tunnel, tunnelObs{at: t})
-	case e.Phase1.up() && e.Phase2.up():
-		a.tunnel = append(a.tunnel, tunnelObs{at: t, up: true})
+	if e.Phase1 != IKEStateUnknown || e.Phase2 != IKEStateUnknown {
+		a.tunnel = append(a.tunnel, tunnelObs{at: t, p1: e.Phase1, p2: e.Phase2, trouble: trouble})
 	}
 }
 
@@ -247,16 +273,20 @@ func (a *Accumulator) addRoute(e Event) {
 	a.byPrefix[d.Prefix] = l
 }
 
-func (a *Accumulator) addIssue(proto *Issue, e Event) {
+func (a *Accumulator) addIssue(code string, entry *CatalogEntry, e Event) {
 	if a.issues == nil {
-		a.issues = make(map[string]*Issue)
+		a.issues = make(map[string]*issueAcc)
 	}
-	is := a.issues[proto.Code]
+	is := a.issues[code]
 	if is == nil {
-		is = new(Issue)
-		*is = *proto
+		is = &issueAcc{entry: entry}
+		if entry == nil {
+			is.Issue = unknownIssue
+		} else {
+			is.Issue = Issue{Code: code, Kind: entry.Kind, Severity: entry.Severity, Explanation: entry.Explanation, Remediation: entry.Remediation}
+		}
 		is.FirstSeen, is.LastSeen, is.Message = e.Time, e.Time, e.Details
-		a.issues[proto.Code] = is
+		a.issues[code] = is
 	}
 	is.Count++
 	if e.Time.Before(is.FirstSeen) {
@@ -297,129 +327,53 @@ func (a *Accumulator) Health(now time.Time) Health {
 		pl := a.prefixLimit.v
 		h.PrefixLimit = &pl
 	}
+	denied := map[string]bool{}
 	for _, l := range a.byPrefix {
 		if l.v.Code != "" {
 			h.DeniedRoutes = append(h.DeniedRoutes, l.v)
+			denied[l.v.Code] = true
 		}
 	}
 	slices.SortFunc(h.DeniedRoutes, func(x, y DeniedRoute) int {
 		return cmp.Or(x.Prefix.Addr().Compare(y.Prefix.Addr()), cmp.Compare(x.Prefix.Bits(), y.Prefix.Bits()))
 	})
+	tl := a.timeline()
 	if a.bgpSeen {
 		h.Flaps, h.LastFlapAt = a.bgpFlaps, a.lastBGPFlap
 	} else {
-		h.Flaps, h.LastFlapAt = a.tunnelFlaps()
+		h.Flaps, h.LastFlapAt = tl.tunnelFlaps, tl.lastTunnelFlap
 	}
 	for _, is := range a.issues {
-		h.Issues = append(h.Issues, *is)
+		is.Resolved = tl.resolved(is, denied)
+		h.Issues = append(h.Issues, is.Issue)
 	}
 	slices.SortFunc(h.Issues, func(x, y Issue) int {
-		return cmp.Or(cmp.Compare(y.Severity, x.Severity), y.LastSeen.Compare(x.LastSeen), strings.Compare(x.Code, y.Code))
+		return cmp.Or(boolCmp(x.Resolved, y.Resolved), cmp.Compare(y.Severity, x.Severity), y.LastSeen.Compare(x.LastSeen), strings.Compare(x.Code, y.Code))
 	})
-	h.Status, h.StatusReason = a.status(&h, now)
+	d := diagnoser{a: a, h: &h, tl: tl, now: now, window: a.Window}
+	if d.window <= 0 {
+		d.window = DefaultWindow
+	}
+	h.Status, h.Diagnosis, h.StatusReason = d.status()
+	if h.Diagnosis != nil {
+		h.StatusReason = h.Diagnosis.Summary
+	}
 	return h
 }
 
-// tunnelFlaps counts down observations that directly follow, in time order
-// (ties in Add order), an up observation.
-func (a *Accumulator) tunnelFlaps() (n int, last time.Time) {
-	obs := slices.Clone(a.tunnel)
-	slices.SortStableFunc(obs, func(x, y tunnelObs) int { return x.at.Compare(y.at) })
-	prevUp := false
-	for _, o := range obs {
-		if prevUp && !o.up {
-			n++
-			last = o.at
-		}
-		prevUp = o.up
-	}
-	return n, last
-}
-
-// status applies the status rules of the package documentation, in order.
-func (a *Accumulator) status(h *Health, now time.Time) (string, string) {
-	window := a.Window
-	if window <= 0 {
-		window = DefaultWindow
-	}
-	recent := func(t time.Time) bool { return !t.Before(now.Add(-window)) }
-	ike := Kind.isIKE
-	bgp := func(k Kind) bool { return k == KindBGPStatus }
-
+// boolCmp orders false before true.
+func boolCmp(x, y bool) int {
 	switch {
-	case a.read == 0:
-		return HealthUnknown, "No log events were read."
-	case a.phase1.ok && a.phase1.v == IKEStateDown:
-		return HealthDown, "IKE phase 1 is down" + cause(h.Issues, ike)
-	case a.phase2.ok && a.phase2.v == IKEStateDown:
-		return HealthDown, "IKE phase 2 is down" + cause(h.Issues, ike)
-	case a.bgpStatus.ok && a.bgpStatus.v == StatusDown, !a.bgpStatus.ok && a.bgpState.ok && a.bgpState.v != BGPStateEstablished:
-		state := ""
-		if a.bgpState.ok {
-			state = " (" + a.bgpState.v.String() + ")"
-		}
-		return HealthDown, "The BGP session is down" + state + cause(h.Issues, bgp)
-	case !a.phase1.ok && !a.phase2.ok && !a.bgpStatus.ok && !a.bgpState.ok:
-		return HealthUnknown, fmt.Sprintf("None of the %d events read reports IKE or BGP state", a.read) +
-			cause(h.Issues, func(Kind) bool { return true })
-	case a.phase1.ok && a.phase1.v == IKEStateNegotiating:
-		return HealthDegraded, "IKE phase 1 is negotiating" + cause(h.Issues, ike)
-	case a.phase2.ok && a.phase2.v == IKEStateNegotiating:
-		return HealthDegraded, "IKE phase 2 is negotiating" + cause(h.Issues, ike)
+	case x == y:
+		return 0
+	case !x:
+		return -1
 	}
-	for _, is := range h.Issues {
-		if is.Severity == SeverityError && recent(is.LastSeen) {
-			return HealthDegraded, "Recent error: " + describe(is)
-		}
-	}
-	if h.Flaps > 0 && recent(h.LastFlapAt) {
-		what := "The tunnel went down after being up"
-		if a.bgpSeen {
-			what = "The BGP session dropped out of Established"
-		}
-		return HealthDegraded, fmt.Sprintf("%s %s, last at %s", what, times(h.Flaps), h.LastFlapAt.Format(time.RFC3339))
-	}
-	if pl := h.PrefixLimit; pl != nil && recent(pl.At) {
-		rel := "near"
-		if pl.Exceeded {
-			rel = "over"
-		}
-		return HealthDegraded, fmt.Sprintf("AWS received %d prefixes from the customer gateway, %s the limit of %d", pl.Received, rel, pl.Limit)
-	}
-	if n := len(h.DeniedRoutes); n > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "AWS denies %d route", n)
-		if n > 1 {
-			b.WriteByte('s')
-		}
-		for i, d := range h.DeniedRoutes[:min(n, 3)] {
-			sep := ", "
-			if i == 0 {
-				sep = ": "
-			}
-			fmt.Fprintf(&b, "%s%s (%s)", sep, d.Prefix, d.Code)
-		}
-		if n > 3 {
-			fmt.Fprintf(&b, " and %d more", n-3)
-		}
-		return HealthDegraded, b.String()
-	}
-	return HealthHealthy, upSummary(h) + " with no recent errors"
+	return 1
 }
 
-// cause names the most important warning or error issue whose kind passes
-// keep, as ": <message> (<code>, N times)", or "" if there is none.
-func cause(issues []Issue, keep func(Kind) bool) string {
-	for _, is := range issues { // sorted, most important first
-		if is.Severity >= SeverityWarning && keep(is.Kind) {
-			return ": " + describe(is)
-		}
-	}
-	return ""
-}
-
-func describe(is Issue) string {
-	return fmt.Sprintf("%s (%s, %s)", is.Message, is.Code, times(is.Count))
+func describe(message, code string, count int) string {
+	return fmt.Sprintf("%s (%s, %s)", message, code, times(count))
 }
 
 func times(n int) string {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,6 +66,30 @@ func issue(code, msg string, count int, first, last time.Time) Issue {
 		Explanation: e.Explanation, Remediation: e.Remediation}
 }
 
+// resolved is issue marked resolved.
+func resolved(is Issue) Issue {
+	is.Resolved = true
+	return is
+}
+
+// ev is an Evidence.
+func ev(code string, count int, first, last time.Time) Evidence {
+	return Evidence{Code: code, Count: count, FirstSeen: first, LastSeen: last}
+}
+
+// diagnosed is want with the diagnosis its status reason summarises: code's remediation, since, evidence.
+func diagnosed(want Health, code string, since time.Time, evidence ...Evidence) Health {
+	d := &Diagnosis{Code: code, Summary: want.StatusReason, Since: since, Evidence: evidence}
+	if e, ok := byCode[code]; ok {
+		d.Remediation = e.Remediation
+	}
+	if d.Evidence == nil {
+		d.Evidence = []Evidence{}
+	}
+	want.Diagnosis = d
+	return want
+}
+
 func concat(parts ...[]Event) []Event {
 	var all []Event
 	for _, p := range parts {
@@ -78,6 +104,9 @@ func checkHealth(t *testing.T, got, want Health) {
 		t.Errorf("Health:\n got %+v\nwant %+v", got, want)
 		if got.StatusReason != want.StatusReason {
 			t.Errorf("reason:\n got %q\nwant %q", got.StatusReason, want.StatusReason)
+		}
+		if !reflect.DeepEqual(got.Diagnosis, want.Diagnosis) {
+			t.Errorf("diagnosis:\n got %+v\nwant %+v", got.Diagnosis, want.Diagnosis)
 		}
 		for i := range max(len(got.Issues), len(want.Issues)) {
 			var g, w Issue
@@ -139,36 +168,39 @@ func TestHealthPSKMismatchDown(t *testing.T) {
 	for m := range 12 {
 		events = append(events, tun(at(m), "down", "down", pskText))
 	}
-	checkHealth(t, Compute(events, at(15)), Health{
+	checkHealth(t, Compute(events, at(15)), diagnosed(Health{
 		Status:       HealthDown,
 		StatusReason: "IKE phase 1 is down: AWS tunnel detected a pre-shared key mismatch with cgw: 198.51.100.7 (ike.psk_mismatch, 12 times)",
 		IKEPhase1:    "Down", IKEPhase2: "Down", DPDEnabled: ptr(true), NATTDetected: ptr(false),
 		LastEventAt: at(11),
 		Issues:      []Issue{issue("ike.psk_mismatch", pskText, 12, at(0), at(11))},
 		EventsRead:  12,
-	})
+	}, "ike.psk_mismatch", at(0), ev("ike.psk_mismatch", 12, at(0), at(11))))
 }
 
 func TestHealthDPDTimeout(t *testing.T) {
 	dpd := tun(at(10), "down", "down", dpdText)
 	events := []Event{up(at(0)), dpd}
-	want := Health{
+	want := diagnosed(Health{
 		Status:       HealthDown,
 		StatusReason: "IKE phase 1 is down: AWS tunnel DPD timed out after 3 retransmits (ike.dpd_timeout, once)",
 		IKEPhase1:    "Down", IKEPhase2: "Down", DPDEnabled: ptr(true), NATTDetected: ptr(false),
 		LastEventAt: at(10), Flaps: 1, LastFlapAt: at(10),
 		Issues:     []Issue{issue("ike.dpd_timeout", dpdText, 1, at(10), at(10))},
 		EventsRead: 2,
-	}
+	}, "ike.dpd_timeout", at(10), ev("ike.dpd_timeout", 1, at(10), at(10)))
 	checkHealth(t, Compute(events, at(15)), want)
 
-	// Back up: degraded while the error is recent, healthy an hour later.
+	// Back up: the error is resolved; the flap keeps the tunnel degraded while it is recent, healthy after.
 	events = append(events, up(at(12)))
-	want.Status, want.StatusReason = HealthDegraded, "Recent error: AWS tunnel DPD timed out after 3 retransmits (ike.dpd_timeout, once)"
+	want.Status = HealthDegraded
+	want.StatusReason = "The tunnel went down after being up once, last at 2025-11-08T05:10:00Z: AWS tunnel DPD timed out after 3 retransmits (ike.dpd_timeout, once)"
 	want.IKEPhase1, want.IKEPhase2, want.LastEventAt, want.EventsRead = "Established", "Established", at(12), 3
+	want.Issues = []Issue{resolved(want.Issues[0])}
+	want = diagnosed(want, "ike.dpd_timeout", at(10), ev("ike.dpd_timeout", 1, at(10), at(10)))
 	checkHealth(t, Compute(events, at(15)), want)
 
-	want.Status = HealthHealthy
+	want.Status, want.Diagnosis = HealthHealthy, nil
 	want.StatusReason = "IKE phase 1 is Established and IKE phase 2 is Established with no recent errors"
 	checkHealth(t, Compute(events, at(71)), want)
 
@@ -177,8 +209,8 @@ func TestHealthDPDTimeout(t *testing.T) {
 	for _, e := range events {
 		a.Add(e)
 	}
-	if h := a.Health(at(71)); h.Status != HealthDegraded {
-		t.Errorf("3h window: status %s (%s), want degraded", h.Status, h.StatusReason)
+	if h := a.Health(at(71)); h.Status != HealthDegraded || h.Diagnosis == nil || h.Diagnosis.Code != "ike.dpd_timeout" {
+		t.Errorf("3h window: status %s (%s), want degraded by ike.dpd_timeout", h.Status, h.StatusReason)
 	}
 }
 
@@ -188,14 +220,14 @@ func TestHealthPhase2ProposalMismatch(t *testing.T) {
 		tun(at(1), "established", "down", chosenText),
 		tun(at(2), "established", "down", chosenText),
 	}
-	checkHealth(t, Compute(events, at(5)), Health{
+	checkHealth(t, Compute(events, at(5)), diagnosed(Health{
 		Status:       HealthDown,
 		StatusReason: `IKE phase 2 is down: No Proposal Match Found. Notifying with "No proposal chosen" (ike.no_proposal_chosen, 3 times)`,
 		IKEPhase1:    "Established", IKEPhase2: "Down", DPDEnabled: ptr(true), NATTDetected: ptr(false),
 		LastEventAt: at(2),
 		Issues:      []Issue{issue("ike.no_proposal_chosen", chosenText, 3, at(0), at(2))},
 		EventsRead:  3,
-	})
+	}, "ike.no_proposal_chosen", at(0), ev("ike.no_proposal_chosen", 3, at(0), at(2))))
 }
 
 func TestHealthTSUnacceptable(t *testing.T) {
@@ -203,30 +235,32 @@ func TestHealthTSUnacceptable(t *testing.T) {
 		tun(at(1), "established", "negotiating", tsText),
 		tun(at(0), "established", "negotiating", tsText),
 	}
-	checkHealth(t, Compute(events, at(5)), Health{
+	checkHealth(t, Compute(events, at(5)), diagnosed(Health{
 		Status:       HealthDegraded,
 		StatusReason: "IKE phase 2 is negotiating: AWS: Traffic Selector: TS_UNACCEPTABLE: received from responder (ike.ts_unacceptable, 2 times)",
 		IKEPhase1:    "Established", IKEPhase2: "Negotiating", DPDEnabled: ptr(true), NATTDetected: ptr(false),
 		LastEventAt: at(1),
 		Issues:      []Issue{issue("ike.ts_unacceptable", tsText, 2, at(0), at(1))},
 		EventsRead:  2,
-	})
+	}, "ike.ts_unacceptable", at(0), ev("ike.ts_unacceptable", 2, at(0), at(1))))
 }
 
 func TestHealthBGPFlap(t *testing.T) {
 	events := concat([]Event{up(at(0))}, bgpUp(1), []Event{trans(at(10), "Established", "Idle")}, bgpUp(11))
-	want := Health{
-		Status:       HealthDegraded,
-		StatusReason: "The BGP session dropped out of Established once, last at 2025-11-08T05:10:00Z",
-		IKEPhase1:    "Established", IKEPhase2: "Established", DPDEnabled: ptr(true), NATTDetected: ptr(false),
+	want := diagnosed(Health{
+		Status: HealthDegraded,
+		StatusReason: "The BGP session dropped out of Established once, last at 2025-11-08T05:10:00Z: " +
+			idleText + " (bgp.state.established_to_idle, once)",
+		IKEPhase1: "Established", IKEPhase2: "Established", DPDEnabled: ptr(true), NATTDetected: ptr(false),
 		BGPStatus: "UP", BGPSessionState: "Established", LastEventAt: at(14),
 		Flaps: 1, LastFlapAt: at(10),
-		Issues:     []Issue{issue("bgp.state.established_to_idle", idleText, 1, at(10), at(10))},
+		Issues:     []Issue{resolved(issue("bgp.state.established_to_idle", idleText, 1, at(10), at(10)))},
 		EventsRead: 10,
-	}
+	}, "bgp.state.established_to_idle", at(10), ev("bgp.state.established_to_idle", 1, at(10), at(10)))
 	checkHealth(t, Compute(events, at(20)), want)
 
 	want.Status, want.StatusReason = HealthHealthy, "IKE phase 1 is Established, IKE phase 2 is Established and the BGP session is UP with no recent errors"
+	want.Diagnosis = nil
 	checkHealth(t, Compute(events, at(80)), want)
 }
 
@@ -235,7 +269,7 @@ func TestHealthBGPIdleDown(t *testing.T) {
 		bgpEv(at(5), "DOWN", holdText),
 		trans(at(5), "Established", "Idle"),
 	})
-	checkHealth(t, Compute(events, at(6)), Health{
+	checkHealth(t, Compute(events, at(6)), diagnosed(Health{
 		Status:       HealthDown,
 		StatusReason: "The BGP session is down (Idle): AWS-side peer sent a Hold Timer Expired notification to neighbor 169.254.50.85 (bgp.hold_timer_expired, once)",
 		IKEPhase1:    "Established", IKEPhase2: "Established", DPDEnabled: ptr(true), NATTDetected: ptr(false),
@@ -246,13 +280,13 @@ func TestHealthBGPIdleDown(t *testing.T) {
 			issue("bgp.state.established_to_idle", idleText, 1, at(5), at(5)),
 		},
 		EventsRead: 7,
-	})
+	}, "bgp.hold_timer_expired", at(5), ev("bgp.hold_timer_expired", 1, at(5), at(5)), ev("bgp.state.established_to_idle", 1, at(5), at(5))))
 }
 
 func TestHealthPrefixLimit(t *testing.T) {
 	base := concat([]Event{up(at(0))}, bgpUp(1), []Event{bgpEv(at(5), "UP", warnText)})
 	warnIssue := issue("bgp.prefix_limit_warning", warnText, 1, at(5), at(5))
-	want := Health{
+	want := diagnosed(Health{
 		Status:       HealthDegraded,
 		StatusReason: "AWS received 95 prefixes from the customer gateway, near the limit of 100",
 		IKEPhase1:    "Established", IKEPhase2: "Established", DPDEnabled: ptr(true), NATTDetected: ptr(false),
@@ -260,7 +294,7 @@ func TestHealthPrefixLimit(t *testing.T) {
 		PrefixLimit: &PrefixLimit{Received: 95, Limit: 100, At: at(5)},
 		Issues:      []Issue{warnIssue},
 		EventsRead:  6,
-	}
+	}, "bgp.prefix_limit_warning", at(5), ev("bgp.prefix_limit_warning", 1, at(5), at(5)))
 	checkHealth(t, Compute(base, at(10)), want)
 
 	over := append(base,
@@ -269,11 +303,11 @@ func TestHealthPrefixLimit(t *testing.T) {
 		bgpEv(at(6).Add(2*time.Second), "DOWN", idleText),
 	)
 	t6, t61, t62 := at(6), at(6).Add(time.Second), at(6).Add(2*time.Second)
-	checkHealth(t, Compute(over, at(10)), Health{
-		Status: HealthDown,
-		StatusReason: "The BGP session is down (Idle): AWS-side peer sent a notification 6/1 (Cease/Maximum Number of Prefixes Reached) " +
-			"to neighbor 169.254.50.85 (bgp.notification_sent.cease_max_prefixes, once)",
-		IKEPhase1: "Established", IKEPhase2: "Established", DPDEnabled: ptr(true), NATTDetected: ptr(false),
+	// The violation explains the Cease and the drop; the earlier warning does not.
+	checkHealth(t, Compute(over, at(10)), diagnosed(Health{
+		Status:       HealthDown,
+		StatusReason: "The BGP session is down (Idle): " + overText + " (bgp.prefix_limit_exceeded, once)",
+		IKEPhase1:    "Established", IKEPhase2: "Established", DPDEnabled: ptr(true), NATTDetected: ptr(false),
 		BGPStatus: "DOWN", BGPSessionState: "Idle", LastEventAt: t62,
 		PrefixLimit: &PrefixLimit{Received: 120, Limit: 100, Exceeded: true, At: t6},
 		Flaps:       1, LastFlapAt: t62,
@@ -284,7 +318,18 @@ func TestHealthPrefixLimit(t *testing.T) {
 			warnIssue,
 		},
 		EventsRead: 9,
-	})
+	}, "bgp.prefix_limit_exceeded", at(5), ev("bgp.prefix_limit_exceeded", 1, t6, t6), ev("bgp.prefix_limit_warning", 1, at(5), at(5)),
+		ev("bgp.notification_sent.cease_max_prefixes", 1, t61, t61), ev("bgp.state.established_to_idle", 1, t62, t62)))
+
+	// Back up after the violation: the violation no longer degrades the tunnel, the drop does (a flap).
+	back := append(slices.Clone(over), bgpUp(8)...)
+	h := Compute(back, at(20))
+	if h.Status != HealthDegraded || h.Diagnosis == nil || h.Diagnosis.Code != "bgp.prefix_limit_exceeded" || !strings.HasPrefix(h.StatusReason, "The BGP session dropped out of Established once") {
+		t.Errorf("back up: %s %q %+v", h.Status, h.StatusReason, h.Diagnosis)
+	}
+	if h := Compute(back, at(6+61)); h.Status != HealthHealthy {
+		t.Errorf("an hour after: %s %q", h.Status, h.StatusReason)
+	}
 }
 
 func TestHealthRoutesDenied(t *testing.T) {
@@ -295,7 +340,7 @@ func TestHealthRoutesDenied(t *testing.T) {
 	})
 	own := DeniedRoute{Prefix: mustPrefix("172.31.0.0/16"), Code: "route.denied.own_as", Reason: ownASText, At: at(5)}
 	nh := DeniedRoute{Prefix: mustPrefix("10.1.0.0/16"), Code: "route.denied.nonconnected_next_hop", Reason: nextHop, At: at(6)}
-	want := Health{
+	want := diagnosed(Health{
 		Status:       HealthDegraded,
 		StatusReason: "AWS denies 2 routes: 10.1.0.0/16 (route.denied.nonconnected_next_hop), 172.31.0.0/16 (route.denied.own_as)",
 		IKEPhase1:    "Established", IKEPhase2: "Established", DPDEnabled: ptr(true), NATTDetected: ptr(false),
@@ -307,7 +352,7 @@ func TestHealthRoutesDenied(t *testing.T) {
 			issue("route.denied.own_as", ownASText, 1, at(5), at(5)),
 		},
 		EventsRead: 8,
-	}
+	}, "route.denied.nonconnected_next_hop", at(5), ev("route.denied.nonconnected_next_hop", 1, at(6), at(6)), ev("route.denied.own_as", 1, at(5), at(5)))
 	checkHealth(t, Compute(events, at(10)), want)
 
 	// Re-advertised without error: no longer denied; an older denial added
@@ -317,7 +362,8 @@ func TestHealthRoutesDenied(t *testing.T) {
 	want.LastEventAt, want.EventsRead = at(8), 10
 	want.Routes = RouteCounts{Advertised: 3, Updated: 2, Denied: 3}
 	want.DeniedRoutes = []DeniedRoute{nh}
-	want.Issues[1].Count, want.Issues[1].FirstSeen = 2, at(4)
+	want.Issues[1].Count, want.Issues[1].FirstSeen, want.Issues[1].Resolved = 2, at(4), true
+	want = diagnosed(want, "route.denied.nonconnected_next_hop", at(6), ev("route.denied.nonconnected_next_hop", 1, at(6), at(6)))
 	checkHealth(t, Compute(events, at(10)), want)
 }
 
@@ -387,12 +433,14 @@ func TestHealthUnknownMessages(t *testing.T) {
 
 	// Unknown only: no state.
 	h := Compute(events[:2], at(4))
-	if h.Status != HealthUnknown || h.StatusReason != "None of the 2 events read reports IKE or BGP state" || h.EventsUnrecognized != 2 {
-		t.Errorf("got %s %q %d", h.Status, h.StatusReason, h.EventsUnrecognized)
+	if h.Status != HealthUnknown || h.StatusReason != "None of the 2 events read reports IKE or BGP state" || h.EventsUnrecognized != 2 ||
+		h.Diagnosis == nil || h.Diagnosis.Code != CodeUnknown || !strings.Contains(h.Diagnosis.Remediation, "JSON output format") {
+		t.Errorf("got %s %q %d %+v", h.Status, h.StatusReason, h.EventsUnrecognized, h.Diagnosis)
 	}
 	// A catalogued message without state, as a text line may be.
 	h = Compute([]Event{ParseEventString(pskText, at(1).UnixMilli())}, at(4))
-	if want := "None of the 1 events read reports IKE or BGP state: " + pskText + " (ike.psk_mismatch, once)"; h.Status != HealthUnknown || h.StatusReason != want {
+	if want := "None of the 1 events read reports IKE or BGP state: " + pskText + " (ike.psk_mismatch, once)"; h.Status != HealthUnknown || h.StatusReason != want ||
+		h.Diagnosis.Code != "ike.psk_mismatch" {
 		t.Errorf("got %s %q, want unknown %q", h.Status, h.StatusReason, want)
 	}
 }

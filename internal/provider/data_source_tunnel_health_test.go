@@ -181,6 +181,11 @@ func TestTunnelHealthDataSource_scenarios(t *testing.T) {
 			codes: issueCodes{"ike.delete_child_sa", "bgp.state.established_to_idle"}, checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("ike_phase2_state"), knownvalue.StringExact("Down")),
 			}},
+		{scenario: sandbox.ScenarioRecovered, format: "json", status: "healthy", telemetry: "UP",
+			codes: issueCodes{"ike.psk_mismatch", "ike.authentication_failed"}, checks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(healthAddr, path("status_reason"), knownvalue.StringRegexp(
+					regexp.MustCompile(`since \S+, when the tunnel recovered from: .*\(ike\.psk_mismatch, \d+ times\)$`))),
+			}},
 	}
 	covered := map[string]bool{}
 	for _, c := range cases {
@@ -205,7 +210,7 @@ func TestTunnelHealthDataSource_scenarios(t *testing.T) {
 				statecheck.ExpectKnownValue(healthAddr, path("last_event_at"), knownvalue.StringRegexp(
 					regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`))),
 			}
-			if c.status == "healthy" {
+			if c.status == "healthy" && c.codes == nil {
 				checks = append(checks, statecheck.ExpectKnownValue(healthAddr, path("issues"), noWarnings{}))
 			} else {
 				checks = append(checks, statecheck.ExpectKnownValue(healthAddr, path("issues"), c.codes),

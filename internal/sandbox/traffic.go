@@ -45,7 +45,8 @@ func (s *Server) activateLogs(c *vpnConnection, t *tunnel, now time.Time) {
 }
 
 // history lays the scenario out over the historySpan before end: intro once, then the loop every
-// period. The events of one target (activity or BGP) are returned in time order.
+// period, whole loops only, so that the history ends in the scenario's steady state. The events of
+// one target (activity or BGP) are returned in time order.
 func (s *Server) history(c *vpnConnection, t *tunnel, tg *logTarget, sc *scenario, end time.Time) []cwlogs.InputEvent {
 	start := end.Add(-historySpan)
 	var out []cwlogs.InputEvent
@@ -61,7 +62,7 @@ func (s *Server) history(c *vpnConnection, t *tunnel, tg *logTarget, sc *scenari
 		}
 	}
 	emit(start, sc.intro)
-	for base := start.Add(sc.introSpan); base.Before(end); base = base.Add(sc.period) {
+	for base := start.Add(sc.introSpan); !base.Add(span(sc.loop)).After(end); base = base.Add(sc.period) {
 		emit(base, sc.loop)
 	}
 	return out

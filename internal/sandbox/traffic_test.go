@@ -51,25 +51,26 @@ var expectations = map[string]scenarioExpectation{
 		lastPhase1: "established", lastPhase2: "established", lastBGPStatus: "UP",
 	},
 	sandbox.ScenarioPSKMismatch: {
-		activity:   []string{"AWS tunnel detected a pre-shared key mismatch with cgw: 198.51.100.", "AWS tunnel is sending AUTHENTICATION_FAILED as the response"},
-		bgp:        []string{"from Idle to Connect"},
-		absentBGP:  "to Established",
-		lastPhase1: "down", lastPhase2: "down", lastBGPStatus: "DOWN",
+		activity: []string{"AWS tunnel detected a pre-shared key mismatch with cgw: 198.51.100.", "AWS tunnel is sending AUTHENTICATION_FAILED as the response",
+			"AWS tunnel DPD timed out after 3 retransmits", "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: 198.51.100."},
+		bgp:        []string{"Hold Timer Expired notification", "from Established to Idle", "from Idle to Connect", "from Connect to Active"},
+		lastPhase1: "down", lastPhase2: "down", lastBGPStatus: "DOWN", minEstablishedToIdle: 1,
 	},
 	sandbox.ScenarioDPDTimeout: {
-		activity:   []string{"AWS tunnel DPD timed out after 3 retransmits"},
-		bgp:        []string{"Hold Timer Expired notification", "from Established to Idle"},
-		lastPhase1: "down", lastPhase2: "down", lastBGPStatus: "DOWN",
+		activity:   []string{"AWS tunnel DPD timed out after 3 retransmits", "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA"},
+		bgp:        []string{"Hold Timer Expired notification", "from Established to Idle", "from Connect to Active"},
+		lastPhase1: "down", lastPhase2: "down", lastBGPStatus: "DOWN", minEstablishedToIdle: 1,
 	},
 	sandbox.ScenarioPhase2ProposalMismatch: {
-		activity:   []string{"No Proposal Match Found. Notifying with", "No proposal chosen", "AWS tunnel Phase 2 was unable to establish while keeping Phase 1"},
-		absentBGP:  "to Established",
-		lastPhase1: "established", lastPhase2: "down", lastBGPStatus: "DOWN",
+		activity: []string{"No Proposal Match Found. Notifying with", "No proposal chosen", "AWS tunnel Phase 2 was unable to establish while keeping Phase 1",
+			"AWS tunnel received DELETE for Phase 2 SA with SPI: "},
+		bgp:        []string{"Hold Timer Expired notification", "from Connect to Active"},
+		lastPhase1: "established", lastPhase2: "down", lastBGPStatus: "DOWN", minEstablishedToIdle: 1,
 	},
 	sandbox.ScenarioTSUnacceptable: {
-		activity:   []string{"AWS: Traffic Selector: TS_UNACCEPTABLE: received from responder"},
-		absentBGP:  "to Established",
-		lastPhase1: "established", lastPhase2: "down", lastBGPStatus: "DOWN",
+		activity:   []string{"AWS: Traffic Selector: TS_UNACCEPTABLE: received from responder", "AWS tunnel Phase 2 was unable to establish while keeping Phase 1"},
+		bgp:        []string{"Hold Timer Expired notification", "from Connect to Active"},
+		lastPhase1: "established", lastPhase2: "down", lastBGPStatus: "DOWN", minEstablishedToIdle: 1,
 	},
 	sandbox.ScenarioBGPFlap: {
 		bgp:        []string{"Hold Timer Expired notification", "received notification 6/4 (Cease/Administrative Reset)", "from OpenConfirm to Established"},
@@ -82,6 +83,12 @@ var expectations = map[string]scenarioExpectation{
 	},
 	sandbox.ScenarioRouteDenied: {
 		bgp:        []string{"DENIED due to: as-path contains our own AS", "DENIED due to: non-connected next-hop", "RouteStatus", "UPDATED"},
+		lastPhase1: "established", lastPhase2: "established", lastBGPStatus: "UP",
+	},
+	sandbox.ScenarioRecovered: {
+		activity:   []string{"AWS tunnel detected a pre-shared key mismatch with cgw: 198.51.100.", ") for CREATE_CHILD_SA"},
+		bgp:        []string{"from Connect to Active", "from OpenConfirm to Established with neighbor 169.254.", "End-of-RIB"},
+		absentBGP:  "from Established to Idle",
 		lastPhase1: "established", lastPhase2: "established", lastBGPStatus: "UP",
 	},
 	sandbox.ScenarioIdleDown: {
