@@ -8,7 +8,7 @@ import (
 // streamMatcher decides whether a log stream belongs to a tunnel: its name contains the VPN connection ID and the
 // outside IP address, each as a whole token.
 //
-// UNCONFIRMED: AWS's stream naming (aws-behavior.md §5.1, §8 item 9). Tokens, not one exact form, are matched:
+// UNCONFIRMED: AWS's stream naming (docs/design/aws-behaviour.md §5.1, §8 item 9). Tokens, not one exact form, are matched:
 // vpn-<id>-<ip> (AWS's monitoring sample), vpn-<id>_<ip>-bgp (the sandbox), <ip>_<vpn-id>-bgp, ... The address is
 // matched as DescribeVpnConnections spells it; how AWS spells an IPv6 outside address in a stream name is not
 // documented either.
