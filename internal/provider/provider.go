@@ -46,6 +46,7 @@ type providerModel struct {
 	AccessKey                 types.String      `tfsdk:"access_key"`
 	AssumeRole                []assumeRoleModel `tfsdk:"assume_role"`
 	Endpoints                 []endpointsModel  `tfsdk:"endpoints"`
+	LogsRateLimits            types.Map         `tfsdk:"logs_rate_limits"`
 	MaxRetries                types.Int64       `tfsdk:"max_retries"`
 	PreflightPermissions      types.Bool        `tfsdk:"preflight_permissions"`
 	Profile                   types.String      `tfsdk:"profile"`
@@ -100,6 +101,15 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:            true,
 				Sensitive:           true,
 				MarkdownDescription: "AWS access key ID. Also `AWS_ACCESS_KEY_ID`. Must be set together with `secret_key`.",
+			},
+			"logs_rate_limits": schema.MapAttribute{
+				ElementType: types.Float64Type,
+				Optional:    true,
+				MarkdownDescription: "Requests per second at which the provider calls each CloudWatch Logs read operation, by operation " +
+					"name. The defaults are AWS's quotas per account and region (" + logsRateLimitDefaults() + "), so that a fleet's " +
+					"health reads wait their turn instead of being throttled. Raise one when AWS has raised your quota; `0` stops " +
+					"pacing that operation. Calls beyond the quota that AWS still throttles (other clients share it) are retried " +
+					"with backoff up to `max_retries`.",
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
@@ -270,6 +280,7 @@ func (m providerModel) awsConfig(version string) (awsconfig.Config, diag.Diagnos
 		n := int(m.MaxRetries.ValueInt64())
 		cfg.MaxRetries = &n
 	}
+	cfg.LogsRateLimits = float64Map(m.LogsRateLimits)
 	cfg.SharedConfigFiles = stringList(m.SharedConfigFiles)
 	cfg.SharedCredentialsFiles = stringList(m.SharedCredentialsFiles)
 	if len(m.AssumeRole) > 0 {
@@ -299,6 +310,28 @@ func (m providerModel) awsConfig(version string) (awsconfig.Config, diag.Diagnos
 		}
 	}
 	return cfg, diags
+}
+
+func float64Map(m types.Map) map[string]float64 {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	out := map[string]float64{}
+	for k, e := range m.Elements() {
+		if f, ok := e.(types.Float64); ok && !f.IsNull() && !f.IsUnknown() {
+			out[k] = f.ValueFloat64()
+		}
+	}
+	return out
+}
+
+// logsRateLimitDefaults lists awsconfig's default CloudWatch Logs request rates: "`FilterLogEvents` 5/s, ...".
+func logsRateLimitDefaults() string {
+	var parts []string
+	for _, op := range awsconfig.LogsRateLimitOperations() {
+		parts = append(parts, fmt.Sprintf("`%s` %g/s", op, awsconfig.DefaultLogsRateLimits[op]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func stringList(l types.List) []string {
@@ -363,5 +396,6 @@ func (p *vpnlogsProvider) DataSources(_ context.Context) []func() datasource.Dat
 		NewPermissionsCheckDataSource,
 		NewResourcePolicyBudgetDataSource,
 		NewTunnelHealthDataSource,
+		NewFleetHealthDataSource,
 	}
 }
