@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
 var _ provider.Provider = (*vpnlogsProvider)(nil)
@@ -32,14 +33,25 @@ var _ provider.Provider = (*vpnlogsProvider)(nil)
 const defaultResourcePolicySizeLimit = 5120
 
 // New returns the provider factory; version is "dev" for local builds and "test" in tests.
-func New(version string) func() provider.Provider {
+func New(version string, opts ...option) func() provider.Provider {
 	return func() provider.Provider {
-		return &vpnlogsProvider{version: version}
+		p := &vpnlogsProvider{version: version}
+		for _, o := range opts {
+			o(p)
+		}
+		return p
 	}
 }
 
+// option adjusts the provider (tests: faster polling).
+type option func(*vpnlogsProvider)
+
+// withVPNOptions sets the options of each run's VPN service, for example the waiters' polling.
+func withVPNOptions(o vpn.Options) option { return func(p *vpnlogsProvider) { p.vpnOptions = o } }
+
 type vpnlogsProvider struct {
-	version string
+	version    string
+	vpnOptions vpn.Options
 }
 
 type providerModel struct {
@@ -246,7 +258,7 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		limit = int(m.ResourcePolicySizeLimit.ValueInt64())
 	}
 	preflight := m.PreflightPermissions.IsNull() || m.PreflightPermissions.ValueBool()
-	data := newProviderData(clients, limit, preflight)
+	data := newProviderData(clients, limit, preflight, p.vpnOptions)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -31,17 +31,10 @@ type providerData struct {
 	preflight preflightState
 }
 
-// testVPNOptions lets tests shorten the VPN waiters' polling; nil in normal use.
-var testVPNOptions *vpn.Options
-
-func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool) *providerData {
-	opts := vpn.Options{}
-	if testVPNOptions != nil {
-		opts = *testVPNOptions
-	}
+func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, vpnOpts vpn.Options) *providerData {
 	return &providerData{
 		clients:                 c,
-		vpn:                     vpn.NewService(c.EC2, opts),
+		vpn:                     vpn.NewService(c.EC2, vpnOpts),
 		health:                  (&health.Reader{Logs: c.Logs}).NewSession(),
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,

@@ -13,9 +13,9 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-func init() {
-	// The sandbox applies a tunnel change in acctest.ModifyDelay; poll it at a matching pace.
-	testVPNOptions = &vpn.Options{PollMinDelay: 50 * time.Millisecond, PollMaxDelay: 200 * time.Millisecond}
+// testVPNPolling polls tunnel changes at the pace the sandbox applies them (acctest.ModifyDelay).
+func testVPNPolling() vpn.Options {
+	return vpn.Options{PollMinDelay: 50 * time.Millisecond, PollMaxDelay: 200 * time.Millisecond}
 }
 
 const (
