@@ -14,9 +14,13 @@ import (
 func TestRetryer_noRetryQuota(t *testing.T) {
 	throttled := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
 	refusals := func(r aws.Retryer) int {
+		r2, ok := r.(aws.RetryerV2)
+		if !ok {
+			t.Fatalf("%T is not an aws.RetryerV2", r)
+		}
 		n := 0
 		for range 300 {
-			if _, err := r.(aws.RetryerV2).GetRetryToken(context.Background(), throttled); err != nil {
+			if _, err := r2.GetRetryToken(context.Background(), throttled); err != nil {
 				n++
 			}
 		}

@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
@@ -51,16 +47,7 @@ func TestHealthCommand_fleet(t *testing.T) {
 		ids = append(ids, id)
 	}
 	now := time.Now()
-	pages := 0
-	p := cloudwatchlogs.NewFilterLogEventsPaginator(acctest.Logs(srv), &cloudwatchlogs.FilterLogEventsInput{
-		LogGroupName: aws.String(group), StartTime: aws.Int64(now.Add(-time.Hour).UnixMilli()), EndTime: aws.Int64(now.UnixMilli()),
-	})
-	for p.HasMorePages() {
-		if _, err := p.NextPage(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		pages++
-	}
+	pages, _, _ := acctest.WindowPages(t, srv, group, "", now.Add(-time.Hour), now)
 	time.Sleep(time.Second) // let the sandbox's FilterLogEvents bucket fill again
 
 	srv.ResetStats()

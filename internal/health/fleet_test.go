@@ -8,9 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
@@ -72,28 +69,10 @@ func (f *fleetFixture) reader() *health.Reader {
 	return &health.Reader{Logs: acctest.Logs(f.srv), Now: func() time.Time { return f.now }, PollMinDelay: -1}
 }
 
-// pages reads [start, end] of a group the way a whole-group read does (with a stream name prefix when given) and
-// returns how many FilterLogEvents pages, events and bytes that takes: what the sandbox's page rules (10,000 events
-// or 1 MiB) make of the data, counted through the API before the reads under test.
+// pages is acctest.WindowPages: what a read of the group (under a prefix, when given) costs.
 func pages(t *testing.T, srv *sandbox.Server, group, prefix string, start, end time.Time) (n, events, bytes int) {
 	t.Helper()
-	in := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(group), StartTime: aws.Int64(start.UnixMilli()), EndTime: aws.Int64(end.UnixMilli())}
-	if prefix != "" {
-		in.LogStreamNamePrefix = aws.String(prefix)
-	}
-	p := cloudwatchlogs.NewFilterLogEventsPaginator(acctest.Logs(srv), in)
-	for p.HasMorePages() {
-		out, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-		events += len(out.Events)
-		for _, e := range out.Events {
-			bytes += len(aws.ToString(e.Message)) + cwlogs.EventOverheadBytes
-		}
-	}
-	return n, events, bytes
+	return acctest.WindowPages(t, srv, group, prefix, start, end)
 }
 
 // aloneHealth reads each tunnel on its own, as a single data source would: the reference for shared reads.

@@ -54,10 +54,10 @@ func InsightsQueries(vpnID, outsideIP string, start, end time.Time) (tail, summa
 
 // insightsGroup reads one log group with Logs Insights (see the package documentation): with the tunnel's own
 // queries, or from the query its group shares with the Session's other tunnels.
-func (s *Session) insightsGroup(ctx context.Context, st *state, g *groupSpec, gr *GroupRead, src source) error {
+func (s *Session) insightsGroup(ctx context.Context, st *state, g *groupSpec, k groupKey, gr *GroupRead, src source) error {
 	sk := newSink(st, gr)
 	if src.shared() {
-		part, err := s.insightsPart(ctx, src.(*groupSource).k, g)
+		part, err := s.insightsPart(ctx, k, g)
 		if err != nil {
 			return err
 		}

@@ -201,7 +201,7 @@ func (s *Session) readTunnel(ctx context.Context, p *tunnelPlan) (*Result, error
 		gr.Shared = src.shared()
 		var err error
 		if p.mode == ModeInsights {
-			err = s.insightsGroup(ctx, st, g, &gr, src)
+			err = s.insightsGroup(ctx, st, g, p.keys[i], &gr, src)
 		} else {
 			err = filterGroup(ctx, st, g, &gr, src)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
@@ -72,19 +73,7 @@ func fleetOf(n int) []fleetConnection {
 func groupPages(t *testing.T, srv *sandbox.Server, group string) (pages, bytes int) {
 	t.Helper()
 	now := time.Now()
-	p := cloudwatchlogs.NewFilterLogEventsPaginator(sandboxLogs(srv), &cloudwatchlogs.FilterLogEventsInput{
-		LogGroupName: aws.String(group), StartTime: aws.Int64(now.Add(-time.Hour).UnixMilli()), EndTime: aws.Int64(now.UnixMilli()),
-	})
-	for p.HasMorePages() {
-		out, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages++
-		for _, e := range out.Events {
-			bytes += len(aws.ToString(e.Message)) + cwlogs.EventOverheadBytes
-		}
-	}
+	pages, _, bytes = acctest.WindowPages(t, srv, group, "", now.Add(-time.Hour), now)
 	return pages, bytes
 }
 
@@ -129,7 +118,7 @@ func (c sameHealthCheck) CheckState(_ context.Context, req statecheck.CheckState
 		resp.Error = fmt.Errorf("%d tunnel health data sources and %d fleet entries, want %d", len(per), len(entries), int(c))
 		return
 	}
-	counts := map[string]any{"healthy": 0, "degraded": 0, "down": 0, "unknown": 0}
+	counts := map[string]int{"healthy": 0, "degraded": 0, "down": 0, "unknown": 0}
 	for _, t := range per {
 		id := fmt.Sprintf("%v/%v", t["vpn_connection_id"], t["tunnel_outside_ip_address"])
 		entry, _ := entries[id].(map[string]any)
@@ -139,8 +128,7 @@ func (c sameHealthCheck) CheckState(_ context.Context, req statecheck.CheckState
 				return
 			}
 		}
-		status := fmt.Sprint(t["status"])
-		counts[status] = counts[status].(int) + 1
+		counts[fmt.Sprint(t["status"])]++
 	}
 	summary, _ := fleet["summary"].(map[string]any)
 	for status, n := range counts {
@@ -151,53 +139,48 @@ func (c sameHealthCheck) CheckState(_ context.Context, req statecheck.CheckState
 	}
 }
 
+// readOnce is the step of a fleet's plan under the sandbox's default rate limits: every data source reads, and
+// agrees with the others (sameHealth), and the whole plan reads the group once: at most as many FilterLogEvents as
+// the group's pages (within the bound, ceil(bytes / 1 MiB) + 2), which the sandbox counts, throttled
+// attempts included, and nothing else.
+func readOnce(t *testing.T, srv *sandbox.Server, group string, tunnels int) resource.TestStep {
+	pages, bytes := groupPages(t, srv, group)
+	return resource.TestStep{
+		PreConfig:         srv.ResetStats,
+		Config:            sandboxProviderConfigWith(srv, "", perTunnelAndFleet),
+		ConfigStateChecks: []statecheck.StateCheck{sameHealth(tunnels)},
+		Check: func(*terraform.State) error {
+			st := srv.Stats()["logs"]
+			if st["FilterLogEvents"] < 1 || st["FilterLogEvents"] > pages || len(st) != 1 {
+				return fmt.Errorf("%d tunnel health data sources and a fleet data source: CloudWatch Logs calls %v, want at most "+
+					"%d FilterLogEvents (the group's pages; the issue's bound is %d) and nothing else",
+					tunnels, st, pages, bytes/cwlogs.MaxPageBytes+1+2)
+			}
+			t.Logf("%d tunnels: %v (group of %d bytes, %d pages)", tunnels, st, bytes, pages)
+			return nil
+		},
+	}
+}
+
 // The plan: a vpnlogs_tunnel_health per tunnel for 100 tunnels (50 connections, one vendedlogs group), and
-// the fleet data source beside them, under the sandbox's default rate limits (FilterLogEvents: 5 per second) with
-// max_retries at its default. No read fails, and the whole plan reads the group once: as many FilterLogEvents as
-// the group's pages, which the sandbox counts (a throttled attempt would count too).
+// the fleet data source beside them, with max_retries at its default.
 func TestFleetHealthDataSource_sharedWithTunnelHealth(t *testing.T) {
 	t.Parallel()
 	srv, group, _ := startFleet(t, true, fleetOf(50))
-	pages, bytes := groupPages(t, srv, group)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig:         srv.ResetStats,
-			Config:            sandboxProviderConfigWith(srv, "", perTunnelAndFleet),
-			ConfigStateChecks: []statecheck.StateCheck{sameHealth(100)},
-			Check: func(*terraform.State) error {
-				st := srv.Stats()["logs"]
-				bound := bytes/cwlogs.MaxPageBytes + 1 + 2
-				if st["FilterLogEvents"] < 1 || st["FilterLogEvents"] > pages || len(st) != 1 {
-					return fmt.Errorf("100 tunnel health data sources and a fleet data source: CloudWatch Logs calls %v, want at most "+
-						"%d FilterLogEvents (the group's pages; the issue's bound is %d) and nothing else", st, pages, bound)
-				}
-				t.Logf("100 tunnels: %v (group of %d bytes, %d pages)", st, bytes, pages)
-				return nil
-			},
-		}},
+		Steps:                    []resource.TestStep{readOnce(t, srv, group, 100)},
 	})
 }
 
-// AWS_MAX_ATTEMPTS=3 in the environment (two retries) with 10 health data sources under the default rate limits:
-// the reads are paced, so none is throttled and none fails.
+// AWS_MAX_ATTEMPTS=3 in the environment (two retries) with 10 health data sources: the reads are paced, so none is
+// throttled and none fails.
 func TestTunnelHealthDataSource_awsMaxAttempts(t *testing.T) {
 	t.Setenv("AWS_MAX_ATTEMPTS", "3")
 	srv, group, _ := startFleet(t, true, fleetOf(5))
-	pages, _ := groupPages(t, srv, group)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig:         srv.ResetStats,
-			Config:            sandboxProviderConfigWith(srv, "", perTunnelAndFleet),
-			ConfigStateChecks: []statecheck.StateCheck{sameHealth(10)},
-			Check: func(*terraform.State) error {
-				if st := srv.Stats()["logs"]; st["FilterLogEvents"] < 1 || st["FilterLogEvents"] > pages || len(st) != 1 {
-					return fmt.Errorf("calls %v, want at most %d FilterLogEvents", st, pages)
-				}
-				return nil
-			},
-		}},
+		Steps:                    []resource.TestStep{readOnce(t, srv, group, 10)},
 	})
 }
 
@@ -254,7 +237,8 @@ func (u unhealthy) CheckValue(v any) error {
 	if err := tunnelKeysOf(u.down, u.disabled).CheckValue(v); err != nil {
 		return err
 	}
-	for key, e := range v.(map[string]any) {
+	m, _ := v.(map[string]any) // tunnelKeysOf checked it
+	for key, e := range m {
 		entry, _ := e.(map[string]any)
 		id, _, _ := strings.Cut(key, "/")
 		switch reason := fmt.Sprint(entry["reason"]); {
