@@ -186,6 +186,29 @@ func TestSession_concurrentReadsShare(t *testing.T) {
 	}
 }
 
+// Concurrent reads in Insights mode gather too: one query for both groups of the fleet.
+func TestSession_concurrentInsightsReadsShare(t *testing.T) {
+	t.Parallel()
+	f := newFleet(t, 10, true, nil)
+	f.srv.ResetStats()
+	s := f.reader().NewSession()
+	var wg sync.WaitGroup
+	for _, req := range f.reqs {
+		req.Mode = health.ModeInsights
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if res, err := s.Read(context.Background(), req); err != nil || !res.Groups[0].Shared || res.EventsRead == 0 {
+				t.Errorf("%s: %v", req.OutsideIP, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := logsStats(f.srv); got["StartQuery"] != 1 || got["FilterLogEvents"] != 0 {
+		t.Errorf("10 concurrent Insights reads of 2 groups: %v, want 1 StartQuery", got)
+	}
+}
+
 // Insights: one query for the groups of the whole fleet (both groups in one batch), paged in 10,000 rows; every
 // tunnel's health is the download's.
 func TestSession_insightsBatch(t *testing.T) {
