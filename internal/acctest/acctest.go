@@ -17,6 +17,7 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
 
 // Settings of the sandboxes tests start.
@@ -161,4 +162,29 @@ func WaitAvailable(t testing.TB, srv *sandbox.Server, id string) ec2types.VpnCon
 // CallCount is how many times the sandbox served service:action.
 func CallCount(srv *sandbox.Server, service, action string) int {
 	return srv.Stats()[service][action]
+}
+
+// WindowPages reads a group's events in [start, end] through the CloudWatch Logs API, as a whole-group read does
+// (only the streams whose name starts with prefix, when given), and returns how many FilterLogEvents pages that
+// takes, the events and their bytes as CloudWatch counts them for its 1 MiB pages: what a test expects a read of
+// the group to cost, measured on the data before the read under test.
+func WindowPages(t testing.TB, srv *sandbox.Server, group, prefix string, start, end time.Time) (pages, events, bytes int) {
+	t.Helper()
+	in := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(group), StartTime: aws.Int64(start.UnixMilli()), EndTime: aws.Int64(end.UnixMilli())}
+	if prefix != "" {
+		in.LogStreamNamePrefix = aws.String(prefix)
+	}
+	p := cloudwatchlogs.NewFilterLogEventsPaginator(Logs(srv), in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("reading log group %s: %v", group, err)
+		}
+		pages++
+		events += len(out.Events)
+		for _, e := range out.Events {
+			bytes += len(aws.ToString(e.Message)) + cwlogs.EventOverheadBytes
+		}
+	}
+	return pages, events, bytes
 }

@@ -87,6 +87,8 @@ type Config struct {
 	// unless AWS_MAX_ATTEMPTS is set.
 	MaxRetries *int
 	RetryMode  string
+	// LogsRateLimits overrides DefaultLogsRateLimits: requests per second per CloudWatch Logs operation (0: not paced).
+	LogsRateLimits map[string]float64
 
 	SkipCredentialsValidation bool
 	SkipRequestingAccountID   bool
@@ -193,6 +195,7 @@ func (c Config) Validate() []*Error {
 				v, RetryModeStandard, RetryModeAdaptive),
 		})
 	}
+	errs = append(errs, validateLogsRateLimits(c.LogsRateLimits)...)
 	if c.AssumeRole != nil {
 		if c.AssumeRole.RoleARN == "" {
 			errs = append(errs, &Error{Attribute: "assume_role.role_arn", Summary: "Missing role ARN",
@@ -308,6 +311,7 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 	}
 	// Wrapped after loading: the SDK applies AWS_CA_BUNDLE only to its own *BuildableClient.
 	cfg.HTTPClient = NewHTTPClient(cfg.HTTPClient)
+	cfg.Retryer = newRetryer(cfg.RetryMode)
 	if cfg.Region == "" {
 		return nil, &Error{
 			Attribute: "region",
@@ -353,6 +357,7 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 		EC2:    ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = firstNonNil(endpoint(ServiceEC2), o.BaseEndpoint) }),
 		Logs: cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
 			o.BaseEndpoint = firstNonNil(endpoint(ServiceLogs), o.BaseEndpoint)
+			o.APIOptions = append(o.APIOptions, newLogsRateLimiter(c.LogsRateLimits).addTo)
 		}),
 		STS:       sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = firstNonNil(endpoint(ServiceSTS), o.BaseEndpoint) }),
 		IAM:       iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = firstNonNil(endpoint(ServiceIAM), o.BaseEndpoint) }),

@@ -274,8 +274,8 @@ func (d *doctorRun) permissions(ctx context.Context) {
 	res := iampolicy.Check(ctx, iampolicy.ClientsFrom(d.clients), "", nil)
 	d.report.Permissions = &doctorPermissions{
 		PrincipalARN: res.PrincipalARN, CallerARN: res.CallerARN, Evaluated: res.Evaluated, Allowed: res.Allowed,
-		Actions: nonNilStrings(res.Actions), MissingActions: nonNilStrings(res.Missing),
-		ExplicitlyDeniedActions: nonNilStrings(res.ExplicitlyDenied), Reason: res.Reason,
+		Actions: nonNilSlice(res.Actions), MissingActions: nonNilSlice(res.Missing),
+		ExplicitlyDeniedActions: nonNilSlice(res.ExplicitlyDenied), Reason: res.Reason,
 	}
 	d.add(permissionsCheck(res, d.clients))
 }
@@ -373,7 +373,7 @@ func (d *doctorRun) budget(ctx context.Context) {
 		return
 	}
 	proj := &doctorProjection{ProjectedCharacters: res.ProjectedCharacters, RemainingCharacters: res.Remaining(), NewPolicy: res.NewPolicy,
-		ProjectedPolicyCount: res.ProjectedPolicyCount, UncoveredLogGroupARNs: nonNilStrings(res.Uncovered()), Fits: res.Fits()}
+		ProjectedPolicyCount: res.ProjectedPolicyCount, UncoveredLogGroupARNs: nonNilSlice(res.Uncovered()), Fits: res.Fits()}
 	for _, gp := range res.Groups {
 		proj.LogGroupARNs = append(proj.LogGroupARNs, gp.LogGroupARN)
 	}
@@ -563,13 +563,6 @@ func telemetryCheck(c *vpn.Connection, t vpn.Tunnel) (setupCheck, *doctorTelemet
 		chk.Fix = fmt.Sprintf("See why in the tunnel's logs: `terraform-provider-vpnlogs health --vpn-connection-id %s --tunnel %s`.", c.ID, t.OutsideIP)
 	}
 	return chk, rep
-}
-
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // wrapWords breaks s into lines of at most width characters (longer words stay whole), joined by sep.

@@ -113,25 +113,6 @@ func (f *generateFlags) validate() (map[string]string, error) {
 	return tags, errors.Join(errs...)
 }
 
-// parseTagFlags reads KEY=VALUE pairs.
-func parseTagFlags(list []string) (map[string]string, error) {
-	if len(list) == 0 {
-		return nil, nil
-	}
-	tags := map[string]string{}
-	for _, kv := range list {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("--tag %q: want KEY=VALUE, e.g. --tag env=prod", kv)
-		}
-		if old, dup := tags[k]; dup && old != v {
-			return nil, fmt.Errorf("--tag: %s is given twice (%q and %q); a connection has one value per tag", k, old, v)
-		}
-		tags[k] = v
-	}
-	return tags, nil
-}
-
 // genTunnel is one tunnel of the generated configuration.
 type genTunnel struct {
 	conn *vpn.Connection

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,17 +25,12 @@ const (
 	exitUnknown   = 3 // none is degraded or down, but some tunnel's health is unknown
 )
 
-// healthConcurrency is how many tunnels are read at once with --all: CloudWatch Logs' FilterLogEvents quota was
-// 5 requests per second per account and region (docs/design/aws-behaviour.md §6).
-const healthConcurrency = 4
-
 // maxTextIssues is how many issues the text output shows per tunnel.
 const maxTextIssues = 5
 
 type healthFlags struct {
-	vpnID     string
+	sel       connectionSelection
 	tunnel    string
-	all       bool
 	lookback  string
 	queryMode string
 	output    string
@@ -49,7 +44,13 @@ func newHealthCommand(g *globalOptions) *cobra.Command {
 		Long: `health reads each tunnel's activity log and BGP log from CloudWatch Logs (the groups the tunnel
 delivers to now), recognises every message AWS documents, and prints the tunnel's status with
 its cause, the IKE and BGP states, AWS's telemetry and the top issues with what to do about them.
-It is what the provider's vpnlogs_tunnel_health data source reads.
+It reads as the provider's vpnlogs_tunnel_health and vpnlogs_fleet_health data sources do, through
+the same code.
+
+Choose the connections with --vpn-connection-id (repeatable), --tag KEY=VALUE (repeatable) or
+--all. Each log group is read once for all the tunnels that log to it, whatever their number, and
+the calls are paced at CloudWatch Logs' quotas (FilterLogEvents: 5 per second), so a large fleet
+takes longer instead of failing.
 
 Status: healthy; degraded (negotiating, a recent error, a flap, a prefix-limit message, a denied
 route); down (IKE phase 1 or 2 down, or BGP down); unknown (logging disabled, no events). "Recent"
@@ -57,12 +58,14 @@ is the last hour, or the lookback if shorter.
 
 Up to a lookback of ` + health.FormatDuration(health.InsightsThreshold) + `, events are downloaded with logs:FilterLogEvents; above it (or with
 --query-mode insights) CloudWatch Logs Insights aggregates them (logs:StartQuery, logs:GetQueryResults).
-Either way a log group costs at most ceil(events / 10,000) + 2 calls while events are small.
+A log group costs about ceil(bytes in the window / 1 MiB) calls for the whole fleet; for a single
+connection, at most ceil(events / 10,000) + 2 calls while events are small.
 
 Exit status: 0 every tunnel healthy; 2 at least one tunnel degraded or down; 3 none degraded or
 down but at least one unknown; 1 an error (flags, AWS, a log group that cannot be read).`,
 		Example: `  terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0
   terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 --lookback 24h
+  terraform-provider-vpnlogs health --tag env=prod
   terraform-provider-vpnlogs health --all --output json | jq '.tunnels[] | select(.status != "healthy")'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -70,9 +73,8 @@ down but at least one unknown; 1 an error (flags, AWS, a log group that cannot b
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.vpnID, "vpn-connection-id", "", "the VPN connection to read (vpn-...)")
-	fl.StringVar(&f.tunnel, "tunnel", "", "only the tunnel with this outside IP address (default: both tunnels)")
-	fl.BoolVar(&f.all, "all", false, "every VPN connection of the region")
+	f.sel.addFlags(fl, "read")
+	fl.StringVar(&f.tunnel, "tunnel", "", "only the tunnel with this outside IP address, of the one --vpn-connection-id (default: both tunnels)")
 	fl.StringVar(&f.lookback, "lookback", "1h", fmt.Sprintf("how far back to read, a Go duration between %s and %s",
 		health.FormatDuration(health.MinLookback), health.FormatDuration(health.MaxLookback)))
 	fl.StringVar(&f.queryMode, "query-mode", health.ModeAuto, strings.Join(health.Modes, ", ")+
@@ -143,25 +145,54 @@ type prefixLimitReport struct {
 }
 
 type logGroupReport struct {
-	Group              string         `json:"group"`
-	Logs               []string       `json:"logs"`
-	Streams            []string       `json:"streams"`
+	Group   string   `json:"group"`
+	Logs    []string `json:"logs"`
+	Streams []string `json:"streams"`
+	// Calls are the calls made for this tunnel alone; Shared says the group was read once for the whole fleet
+	// (those calls are in the run's reads).
 	Calls              map[string]int `json:"calls"`
+	Shared             bool           `json:"shared"`
 	EventsInWindow     int            `json:"events_in_window"`
 	EventsBeforeWindow int            `json:"events_before_window"`
 	Notes              []string       `json:"notes,omitempty"`
 }
 
-// healthTime is RFC 3339 with milliseconds, as in the data source.
-const healthTime = "2006-01-02T15:04:05.000Z07:00"
+// summaryReport counts the tunnels by status.
+type summaryReport struct {
+	Healthy  int `json:"healthy"`
+	Degraded int `json:"degraded"`
+	Down     int `json:"down"`
+	Unknown  int `json:"unknown"`
+}
+
+// readsReport is the run's CloudWatch Logs reads.
+type readsReport struct {
+	Calls     map[string]int    `json:"calls"`
+	LogGroups []groupReadReport `json:"log_groups"`
+}
+
+type groupReadReport struct {
+	Group   string `json:"group"`
+	Tunnels int    `json:"tunnels"`
+	Shared  bool   `json:"shared"`
+}
+
+func readsOf(st health.Stats) readsReport {
+	r := readsReport{Calls: st.Calls, LogGroups: []groupReadReport{}}
+	for _, g := range st.Groups {
+		r.LogGroups = append(r.LogGroups, groupReadReport{Group: g.Group, Tunnels: g.Tunnels, Shared: g.Shared})
+	}
+	return r
+}
 
 func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFlags) error {
-	switch {
-	case f.all && (f.vpnID != "" || f.tunnel != ""):
-		return errors.New("--all reads every connection: leave out --vpn-connection-id and --tunnel")
-	case !f.all && f.vpnID == "":
-		return errors.New("--vpn-connection-id is required (or --all for every connection)")
-	case f.output != "text" && f.output != "json":
+	if err := f.sel.validate(); err != nil {
+		return err
+	}
+	if _, one := f.sel.single(); f.tunnel != "" && !one {
+		return errors.New("--tunnel picks a tunnel of one connection: give exactly one --vpn-connection-id, and no --tag or --all")
+	}
+	if f.output != "text" && f.output != "json" {
 		return fmt.Errorf("--output: %q is not text or json", f.output)
 	}
 	lookback, err := health.ParseLookback(f.lookback)
@@ -176,75 +207,40 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 	if err != nil {
 		return err
 	}
-	svc := vpn.NewService(clients.EC2, vpn.Options{})
-	var conns []vpn.Connection
-	if f.all {
-		all, err := svc.List(ctx, vpn.Filter{})
-		if err != nil {
-			return fmt.Errorf("listing VPN connections: %w", err)
+	conns, err := f.sel.connections(ctx, vpn.NewService(clients.EC2, vpn.Options{}), clients.Region)
+	if err != nil {
+		return err
+	}
+	if f.tunnel != "" {
+		c := conns[0]
+		t, ok := c.Tunnel(f.tunnel)
+		if !ok {
+			return fmt.Errorf("--tunnel: VPN connection %s has no tunnel with outside IP address %s; its tunnels are %s",
+				c.ID, f.tunnel, tunnelList(&c))
 		}
-		for _, c := range all {
-			if !c.Terminal() {
-				conns = append(conns, c)
-			}
-		}
-	} else {
-		c, err := svc.Get(ctx, f.vpnID)
-		if errors.Is(err, vpn.ErrNotFound) {
-			return fmt.Errorf("--vpn-connection-id: %w (check the ID and the region, %s)", err, clients.Region)
-		}
-		if err != nil {
-			return fmt.Errorf("reading VPN connection %s: %w", f.vpnID, err)
-		}
-		conns = []vpn.Connection{*c}
+		c.Tunnels = []vpn.Tunnel{*t}
+		conns = []vpn.Connection{c}
 	}
 
-	type job struct {
-		conn   *vpn.Connection
-		tunnel vpn.Tunnel
+	session := (&health.Reader{Logs: clients.Logs}).NewSession()
+	tunnels := session.ReadFleet(ctx, conns, lookback, f.queryMode, ", or with this tool's enable command")
+	reports := make([]tunnelReport, len(tunnels))
+	for i, th := range tunnels {
+		reports[i] = reportFor(th)
 	}
-	var jobs []job
-	for i := range conns {
-		c := &conns[i]
-		if f.tunnel != "" {
-			t, ok := c.Tunnel(f.tunnel)
-			if !ok {
-				return fmt.Errorf("--tunnel: VPN connection %s has no tunnel with outside IP address %s; its tunnels are %s",
-					c.ID, f.tunnel, tunnelList(c))
-			}
-			jobs = append(jobs, job{c, *t})
-			continue
-		}
-		for _, t := range c.Tunnels {
-			jobs = append(jobs, job{c, t})
-		}
-	}
-
-	reader := &health.Reader{Logs: clients.Logs}
-	reports := make([]tunnelReport, len(jobs))
-	sem := make(chan struct{}, healthConcurrency)
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			reports[i] = readTunnel(ctx, reader, j.conn.ID, j.tunnel, lookback, f.queryMode)
-		}()
-	}
-	wg.Wait()
+	sum := health.Summarize(tunnels)
+	summary := summaryReport{Healthy: sum.Healthy, Degraded: sum.Degraded, Down: sum.Down, Unknown: sum.Unknown}
+	stats := session.Stats()
 
 	if f.output == "json" {
-		if reports == nil {
-			reports = []tunnelReport{}
-		}
 		if err := writeJSON(out, struct {
 			Tunnels []tunnelReport `json:"tunnels"`
-		}{reports}); err != nil {
+			Summary summaryReport  `json:"summary"`
+			Reads   readsReport    `json:"reads"`
+		}{reports, summary, readsOf(stats)}); err != nil {
 			return err
 		}
-	} else if err := printHealth(out, reports); err != nil {
+	} else if err := printHealth(out, reports, summary, stats); err != nil {
 		return err
 	}
 	return healthExit(reports)
@@ -275,50 +271,37 @@ func healthExit(reports []tunnelReport) error {
 	return nil
 }
 
-// readTunnel reads one tunnel's health from the groups it delivers to now.
-func readTunnel(ctx context.Context, reader *health.Reader, connID string, t vpn.Tunnel, lookback time.Duration, mode string) tunnelReport {
-	r := tunnelReport{VPNConnectionID: connID, OutsideIP: t.OutsideIP, Issues: []issueReport{}, DeniedRoutes: []deniedRouteReport{}, LogGroups: []logGroupReport{}}
-	if tel := t.Telemetry; tel != nil {
+// reportFor is one tunnel's health as the CLI prints it.
+func reportFor(th health.TunnelHealth) tunnelReport {
+	r := tunnelReport{VPNConnectionID: th.VPNConnectionID, OutsideIP: th.Tunnel.OutsideIP, Issues: []issueReport{},
+		DeniedRoutes: []deniedRouteReport{}, LogGroups: []logGroupReport{}}
+	if tel := th.Tunnel.Telemetry; tel != nil {
 		r.Telemetry = &telemetryReport{Status: tel.Status, StatusMessage: tel.StatusMessage, AcceptedRouteCount: tel.AcceptedRouteCount}
 		if !tel.LastStatusChange.IsZero() {
 			s := tel.LastStatusChange.UTC().Format(time.RFC3339)
 			r.Telemetry.LastStatusChange = &s
 		}
 	}
-	req := health.Request{VPNConnectionID: connID, OutsideIP: t.OutsideIP, Lookback: lookback, Mode: mode}
-	if d := t.Logging.Activity; d.Enabled {
-		req.TunnelLogGroup = d.LogGroupARN
-	}
-	if d := t.Logging.BGP; d.Enabled {
-		req.BGPLogGroup = d.LogGroupARN
-	}
-	if req.TunnelLogGroup == "" && req.BGPLogGroup == "" {
-		r.Status = logparse.HealthUnknown
-		r.StatusReason = fmt.Sprintf("Logging is disabled on tunnel %s of %s: neither its activity log nor its BGP log is delivered to "+
-			"CloudWatch Logs. Enable it with the vpnlogs_tunnel_logging resource (tunnel_log and bgp_log blocks).", t.OutsideIP, connID)
-		return r
-	}
-	res, err := reader.Read(ctx, req)
-	if res != nil {
+	if res := th.Result; res != nil {
 		r.QueryMode = res.Mode
 		for _, g := range res.Groups {
 			r.LogGroups = append(r.LogGroups, logGroupReport{
-				Group: g.Group, Logs: g.Logs, Streams: nonNil(g.Streams), Calls: g.Calls,
+				Group: g.Group, Logs: g.Logs, Streams: nonNilSlice(g.Streams), Calls: g.Calls, Shared: g.Shared,
 				EventsInWindow: g.EventsInWindow, EventsBeforeWindow: g.EventsBeforeWindow, Notes: g.Notes,
 			})
 		}
 	}
-	if err != nil {
-		r.Error = err.Error()
+	if th.Err != nil {
+		r.Error = th.Err.Error()
 		return r
 	}
-	h := res.Health
+	h := th.Health
 	r.Status, r.StatusReason = h.Status, h.StatusReason
 	r.IKEPhase1State, r.IKEPhase2State = optStr(h.IKEPhase1), optStr(h.IKEPhase2)
 	r.DPDEnabled, r.NATTDetected = h.DPDEnabled, h.NATTDetected
 	r.BGPStatus, r.BGPSessionState = optStr(h.BGPStatus), optStr(h.BGPSessionState)
 	if !h.LastEventAt.IsZero() {
-		s := h.LastEventAt.UTC().Format(healthTime)
+		s := health.FormatTime(h.LastEventAt)
 		r.LastEventAt = &s
 	}
 	r.Routes = routesReport{Advertised: h.Routes.Advertised, Updated: h.Routes.Updated, Withdrawn: h.Routes.Withdrawn, Denied: h.Routes.Denied}
@@ -332,15 +315,15 @@ func readTunnel(ctx context.Context, reader *health.Reader, connID string, t vpn
 	for _, is := range h.Issues {
 		r.Issues = append(r.Issues, issueReport{
 			Code: is.Code, Severity: is.Severity.String(), Message: is.Message, Count: is.Count,
-			FirstSeen: is.FirstSeen.UTC().Format(healthTime), LastSeen: is.LastSeen.UTC().Format(healthTime),
+			FirstSeen: health.FormatTime(is.FirstSeen), LastSeen: health.FormatTime(is.LastSeen),
 			Explanation: is.Explanation, Remediation: is.Remediation,
 		})
 	}
 	return r
 }
 
-// printHealth writes one block per tunnel.
-func printHealth(w io.Writer, reports []tunnelReport) error {
+// printHealth writes one block per tunnel, then the fleet's summary and reads.
+func printHealth(w io.Writer, reports []tunnelReport, sum summaryReport, stats health.Stats) error {
 	var b strings.Builder
 	if len(reports) == 0 {
 		b.WriteString("No VPN connection found.\n")
@@ -389,7 +372,11 @@ func printHealth(w io.Writer, reports []tunnelReport) error {
 			var groups []string
 			calls := 0
 			for _, g := range r.LogGroups {
-				groups = append(groups, g.Group)
+				name := g.Group
+				if g.Shared {
+					name += " (read once for all its tunnels)"
+				}
+				groups = append(groups, name)
 				for _, n := range g.Calls {
 					calls += n
 				}
@@ -422,6 +409,23 @@ func printHealth(w io.Writer, reports []tunnelReport) error {
 		if more := countIssues(r.Issues) - shown; more > 0 {
 			fmt.Fprintf(&b, "    ... and %d more (--output json lists them all)\n", more)
 		}
+	}
+	if len(reports) > 1 {
+		fmt.Fprintf(&b, "\n%d tunnels: %d healthy, %d degraded, %d down, %d unknown\n", len(reports), sum.Healthy, sum.Degraded, sum.Down, sum.Unknown)
+	}
+	if n := stats.TotalCalls(); n > 0 {
+		var ops []string
+		for _, op := range slices.Sorted(maps.Keys(stats.Calls)) {
+			ops = append(ops, fmt.Sprintf("%s %d", op, stats.Calls[op]))
+		}
+		shared := 0
+		for _, g := range stats.Groups {
+			if g.Shared {
+				shared++
+			}
+		}
+		fmt.Fprintf(&b, "CloudWatch Logs: %d call(s) (%s) on %d log group(s), %d of them read once for all their tunnels\n",
+			n, strings.Join(ops, ", "), len(stats.Groups), shared)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -459,11 +463,4 @@ func onOff(b *bool, yes, no string) string {
 		return yes
 	}
 	return no
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

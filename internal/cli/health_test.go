@@ -16,7 +16,10 @@ import (
 
 // healthEnv isolates the test from the machine's AWS settings and points every service at a new sandbox. Tests
 // that call it cannot run in parallel (t.Setenv).
-func healthEnv(t *testing.T) *sandbox.Server {
+func healthEnv(t *testing.T) *sandbox.Server { t.Helper(); return healthEnvWith(t, nil) }
+
+// healthEnvWith is healthEnv with the sandbox's options adjusted by mutate.
+func healthEnvWith(t *testing.T, mutate func(*sandbox.Options)) *sandbox.Server {
 	t.Helper()
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -26,7 +29,7 @@ func healthEnv(t *testing.T) *sandbox.Server {
 		}
 	}
 	dir := t.TempDir()
-	srv := acctest.StartSandbox(t, nil)
+	srv := acctest.StartSandbox(t, mutate)
 	for k, v := range map[string]string{
 		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
@@ -219,8 +222,12 @@ func TestHealthCommand_errors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "--vpn-connection-id is required (or --all for every connection)"},
+		{nil, "choose the connections: --vpn-connection-id (repeatable), --tag KEY=VALUE (repeatable) or --all"},
 		{[]string{"--all", "--vpn-connection-id", id}, "--all reads every connection"},
+		{[]string{"--tag", "env"}, `--tag "env": want KEY=VALUE`},
+		{[]string{"--vpn-connection-id", "vgw-0123"}, `--vpn-connection-id "vgw-0123" is not a VPN connection ID`},
+		{[]string{"--all", "--tunnel", ips[0]}, "--tunnel picks a tunnel of one connection"},
+		{[]string{"--vpn-connection-id", id + "," + id, "--tunnel", ips[0]}, "--tunnel picks a tunnel of one connection"},
 		{[]string{"--vpn-connection-id", id, "--lookback", "1d"}, `--lookback: lookback "1d" is not a Go duration`},
 		{[]string{"--vpn-connection-id", id, "--lookback", "10s"}, "--lookback: lookback 10s is out of range: it must be between 1m and 2160h"},
 		{[]string{"--vpn-connection-id", id, "--query-mode", "sql"}, `--query-mode: "sql" is not one of auto, filter, insights`},

@@ -359,3 +359,11 @@ func connectionLabel(c *vpn.Connection) string {
 	}
 	return c.ID
 }
+
+// nonNilSlice is s, or an empty slice for nil: JSON output writes [] rather than null.
+func nonNilSlice[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -42,6 +44,7 @@ type sandboxFlags struct {
 	noRateLimits        bool
 	trafficInterval     time.Duration
 	seed                int64
+	quotas              map[string]int
 }
 
 func newSandboxCommand(g *globalOptions) *cobra.Command {
@@ -87,7 +90,18 @@ GET|POST /_sandbox/faults, POST /_sandbox/deny, POST /_sandbox/caller.`,
 	fl.BoolVar(&f.noRateLimits, "no-rate-limits", false, "do not enforce AWS's request-rate limits")
 	fl.DurationVar(&f.trafficInterval, "traffic-interval", 30*time.Second, "how often fresh log events are written for tunnels with logging enabled (0: history only)")
 	fl.Int64Var(&f.seed, "seed", 0, "seed of ids, addresses, faults and log traffic (same seed, same run)")
+	fl.StringToIntVar(&f.quotas, "quota", nil, "raise or lower a Site-to-Site VPN quota, NAME=VALUE (repeatable; AWS's defaults: "+quotaDefaults()+")")
 	return cmd
+}
+
+// quotaDefaults lists the quotas --quota accepts with AWS's defaults: "name=value, ...".
+func quotaDefaults() string {
+	d := sandbox.DefaultQuotas()
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(d)) {
+		parts = append(parts, fmt.Sprintf("%s=%d", name, d[name]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // sandboxRegion: the global --region, then the environment, then us-east-1.
@@ -139,6 +153,9 @@ func (f *sandboxFlags) validate() error {
 	if f.policySizeLimit < 1 {
 		errs = append(errs, fmt.Errorf("--policy-size-limit %d must be positive", f.policySizeLimit))
 	}
+	if err := sandbox.ValidateQuotas(f.quotas); err != nil {
+		errs = append(errs, fmt.Errorf("--quota: %w", err))
+	}
 	if len(f.accountID) != 12 || strings.Trim(f.accountID, "0123456789") != "" {
 		errs = append(errs, fmt.Errorf("--account-id %q must be 12 digits", f.accountID))
 	}
@@ -176,6 +193,7 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, g *globalOptions,
 		DenyActions: f.denyActions, ExplicitDenyActions: f.explicitDenyActions,
 		ThrottleRate: f.throttleRate, ErrorRate: f.errorRate, Latency: f.latency, RateLimits: !f.noRateLimits,
 		RequestLog: requestLog, Scenario: f.scenario, SeedDemo: f.seedDemo, TrafficInterval: f.trafficInterval, Seed: f.seed,
+		Quotas: f.quotas,
 	})
 	if err := srv.Start(f.listen); err != nil {
 		_ = srv.Close()

@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 }
 
 // run executes the binary with args and returns stdout, stderr and the exit code.
-func run(t *testing.T, env []string, args ...string) (string, string, int) {
+func run(t testing.TB, env []string, args ...string) (string, string, int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -74,7 +74,7 @@ func cleanEnv() []string {
 }
 
 // terraform runs the terraform CLI in dir with a dev_overrides configuration pointing at the built binary.
-func terraform(t *testing.T, dir string, env []string, args ...string) (string, int) {
+func terraform(t testing.TB, dir string, env []string, args ...string) (string, int) {
 	t.Helper()
 	rc := filepath.Join(dir, "dev.tfrc")
 	if err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
@@ -102,7 +102,7 @@ func terraform(t *testing.T, dir string, env []string, args ...string) (string, 
 }
 
 // writeConfig writes main.tf into a new directory.
-func writeConfig(t *testing.T, hcl string) string {
+func writeConfig(t testing.TB, hcl string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`terraform {

@@ -1,22 +1,24 @@
-// Package health reads one Site-to-Site VPN tunnel's log events from CloudWatch Logs and folds them, with
-// logparse, into the tunnel's health. The provider's vpnlogs_tunnel_health data source and the setup tool's
-// health command are thin adapters over Reader.Read.
+// Package health reads Site-to-Site VPN tunnels' log events from CloudWatch Logs and folds them, with logparse,
+// into each tunnel's health. The provider's vpnlogs_tunnel_health and vpnlogs_fleet_health data sources and the
+// setup tool's health command are thin adapters over a Session (Session.Read for one tunnel, Session.ReadFleet for
+// many); Reader.Read is a Session used once.
 //
 // # Which events belong to a tunnel
 //
-// AWS says only that a stream name "uses VpnConnectionID and TunnelOutsideIPAddress" (docs/design/aws-behaviour.md §5.1). A
-// stream belongs to the tunnel when its name contains the VPN connection ID and the tunnel's outside IP address,
-// each as a whole token (vpn-1234abcd does not match vpn-1234abcd0…, 10.0.0.1 does not match 10.0.0.10).
+// AWS says only that a stream name "uses VpnConnectionID and TunnelOutsideIPAddress" (docs/design/aws-behaviour.md
+// §5.1). A stream belongs to the tunnel when its name contains the VPN connection ID and the tunnel's outside IP
+// address, each as a whole token (vpn-1234abcd does not match vpn-1234abcd0…, 10.0.0.1 does not match 10.0.0.10).
 //
-// UNCONFIRMED: the stream naming (separator, BGP suffix; docs/design/aws-behaviour.md §5.1, §5.7, §8 item 9). AWS's own
-// monitoring sample parses vpn-<id>-<outside-ip>, and the BGP record's resource_id is vpn-<id>_<outside-ip>, so
+// UNCONFIRMED: the stream naming (separator, BGP suffix; docs/design/aws-behaviour.md §5.1, §5.7, §8 item 9). AWS's
+// own monitoring sample parses vpn-<id>-<outside-ip>, and the BGP record's resource_id is vpn-<id>_<outside-ip>, so
 // the reader first asks for streams whose name starts with the VPN ID (logStreamNamePrefix) and keeps the events
 // of streams that also contain the outside IP. Only when that finds nothing of the tunnel does it list every
 // stream of the group (DescribeLogStreams) to find names that contain both tokens in another arrangement.
 //
-// # Filter mode: the read and its cost
+// # Filter mode: the read of one tunnel and its cost
 //
-// For each log group (the tunnel activity log's and the BGP log's; one read when they are the same group):
+// When no other VPN connection reads the same group and window in the Session (see "Shared reads"), for each log
+// group (the tunnel activity log's and the BGP log's; one read when they are the same group):
 //
 //  1. FilterLogEvents(logStreamNamePrefix = VPN ID, startTime = now − lookback, endTime = now), following
 //     nextToken until it is absent. Events of other streams (the connection's other tunnel) are dropped.
@@ -33,11 +35,37 @@
 // about 78 bytes (1 MiB / 10,000 − 26 bytes of per-event overhead) the page count is ceil(bytes / 1 MiB) instead;
 // and "N" counts the events of every stream under the VPN ID prefix, so when both tunnels of a connection log to
 // the same group the other tunnel's events are paged through too. AWS may also return partial or empty pages with
-// a nextToken (docs/design/aws-behaviour.md §6); the sandbox does not.
+// a nextToken (docs/design/aws-behaviour.md §6); the sandbox does not. The two tunnels of a connection share these
+// reads: step 1 and step 2 cover the connection's streams, and each tunnel keeps its own.
 //
 // The fallback costs ceil(S / 50) DescribeLogStreams calls for S streams in the group, then steps 1 and 2 again
 // with logStreamNames: it only runs when the prefix read found nothing, so it is the price of an unexpected
 // stream naming or of a tunnel that never logged.
+//
+// # Shared reads: a fleet
+//
+// A Session anchors the window once (every read in it ends at the same instant, for AnchorTTL) and shares reads
+// among its tunnels. When tunnels of two or more VPN connections read the same group and window, the group is read
+// once for all of them, whatever the number of tunnels:
+//
+//  1. FilterLogEvents over the whole group (startTime, endTime, no stream selection), following nextToken: each
+//     tunnel takes its own streams' events, in the order CloudWatch returned them, exactly as its own read above
+//     would have. The read costs ceil(bytes / 1 MiB) pages (ceil(N / 10,000) while events are small).
+//  2. Only if some tunnel lacks a log in the window: one newest-first FilterLogEvents over the whole group before
+//     the window (limit 10,000). A tunnel takes from it what its own step 2 would have read (the newest 50 events of
+//     its connection's streams); only a tunnel whose latest events lie beyond that page reads them on its own.
+//  3. The stream listing of the fallback is read at most once per group.
+//
+// So a group costs at most ceil(bytes / 1 MiB) + 1 calls for the fleet, plus one step-2 call per connection whose
+// latest events before the window are not all in that page, and the stream-discovery fallback for tunnels whose
+// streams are not named from the VPN ID. The price of sharing: two connections of a group that carries a large
+// fleet's logs read the whole group (ceil(bytes / 1 MiB) calls) where their own reads would page only their
+// streams. Session.Read gathers for GatherDelay before deciding (Terraform reads the data sources of a plan
+// concurrently, at most -parallelism at a time), so that the first reads of a plan already share; a single tunnel
+// keeps the bound of its own read. A read that arrives after the gather, when its group has so far been read for
+// one connection only, makes the group shared from then on: the connection-scoped read already made is the price
+// (one or two calls under a heavily loaded machine), which keeps a plan within ceil(bytes / 1 MiB) + 2. The reads run at the pace the CloudWatch Logs client allows: this package makes
+// no more calls than the bounds above, and awsconfig paces them at AWS's quotas.
 //
 // # Insights mode
 //
@@ -63,6 +91,12 @@
 // for that long). On AWS a query needs a few polls while it runs (first poll after PollMinDelay, then doubling up
 // to PollMaxDelay), each one a call.
 //
+// Shared, a Session sends one query per batch of up to 50 log groups (StartQuery's limit) for every tunnel reading
+// them, aggregated by log group and stream (see BatchQueries), with a row limit of BatchRowLimit paged in 10,000
+// rows, instead of one query per tunnel; each tunnel takes its streams' rows. Logs Insights charges by the bytes a
+// query scans, and a query scans its groups whatever its stream condition, so this also divides the cost of a
+// fleet's read by its number of tunnels. The read before the window is shared as in filter mode.
+//
 // # Permissions
 //
 // logs:FilterLogEvents and logs:DescribeLogStreams for the filter mode; logs:StartQuery and logs:GetQueryResults
@@ -74,7 +108,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -138,6 +171,13 @@ type Reader struct {
 	// QueryTimeout bounds one Insights query, polls included (default 5 minutes; the caller's context may be
 	// shorter).
 	QueryTimeout time.Duration
+	// GatherDelay is how long Session.Read waits, on the first read of a group and window, for the reads of other
+	// tunnels of the same group and window before deciding whether to read the group once for all (default 250ms;
+	// negative: no wait).
+	GatherDelay time.Duration
+	// AnchorTTL is how long a Session's window end serves later reads (default 5 minutes): reads within it share
+	// one window, later ones read up to their own now.
+	AnchorTTL time.Duration
 }
 
 // Request says which tunnel to read and where its logs are.
@@ -174,8 +214,13 @@ type GroupRead struct {
 	// EventsInWindow counts the tunnel's events in the window, EventsBeforeWindow those of the newest-first
 	// read before it.
 	EventsInWindow, EventsBeforeWindow int
-	// Calls counts CloudWatch Logs calls by operation.
+	// Calls counts the CloudWatch Logs calls made for this tunnel, by operation: its own reads, and the reads of
+	// its connection's streams when it was the first of the connection's tunnels to need them. Calls of a
+	// group-wide read are not in it (see Shared and Session.Stats).
 	Calls map[string]int
+	// Shared is true when the tunnel's events came from a read of the whole group, shared with the tunnels of
+	// other connections.
+	Shared bool
 	// StreamDiscovery is true when the DescribeLogStreams fallback ran.
 	StreamDiscovery bool
 	// Notes are remarks on the completeness of the read (an Insights result cut at its row limit).
@@ -270,23 +315,9 @@ func groupName(s string) (id, name string, arn bool, err error) {
 	return s, s, false, nil
 }
 
-// state is one Read in progress.
-type state struct {
-	req      Request
-	acc      logparse.Accumulator
-	start    time.Time
-	end      time.Time
-	startMs  int64
-	endMs    int64
-	matcher  streamMatcher
-	streamOK map[string]bool
-}
-
-// Read reads the tunnel's events and computes its health.
-func (r *Reader) Read(ctx context.Context, req Request) (*Result, error) {
-	if r.Logs == nil {
-		return nil, errors.New("health: Reader.Logs is nil")
-	}
+// normalize checks a request, fills in the default lookback, and returns its distinct log groups, the tunnel
+// activity log's first.
+func (req *Request) normalize() ([]*groupSpec, error) {
 	if req.VPNConnectionID == "" || req.OutsideIP == "" {
 		return nil, errors.New("health: the VPN connection ID and the tunnel outside IP address are required")
 	}
@@ -325,38 +356,49 @@ func (r *Reader) Read(ctx context.Context, req Request) (*Result, error) {
 	if len(groups) == 0 {
 		return nil, errors.New("health: no log group to read: neither the tunnel activity log nor the BGP log is delivered to CloudWatch Logs")
 	}
+	return groups, nil
+}
 
-	now := time.Now
-	if r.Now != nil {
-		now = r.Now
-	}
-	end := now().UTC()
-	start := end.Add(-req.Lookback)
+// state is one tunnel's read in progress.
+type state struct {
+	req      Request
+	acc      logparse.Accumulator
+	start    time.Time
+	end      time.Time
+	startMs  int64
+	endMs    int64
+	matcher  streamMatcher
+	streamOK map[string]bool
+}
+
+func newState(req Request, start, end time.Time) *state {
 	st := &state{
 		req: req, start: start, end: end, startMs: start.UnixMilli(), endMs: end.UnixMilli(),
 		matcher: newStreamMatcher(req.VPNConnectionID, req.OutsideIP),
 	}
 	st.acc.Window = RecencyWindow(req.Lookback)
-	res := &Result{Mode: ModeFor(req.Mode, req.Lookback), Start: start, End: end}
-	for _, g := range groups {
-		gr := GroupRead{Group: g.name, Logs: g.logs, Calls: map[string]int{}}
-		var err error
-		if res.Mode == ModeInsights {
-			err = r.insightsGroup(ctx, st, g, &gr)
-		} else {
-			err = r.filterGroup(ctx, st, g, &gr)
-		}
-		sort.Strings(gr.Streams)
-		res.Groups = append(res.Groups, gr)
-		if err != nil {
-			return res, err
-		}
+	return st
+}
+
+// ours is streamMatcher.match, remembered per stream name (a page holds events of a few streams).
+func (st *state) ours(stream string) bool {
+	if v, ok := st.streamOK[stream]; ok {
+		return v
 	}
-	res.Health = st.acc.Health(end)
-	if res.EventsRead == 0 {
-		res.StatusReason = noEventsReason(req, res)
+	if st.streamOK == nil {
+		st.streamOK = map[string]bool{}
 	}
-	return res, nil
+	v := st.matcher.match(stream)
+	st.streamOK[stream] = v
+	return v
+}
+
+// Read reads one tunnel's events and computes its health: a Session used once, so the window ends now.
+func (r *Reader) Read(ctx context.Context, req Request) (*Result, error) {
+	if r.Logs == nil {
+		return nil, errors.New("health: Reader.Logs is nil")
+	}
+	return r.newSession(false).Read(ctx, req)
 }
 
 func noEventsReason(req Request, res *Result) string {
@@ -435,6 +477,16 @@ func newSink(st *state, gr *GroupRead) *sink {
 		s.streams[n] = true
 	}
 	return s
+}
+
+// addOurs feeds the events of the tunnel's streams and skips the others (the connection's other tunnel, other
+// connections).
+func (s *sink) addOurs(evs []rawEvent) {
+	for _, e := range evs {
+		if s.st.ours(e.stream) {
+			s.add(e.stream, e.message, e.ts)
+		}
+	}
 }
 
 // add parses and folds one event of a stream already known to be the tunnel's. The parsed event shares the

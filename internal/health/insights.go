@@ -27,10 +27,10 @@ import (
 // that have no JSON fields, the whole line, which makes each TEXT event its own row.
 //
 // UNCONFIRMED: Insights' grouping of events that lack a "by" field (the sandbox groups them together, as null);
-// JSON field discovery of message.details and message.prefix (docs/design/aws-behaviour.md §6); that toMillis(@timestamp)
+// JSON field discovery of message.details and message.prefix; that toMillis(@timestamp)
 // compares numerically in a filter and min/max of it stay numbers; the regular-expression dialect of "like /re/"
 // (the conditions use only anchors, classes and escaped dots, common to RE2 and Java). The sandbox implements these
-// as chosen here; AWS's results for them are not verified.
+// as chosen here; AWS's results for them are not verified (docs/design/aws-behaviour.md §6, §8).
 const (
 	tailQueryFmt = `filter %[1]s and toMillis(@timestamp) >= %[2]d and toMillis(@timestamp) <= %[3]d
 | fields toMillis(@timestamp) as ts, @logStream, @message
@@ -52,67 +52,95 @@ func InsightsQueries(vpnID, outsideIP string, start, end time.Time) (tail, summa
 		fmt.Sprintf(summaryQueryFmt, f, start.UnixMilli(), end.UnixMilli(), QueryRowLimit)
 }
 
-// insightsGroup reads one log group with Logs Insights (see the package documentation).
-func (r *Reader) insightsGroup(ctx context.Context, st *state, g *groupSpec, gr *GroupRead) error {
-	s := newSink(st, gr)
+// insightsGroup reads one log group with Logs Insights (see the package documentation): with the tunnel's own
+// queries, or from the query its group shares with the Session's other tunnels.
+func (s *Session) insightsGroup(ctx context.Context, st *state, g *groupSpec, k groupKey, gr *GroupRead, src source) error {
+	sk := newSink(st, gr)
+	if src.shared() {
+		part, err := s.insightsPart(ctx, k, g)
+		if err != nil {
+			return err
+		}
+		part.feed(st, sk)
+		gr.Notes = append(gr.Notes, part.notes...)
+	} else if err := s.insightsAlone(ctx, st, g, gr, sk); err != nil {
+		return err
+	}
 	want := expectedKinds(g.logs)
-	filter := st.matcher.queryFilter()
+	gr.EventsInWindow = sk.n
+	if sk.n > 0 && sk.seen&want == want {
+		return nil
+	}
 
-	rows, err := r.query(ctx, g, gr, fmt.Sprintf(tailQueryFmt, filter, st.startMs, st.endMs, QueryRowLimit), st.startMs, st.endMs)
+	// The window did not show every log: the latest events before it, as in download mode. The query's stream
+	// condition matches tokens anywhere in the name, so when the prefix finds nothing the fallback lists streams.
+	prefix := selection{prefix: st.req.VPNConnectionID}
+	if err := beforeWindow(ctx, gr, sk, want, src, prefix); err != nil || sk.n > 0 {
+		return err
+	}
+	names, err := discoverStreams(ctx, st, gr, src)
 	if err != nil {
 		return err
 	}
-	complete := len(rows) < QueryRowLimit
-	cut := int64(math.MaxInt64)
-	if !complete {
-		// The limit cut the result: keep the rows after the oldest timestamp, whose events are all there, and
-		// summarise everything at or before it.
-		for _, row := range rows {
-			if ts, ok := millis(field(row, "ts")); ok && ts < cut {
-				cut = ts
-			}
-		}
+	return beforeWindowIn(ctx, gr, sk, want, src, names)
+}
+
+// insightsAlone runs the tunnel's own queries: the tail, and the summary of the rest when the tail was cut.
+func (s *Session) insightsAlone(ctx context.Context, st *state, g *groupSpec, gr *GroupRead, sk *sink) error {
+	filter := st.matcher.queryFilter()
+	target := queryTarget{label: g.name, single: g}
+	rows, err := s.query(ctx, target, gr, fmt.Sprintf(tailQueryFmt, filter, st.startMs, st.endMs, QueryRowLimit), st.startMs, st.endMs, QueryRowLimit)
+	if err != nil {
+		return err
 	}
+	complete, cut := tailCut(rows)
 	for _, row := range rows {
 		ts, ok := millis(field(row, "ts"))
 		stream := field(row, "@logStream")
 		if !ok || (!complete && ts <= cut) || !st.ours(stream) {
 			continue
 		}
-		s.add(stream, field(row, "@message"), ts)
+		sk.add(stream, field(row, "@message"), ts)
 	}
-	if !complete {
-		rows, err := r.query(ctx, g, gr, fmt.Sprintf(summaryQueryFmt, filter, st.startMs, cut, QueryRowLimit), st.startMs, cut)
-		if err != nil {
-			return err
-		}
-		for _, row := range rows {
-			s.addSummary(row)
-		}
-		if len(rows) >= QueryRowLimit {
-			gr.Notes = append(gr.Notes, fmt.Sprintf("The Logs Insights summary of log group %s was cut at %d rows: counts "+
-				"before %s are incomplete (TEXT-format events are summarised one row each; JSON output aggregates).",
-				g.name, QueryRowLimit, time.UnixMilli(cut).UTC().Format(time.RFC3339)))
-		}
-	}
-	gr.EventsInWindow = s.n
-	if s.n > 0 && s.seen&want == want {
+	if complete {
 		return nil
 	}
-
-	// The window did not show every log: the latest events before it, as in download mode. The query's stream
-	// condition matches tokens anywhere in the name, so when the prefix finds nothing the fallback lists streams.
-	prefix := st.req.VPNConnectionID
-	if err := r.beforeWindow(ctx, st, g, gr, s, want, func(in *cloudwatchlogs.FilterLogEventsInput) {
-		in.LogStreamNamePrefix = aws.String(prefix)
-	}); err != nil || s.n > 0 {
-		return err
-	}
-	names, err := r.discoverStreams(ctx, st, g, gr)
+	rows, err = s.query(ctx, target, gr, fmt.Sprintf(summaryQueryFmt, filter, st.startMs, cut, QueryRowLimit), st.startMs, cut, QueryRowLimit)
 	if err != nil {
 		return err
 	}
-	return r.beforeWindowIn(ctx, st, g, gr, s, want, names)
+	for _, row := range rows {
+		sk.addSummary(row)
+	}
+	if len(rows) >= QueryRowLimit {
+		gr.Notes = append(gr.Notes, summaryCutNote(g.name, QueryRowLimit, cut))
+	}
+	return nil
+}
+
+// tailCut says whether a tail query's rows are the whole window (fewer than the limit) and, when not, the oldest
+// timestamp among them: the rows after it hold all their events, the events at or before it are summarised.
+func tailCut(rows [][]types.ResultField) (complete bool, cut int64) {
+	return tailCutAt(rows, QueryRowLimit)
+}
+
+func tailCutAt(rows [][]types.ResultField, limit int) (complete bool, cut int64) {
+	cut = math.MaxInt64
+	if len(rows) < limit {
+		return true, cut
+	}
+	for _, row := range rows {
+		if ts, ok := millis(field(row, "ts")); ok && ts < cut {
+			cut = ts
+		}
+	}
+	return false, cut
+}
+
+func summaryCutNote(groups string, limit int, cut int64) string {
+	return fmt.Sprintf("The Logs Insights summary of log group %s was cut at %d rows: counts before %s are incomplete "+
+		"(TEXT-format events are summarised one row each; JSON output aggregates).",
+		groups, limit, time.UnixMilli(cut).UTC().Format(time.RFC3339))
 }
 
 // addSummary feeds one summary row: its earliest event, its latest, and the latest again for the rest of its
@@ -168,9 +196,17 @@ func millis(v string) (int64, bool) {
 	return 0, false
 }
 
+// queryTarget is the log groups a query reads: one group as the tunnel's read names it, or a batch by identifier.
+type queryTarget struct {
+	label  string     // for errors: the group name, or the batch's names
+	single *groupSpec // one group, named as given
+	ids    []string   // a batch: names or ARNs
+}
+
 // query runs one Insights query over [fromMs, toMs] and returns its rows. StartQuery takes whole seconds
 // (inclusive), so the range asked is widened to whole seconds; the query itself filters the exact bounds.
-func (r *Reader) query(ctx context.Context, g *groupSpec, gr *GroupRead, q string, fromMs, toMs int64) ([][]types.ResultField, error) {
+func (s *Session) query(ctx context.Context, target queryTarget, gr *GroupRead, q string, fromMs, toMs int64, limit int) ([][]types.ResultField, error) {
+	r := s.r
 	timeout := r.QueryTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
@@ -181,17 +217,20 @@ func (r *Reader) query(ctx context.Context, g *groupSpec, gr *GroupRead, q strin
 		QueryString: aws.String(q),
 		StartTime:   aws.Int64(floorDiv(fromMs, 1000)),
 		EndTime:     aws.Int64(floorDiv(toMs, 1000)),
-		Limit:       aws.Int32(QueryRowLimit),
+		Limit:       aws.Int32(int32(limit)), //nolint:gosec // at most BatchRowLimit
 	}
-	if g.arn {
+	switch g := target.single; {
+	case g == nil:
+		in.LogGroupIdentifiers = target.ids
+	case g.arn:
 		in.LogGroupIdentifiers = []string{g.id}
-	} else {
+	default:
 		in.LogGroupName = aws.String(g.id)
 	}
 	started, err := r.Logs.StartQuery(ctx, in)
-	gr.Calls["StartQuery"]++
+	s.count("StartQuery", gr)
 	if err != nil {
-		return nil, wrapErr(g.name, "StartQuery", err)
+		return nil, wrapErr(target.label, "StartQuery", err)
 	}
 
 	delay := r.PollMinDelay
@@ -210,17 +249,17 @@ func (r *Reader) query(ctx context.Context, g *groupSpec, gr *GroupRead, q strin
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return nil, queryCtxErr(ctx, g, timeout)
+				return nil, queryCtxErr(ctx, target.label, timeout)
 			case <-t.C:
 			}
 		}
 		out, err := r.Logs.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: started.QueryId, NextToken: token})
-		gr.Calls["GetQueryResults"]++
+		s.count("GetQueryResults", gr)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, queryCtxErr(ctx, g, timeout)
+				return nil, queryCtxErr(ctx, target.label, timeout)
 			}
-			return nil, wrapErr(g.name, "GetQueryResults", err)
+			return nil, wrapErr(target.label, "GetQueryResults", err)
 		}
 		switch out.Status {
 		case types.QueryStatusComplete:
@@ -234,17 +273,17 @@ func (r *Reader) query(ctx context.Context, g *groupSpec, gr *GroupRead, q strin
 			// Results while Running are partial: wait for Complete.
 			delay = min(max(2*delay, 50*time.Millisecond), maxDelay)
 		default: // Failed, Cancelled, Timeout, Unknown
-			return nil, &Error{Group: g.name, Operation: "GetQueryResults", Code: string(out.Status)}
+			return nil, &Error{Group: target.label, Operation: "GetQueryResults", Code: string(out.Status)}
 		}
 	}
 }
 
-func queryCtxErr(ctx context.Context, g *groupSpec, timeout time.Duration) error {
+func queryCtxErr(ctx context.Context, label string, timeout time.Duration) error {
 	err := ctx.Err()
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("the query did not complete within %s (or before the caller's deadline): %w", timeout, err)
 	}
-	return &Error{Group: g.name, Operation: "GetQueryResults", Code: "Timeout", Err: err}
+	return &Error{Group: label, Operation: "GetQueryResults", Code: "Timeout", Err: err}
 }
 
 func floorDiv(a, b int64) int64 {

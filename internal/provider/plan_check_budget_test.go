@@ -326,7 +326,7 @@ func budgetTestProviderData(t *testing.T, srv *sandbox.Server, limit int) *provi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, limit, false)
+	return newProviderData(c, limit, false, testVPNPolling())
 }
 
 func delivery(resource, name string) plannedDelivery {

@@ -192,7 +192,7 @@ func newTestProviderData(t *testing.T, srv *sandbox.Server, preflight bool) *pro
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, defaultResourcePolicySizeLimit, preflight)
+	return newProviderData(c, defaultResourcePolicySizeLimit, preflight, testVPNPolling())
 }
 
 func TestPreflight_checkPermissionsOncePerRun(t *testing.T) {

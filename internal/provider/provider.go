@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
 var _ provider.Provider = (*vpnlogsProvider)(nil)
@@ -32,20 +33,32 @@ var _ provider.Provider = (*vpnlogsProvider)(nil)
 const defaultResourcePolicySizeLimit = 5120
 
 // New returns the provider factory; version is "dev" for local builds and "test" in tests.
-func New(version string) func() provider.Provider {
+func New(version string, opts ...option) func() provider.Provider {
 	return func() provider.Provider {
-		return &vpnlogsProvider{version: version}
+		p := &vpnlogsProvider{version: version}
+		for _, o := range opts {
+			o(p)
+		}
+		return p
 	}
 }
 
+// option adjusts the provider (tests: faster polling).
+type option func(*vpnlogsProvider)
+
+// withVPNOptions sets the options of each run's VPN service, for example the waiters' polling.
+func withVPNOptions(o vpn.Options) option { return func(p *vpnlogsProvider) { p.vpnOptions = o } }
+
 type vpnlogsProvider struct {
-	version string
+	version    string
+	vpnOptions vpn.Options
 }
 
 type providerModel struct {
 	AccessKey                 types.String      `tfsdk:"access_key"`
 	AssumeRole                []assumeRoleModel `tfsdk:"assume_role"`
 	Endpoints                 []endpointsModel  `tfsdk:"endpoints"`
+	LogsRateLimits            types.Map         `tfsdk:"logs_rate_limits"`
 	MaxRetries                types.Int64       `tfsdk:"max_retries"`
 	PreflightPermissions      types.Bool        `tfsdk:"preflight_permissions"`
 	Profile                   types.String      `tfsdk:"profile"`
@@ -100,6 +113,15 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:            true,
 				Sensitive:           true,
 				MarkdownDescription: "AWS access key ID. Also `AWS_ACCESS_KEY_ID`. Must be set together with `secret_key`.",
+			},
+			"logs_rate_limits": schema.MapAttribute{
+				ElementType: types.Float64Type,
+				Optional:    true,
+				MarkdownDescription: "Requests per second at which the provider calls each CloudWatch Logs read operation, by operation " +
+					"name. The defaults are AWS's quotas per account and region (" + logsRateLimitDefaults() + "), so that a fleet's " +
+					"health reads wait their turn instead of being throttled. Raise one when AWS has raised your quota; `0` stops " +
+					"pacing that operation. Calls beyond the quota that AWS still throttles (other clients share it) are retried " +
+					"with backoff up to `max_retries`.",
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
@@ -236,7 +258,7 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		limit = int(m.ResourcePolicySizeLimit.ValueInt64())
 	}
 	preflight := m.PreflightPermissions.IsNull() || m.PreflightPermissions.ValueBool()
-	data := newProviderData(clients, limit, preflight)
+	data := newProviderData(clients, limit, preflight, p.vpnOptions)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -270,6 +292,7 @@ func (m providerModel) awsConfig(version string) (awsconfig.Config, diag.Diagnos
 		n := int(m.MaxRetries.ValueInt64())
 		cfg.MaxRetries = &n
 	}
+	cfg.LogsRateLimits = float64Map(m.LogsRateLimits)
 	cfg.SharedConfigFiles = stringList(m.SharedConfigFiles)
 	cfg.SharedCredentialsFiles = stringList(m.SharedCredentialsFiles)
 	if len(m.AssumeRole) > 0 {
@@ -299,6 +322,28 @@ func (m providerModel) awsConfig(version string) (awsconfig.Config, diag.Diagnos
 		}
 	}
 	return cfg, diags
+}
+
+func float64Map(m types.Map) map[string]float64 {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	out := map[string]float64{}
+	for k, e := range m.Elements() {
+		if f, ok := e.(types.Float64); ok && !f.IsNull() && !f.IsUnknown() {
+			out[k] = f.ValueFloat64()
+		}
+	}
+	return out
+}
+
+// logsRateLimitDefaults lists awsconfig's default CloudWatch Logs request rates: "`FilterLogEvents` 5/s, ...".
+func logsRateLimitDefaults() string {
+	var parts []string
+	for _, op := range awsconfig.LogsRateLimitOperations() {
+		parts = append(parts, fmt.Sprintf("`%s` %g/s", op, awsconfig.DefaultLogsRateLimits[op]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func stringList(l types.List) []string {
@@ -363,5 +408,6 @@ func (p *vpnlogsProvider) DataSources(_ context.Context) []func() datasource.Dat
 		NewPermissionsCheckDataSource,
 		NewResourcePolicyBudgetDataSource,
 		NewTunnelHealthDataSource,
+		NewFleetHealthDataSource,
 	}
 }

@@ -32,6 +32,20 @@ func TestProviderConfig_diagnosticsWithoutEndpoint(t *testing.T) {
 			env:  map[string]string{"AWS_RETRY_MODE": "fast"},
 			want: expectDiag(`Unknown retry mode`, `AWS_RETRY_MODE is "fast"`, `"standard" or "adaptive"`),
 		},
+		"unknown CloudWatch Logs operation in logs_rate_limits": {
+			config: `provider "vpnlogs" {
+  region           = "us-east-1"
+  logs_rate_limits = { FilterLogEvent = 10 }
+}`,
+			want: expectDiag(`Unknown CloudWatch Logs operation`, `logs_rate_limits = { FilterLogEvent = 10 }`, `has the key "FilterLogEvent"`, `Use one of DescribeLogGroups`),
+		},
+		"negative rate in logs_rate_limits": {
+			config: `provider "vpnlogs" {
+  region           = "us-east-1"
+  logs_rate_limits = { FilterLogEvents = -1 }
+}`,
+			want: expectDiag(`Invalid request rate`, `logs_rate_limits.FilterLogEvents is -1`),
+		},
 		"malformed endpoint URL": {
 			config: `provider "vpnlogs" {
   region = "us-east-1"

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
@@ -17,6 +18,8 @@ import (
 type providerData struct {
 	clients *awsconfig.Clients
 	vpn     *vpn.Service
+	// health shares the health data sources' CloudWatch Logs reads: one read per log group and window.
+	health *health.Session
 
 	// resourcePolicySizeLimit is the account-scope resource policy limit the plan-time budget check uses.
 	resourcePolicySizeLimit int
@@ -28,17 +31,11 @@ type providerData struct {
 	preflight preflightState
 }
 
-// testVPNOptions lets tests shorten the VPN waiters' polling; nil in normal use.
-var testVPNOptions *vpn.Options
-
-func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool) *providerData {
-	opts := vpn.Options{}
-	if testVPNOptions != nil {
-		opts = *testVPNOptions
-	}
+func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, vpnOpts vpn.Options) *providerData {
 	return &providerData{
 		clients:                 c,
-		vpn:                     vpn.NewService(c.EC2, opts),
+		vpn:                     vpn.NewService(c.EC2, vpnOpts),
+		health:                  (&health.Reader{Logs: c.Logs}).NewSession(),
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,
 	}

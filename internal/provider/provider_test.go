@@ -13,7 +13,7 @@ import (
 
 // testAccProtoV6ProviderFactories runs the provider in-process for terraform-plugin-testing.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"vpnlogs": providerserver.NewProtocol6WithError(New("test")()),
+	"vpnlogs": providerserver.NewProtocol6WithError(New("test", withVPNOptions(testVPNPolling()))()),
 }
 
 // isolateAWSEnv makes a test independent of the machine's AWS settings: no AWS_* variables, no shared

@@ -13,9 +13,9 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-func init() {
-	// The sandbox applies a tunnel change in acctest.ModifyDelay; poll it at a matching pace.
-	testVPNOptions = &vpn.Options{PollMinDelay: 50 * time.Millisecond, PollMaxDelay: 200 * time.Millisecond}
+// testVPNPolling polls tunnel changes at the pace the sandbox applies them (acctest.ModifyDelay).
+func testVPNPolling() vpn.Options {
+	return vpn.Options{PollMinDelay: 50 * time.Millisecond, PollMaxDelay: 200 * time.Millisecond}
 }
 
 const (
@@ -49,13 +49,18 @@ func createVPNConnection(t *testing.T, srv *sandbox.Server, tags map[string]stri
 
 // sandboxProviderConfig is a provider block pointing every service at srv, followed by extra configuration.
 func sandboxProviderConfig(srv *sandbox.Server, extra string) string {
+	return sandboxProviderConfigWith(srv, "max_retries = 5", extra)
+}
+
+// sandboxProviderConfigWith is sandboxProviderConfig with other provider arguments than max_retries = 5.
+func sandboxProviderConfigWith(srv *sandbox.Server, providerArgs, extra string) string {
 	return fmt.Sprintf(`
 provider "vpnlogs" {
   region                  = %[2]q
   access_key              = %[3]q
   secret_key              = %[4]q
   skip_metadata_api_check = true
-  max_retries             = 5
+  %[6]s
   endpoints {
     ec2  = %[1]q
     logs = %[1]q
@@ -64,5 +69,5 @@ provider "vpnlogs" {
   }
 }
 %[5]s
-`, srv.URL(), testRegion, acctest.AccessKeyID, acctest.SecretKey, extra)
+`, srv.URL(), testRegion, acctest.AccessKeyID, acctest.SecretKey, extra, providerArgs)
 }

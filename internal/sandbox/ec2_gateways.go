@@ -6,12 +6,6 @@ import (
 	"time"
 )
 
-// Region quotas (Site-to-Site VPN quotas page): customer gateways 50, virtual private gateways 5.
-const (
-	maxCustomerGateways = 50
-	maxVpnGateways      = 5
-)
-
 type customerGateway struct {
 	ID, IPAddress, Type, State, DeviceName, CertificateARN string
 	BGPASN                                                 int64
@@ -120,8 +114,8 @@ func (s *Server) createCustomerGateway(_ principal, p params) (any, *apiError) {
 			return &createCustomerGatewayResponse{CustomerGateway: s.xCustomerGateway(g)}, nil
 		}
 	}
-	if len(s.ec2.cgws) >= maxCustomerGateways {
-		return nil, newError(0, "CustomerGatewayLimitExceeded", "You have reached the maximum number of customer gateways (%d) for this Region.", maxCustomerGateways)
+	if n := s.quota(QuotaCustomerGatewaysPerRegion); len(s.ec2.cgws) >= n {
+		return nil, newError(0, "CustomerGatewayLimitExceeded", "You have reached the maximum number of customer gateways (%d) for this Region.", n)
 	}
 	g := &customerGateway{
 		ID: s.newID("cgw"), IPAddress: ip, Type: "ipsec.1", State: "available", DeviceName: p.get("DeviceName"),
@@ -179,7 +173,7 @@ func (s *Server) createVpnGateway(_ principal, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if len(s.ec2.vgws) >= maxVpnGateways {
+	if len(s.ec2.vgws) >= s.quota(QuotaVPNGatewaysPerRegion) {
 		return nil, newError(0, "VpnGatewayLimitExceeded", "The maximum number of virtual private gateways has been reached.")
 	}
 	g := &vpnGateway{ID: s.newID("vgw"), Type: "ipsec.1", State: "available", AvailabilityZone: p.get("AvailabilityZone"), AmazonSideASN: asn, Tags: tagMap{}}

@@ -11,12 +11,6 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
 
-// Site-to-Site VPN quotas: 10 connections per virtual private gateway, 50 per Region.
-const (
-	maxVpnConnectionsPerGateway = 10
-	maxVpnConnections           = 50
-)
-
 // deletedRetention is how long a deleted connection stays visible with state "deleted".
 //
 // UNCONFIRMED: AWS keeps deleted VPN connections visible for a while; the duration is not
@@ -154,7 +148,7 @@ func (s *Server) createVpnConnection(caller principal, p params) (any, *apiError
 			}
 		}
 	}
-	if live >= maxVpnConnections || onGateway >= maxVpnConnectionsPerGateway {
+	if live >= s.quota(QuotaVPNConnectionsPerRegion) || onGateway >= s.quota(QuotaVPNConnectionsPerGateway) {
 		return nil, newError(0, "VpnConnectionLimitExceeded", "You've reached the limit on the number of VPN connections that you can create.")
 	}
 

@@ -48,6 +48,10 @@ type Options struct {
 	Latency                 time.Duration // added to every AWS request
 	RateLimits              bool          // enforce AWS's documented request-rate buckets
 
+	// Quotas overrides AWS's default Site-to-Site VPN quotas, by name (see QuotaVPNConnectionsPerRegion and the
+	// others); absent names keep the default.
+	Quotas map[string]int
+
 	RequestLog io.Writer // one JSON line per AWS request; nil: none
 
 	// Scenario is the default log scenario of tunnels without a vpnlogs:scenario tag (default
