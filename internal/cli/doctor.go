@@ -462,9 +462,8 @@ func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunne
 	if !dst.Enabled {
 		chk.Status = checkWarn
 		chk.Message = prefix + "the " + which + " is not delivered to CloudWatch Logs."
-		example := exampleScope(d.clients).LogGroupARN(logdelivery.VendedLogsPrefix + "vpn/NAME")
-		chk.Fix = fmt.Sprintf("Enable it with the vpnlogs_tunnel_logging resource, or `terraform-provider-vpnlogs enable --vpn-connection-id %s "+
-			"--tunnel %s --log-group-arn %s` (this interrupts the tunnel for up to several minutes).", c.ID, t.OutsideIP, example)
+		chk.Fix = fmt.Sprintf("Enable it with the vpnlogs_tunnel_logging resource, or `%s` (this interrupts the tunnel for up "+
+			"to several minutes).", enableCommand(d.clients, c.ID, t.OutsideIP))
 		return chk, rep
 	}
 	rep.OutputFormat = dst.OutputFormat

@@ -97,6 +97,7 @@ type tunnelReport struct {
 	BGPSessionState    *string             `json:"bgp_session_state"`
 	LastEventAt        *string             `json:"last_event_at"`
 	Telemetry          *telemetryReport    `json:"telemetry"`
+	Diagnosis          *diagnosisReport    `json:"diagnosis"`
 	Issues             []issueReport       `json:"issues"`
 	Routes             routesReport        `json:"routes"`
 	DeniedRoutes       []deniedRouteReport `json:"denied_routes"`
@@ -125,6 +126,23 @@ type issueReport struct {
 	LastSeen    string `json:"last_seen"`
 	Explanation string `json:"explanation"`
 	Remediation string `json:"remediation"`
+	Resolved    bool   `json:"resolved"`
+}
+
+// diagnosisReport is logparse.Diagnosis with the report's time format.
+type diagnosisReport struct {
+	Code        string           `json:"code"`
+	Summary     string           `json:"summary"`
+	Remediation string           `json:"remediation"`
+	Since       *string          `json:"since"`
+	Evidence    []evidenceReport `json:"evidence"`
+}
+
+type evidenceReport struct {
+	Code      string `json:"code"`
+	Count     int    `json:"count"`
+	FirstSeen string `json:"first_seen"`
+	LastSeen  string `json:"last_seen"`
 }
 
 type routesReport struct {
@@ -223,7 +241,7 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 	}
 
 	session := (&health.Reader{Logs: clients.Logs}).NewSession()
-	tunnels := session.ReadFleet(ctx, conns, lookback, f.queryMode, ", or with this tool's enable command")
+	tunnels := session.ReadFleet(ctx, conns, lookback, f.queryMode, enableAdvice(clients))
 	reports := make([]tunnelReport, len(tunnels))
 	for i, th := range tunnels {
 		reports[i] = reportFor(th)
@@ -316,8 +334,20 @@ func reportFor(th health.TunnelHealth) tunnelReport {
 		r.Issues = append(r.Issues, issueReport{
 			Code: is.Code, Severity: is.Severity.String(), Message: is.Message, Count: is.Count,
 			FirstSeen: health.FormatTime(is.FirstSeen), LastSeen: health.FormatTime(is.LastSeen),
-			Explanation: is.Explanation, Remediation: is.Remediation,
+			Explanation: is.Explanation, Remediation: is.Remediation, Resolved: is.Resolved,
 		})
+	}
+	if d := h.Diagnosis; d != nil {
+		r.Diagnosis = &diagnosisReport{Code: d.Code, Summary: d.Summary, Remediation: d.Remediation, Evidence: []evidenceReport{}}
+		if !d.Since.IsZero() {
+			s := health.FormatTime(d.Since)
+			r.Diagnosis.Since = &s
+		}
+		for _, e := range d.Evidence {
+			r.Diagnosis.Evidence = append(r.Diagnosis.Evidence, evidenceReport{
+				Code: e.Code, Count: e.Count, FirstSeen: health.FormatTime(e.FirstSeen), LastSeen: health.FormatTime(e.LastSeen),
+			})
+		}
 	}
 	return r
 }
@@ -344,6 +374,16 @@ func printHealth(w io.Writer, reports []tunnelReport, sum summaryReport, stats h
 			line("error", "%s", r.Error)
 		} else {
 			line("reason", "%s", r.StatusReason)
+		}
+		if d := r.Diagnosis; d != nil && d.Code != logparse.CodeLoggingDisabled {
+			since := ""
+			if d.Since != nil {
+				since = ", since " + *d.Since
+			}
+			line("cause", "%s%s", d.Code, since)
+			line("fix", "%s", d.Remediation)
+		} else if d != nil {
+			line("fix", "%s", d.Remediation)
 		}
 		if r.Error == "" && r.QueryMode != "" {
 			line("IKE", "phase 1 %s, phase 2 %s, DPD %s, NAT-T %s", orDash(r.IKEPhase1State), orDash(r.IKEPhase2State),
@@ -402,7 +442,11 @@ func printHealth(w io.Writer, reports []tunnelReport, sum summaryReport, stats h
 				b.WriteString("  issues\n")
 			}
 			shown++
-			fmt.Fprintf(&b, "    %-8s %s, %d time(s), last at %s\n", is.Severity, is.Code, is.Count, is.LastSeen)
+			resolved := ""
+			if is.Resolved {
+				resolved = " (resolved)"
+			}
+			fmt.Fprintf(&b, "    %-8s %s, %d time(s), last at %s%s\n", is.Severity, is.Code, is.Count, is.LastSeen, resolved)
 			fmt.Fprintf(&b, "             %s\n", is.Message)
 			fmt.Fprintf(&b, "             fix: %s\n", is.Remediation)
 		}

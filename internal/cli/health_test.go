@@ -83,11 +83,24 @@ type healthTunnelOut struct {
 	Telemetry       *struct {
 		Status string `json:"status"`
 	} `json:"telemetry"`
+	Diagnosis *struct {
+		Code        string  `json:"code"`
+		Summary     string  `json:"summary"`
+		Remediation string  `json:"remediation"`
+		Since       *string `json:"since"`
+		Evidence    []struct {
+			Code      string `json:"code"`
+			Count     int    `json:"count"`
+			FirstSeen string `json:"first_seen"`
+			LastSeen  string `json:"last_seen"`
+		} `json:"evidence"`
+	} `json:"diagnosis"`
 	Issues []struct {
 		Code        string `json:"code"`
 		Severity    string `json:"severity"`
 		Count       int    `json:"count"`
 		Remediation string `json:"remediation"`
+		Resolved    bool   `json:"resolved"`
 	} `json:"issues"`
 	DeniedRoutes []struct {
 		Prefix string `json:"prefix"`
@@ -141,6 +154,18 @@ func TestHealthCommand_jsonBothTunnels(t *testing.T) {
 	}
 	if off.Status != "unknown" || !strings.Contains(off.StatusReason, "Logging is disabled") || off.Telemetry == nil || len(off.LogGroups) != 0 {
 		t.Errorf("tunnel without logging: %+v", off)
+	}
+	// The diagnosis names the root cause, the key mismatch, with its fix; not a symptom such as a phase 1 timeout.
+	if d := down.Diagnosis; d == nil || d.Code != "ike.psk_mismatch" || d.Summary != down.StatusReason || d.Since == nil ||
+		!strings.Contains(strings.ToLower(d.Remediation), "pre-shared key") || len(d.Evidence) == 0 || d.Evidence[0].Code != "ike.psk_mismatch" ||
+		d.Evidence[0].Count == 0 || d.Evidence[0].FirstSeen == "" {
+		t.Errorf("diagnosis of the logged tunnel: %+v", d)
+	}
+	// Logging off: the CLI recommends its own enable command for that tunnel, not a Terraform resource.
+	wantCmd := "terraform-provider-vpnlogs enable --vpn-connection-id " + id + " --tunnel " + ips[1] + " --log-group-arn "
+	if d := off.Diagnosis; d == nil || d.Code != "logging.disabled" || !strings.Contains(d.Remediation, wantCmd) ||
+		strings.Contains(d.Remediation, "vpnlogs_tunnel_logging") || !strings.Contains(off.StatusReason, wantCmd) {
+		t.Errorf("diagnosis of the tunnel without logging: %+v", d)
 	}
 }
 

@@ -29,16 +29,9 @@ func TunnelRequest(connID string, t vpn.Tunnel, lookback time.Duration, mode str
 	return req, req.TunnelLogGroup != "" || req.BGPLogGroup != ""
 }
 
-// LoggingDisabled is the health of a tunnel that delivers neither log: unknown, saying how to enable logging.
-// more is the adapter's own advice, appended (for example, how to read a group the logs went to before).
-func LoggingDisabled(connID, outsideIP, more string) logparse.Health {
-	return logparse.Health{
-		Status: logparse.HealthUnknown,
-		StatusReason: fmt.Sprintf("Logging is disabled on tunnel %s of %s: neither its activity log nor its BGP log is "+
-			"delivered to CloudWatch Logs, so there are no events to read. Enable it with a vpnlogs_tunnel_logging "+
-			"resource (tunnel_log and bgp_log blocks)%s.", outsideIP, connID, more),
-	}
-}
+// EnableAdvice words, in the adapter's vocabulary, how to turn logging on for one tunnel: a noun phrase that
+// completes "Enable it with ..." (logparse.LoggingDisabled).
+type EnableAdvice func(connID, outsideIP string) string
 
 // TunnelHealth is one tunnel's health in a fleet read.
 type TunnelHealth struct {
@@ -58,9 +51,9 @@ type TunnelHealth struct {
 func (t TunnelHealth) ID() string { return vpn.TunnelID(t.VPNConnectionID, t.Tunnel.OutsideIP) }
 
 // ReadFleet reads every tunnel of the connections from the groups each delivers to now, sharing reads (see
-// ReadAll). disabledAdvice is appended to the reason of tunnels whose logging is disabled (see LoggingDisabled).
+// ReadAll). Tunnels whose logging is disabled are unknown, with a diagnosis that says how to enable it (enable).
 // The result is in the connections' order, tunnels in each connection's order.
-func (s *Session) ReadFleet(ctx context.Context, conns []vpn.Connection, lookback time.Duration, mode, disabledAdvice string) []TunnelHealth {
+func (s *Session) ReadFleet(ctx context.Context, conns []vpn.Connection, lookback time.Duration, mode string, enable EnableAdvice) []TunnelHealth {
 	var out []TunnelHealth
 	var reqs []Request
 	var at []int
@@ -72,7 +65,7 @@ func (s *Session) ReadFleet(ctx context.Context, conns []vpn.Connection, lookbac
 			if ok {
 				reqs, at = append(reqs, req), append(at, len(out))
 			} else {
-				th.Health = LoggingDisabled(c.ID, t.OutsideIP, disabledAdvice)
+				th.Health = logparse.LoggingDisabled(c.ID, t.OutsideIP, enable(c.ID, t.OutsideIP))
 			}
 			out = append(out, th)
 		}

@@ -161,7 +161,8 @@ func (d *fleetHealthDataSource) Read(ctx context.Context, req datasource.ReadReq
 		}
 	}
 
-	tunnels := d.data.health.ReadFleet(ctx, conns, lookback, m.QueryMode.ValueString(), "")
+	tunnels := d.data.health.ReadFleet(ctx, conns, lookback, m.QueryMode.ValueString(),
+		func(string, string) string { return enableAdvice })
 	m.Tunnels = make(map[string]fleetTunnelModel, len(tunnels))
 	for _, th := range tunnels {
 		tm := fleetTunnelModel{

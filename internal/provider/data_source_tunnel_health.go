@@ -17,6 +17,7 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -171,7 +172,8 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 
 	if hreq.TunnelLogGroup == "" && hreq.BGPLogGroup == "" {
-		m.set(health.LoggingDisabled(connID, ip, loggingDisabledAdvice), tun.Telemetry)
+		m.set(logparse.LoggingDisabled(connID, ip, enableAdvice+
+			", or set tunnel_log_group_arn or bgp_log_group_arn to read a group the logs went to before"), tun.Telemetry)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
@@ -203,8 +205,8 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// loggingDisabledAdvice completes health.LoggingDisabled in this data source's vocabulary.
-const loggingDisabledAdvice = ", or set tunnel_log_group_arn or bgp_log_group_arn to read a group the logs went to before"
+// enableAdvice is how Terraform turns a tunnel's logging on, completing logparse.LoggingDisabled's "Enable it with".
+const enableAdvice = "a vpnlogs_tunnel_logging resource (tunnel_log and bgp_log blocks)"
 
 // tunnelError turns a failed tunnel lookup into an attribute error.
 func (d *tunnelHealthDataSource) tunnelError(connID, ip string, err error, diags *diag.Diagnostics) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -48,6 +49,33 @@ func (c issueCodes) CheckValue(v any) error {
 }
 
 func (c issueCodes) String() string { return "issues with codes " + strings.Join(c, ", ") }
+
+// recoveredFrom checks that an issues list holds the issue with this code, resolved, and that every error in it is
+// resolved: a tunnel that recovered.
+type recoveredFrom string
+
+func (c recoveredFrom) CheckValue(v any) error {
+	items, _ := v.([]any)
+	found := false
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		if m["code"] == string(c) {
+			found = true
+			if m["resolved"] != true {
+				return fmt.Errorf("issue %s is not resolved: %v", c, m)
+			}
+		}
+		if m["severity"] == "error" && m["resolved"] != true {
+			return fmt.Errorf("unresolved error %v", m)
+		}
+	}
+	if !found {
+		return fmt.Errorf("issue %s missing from %v", c, items)
+	}
+	return nil
+}
+
+func (c recoveredFrom) String() string { return "issues with " + string(c) + " resolved and no unresolved error" }
 
 // noWarnings checks that an issues list holds no warning or error.
 type noWarnings struct{}
@@ -122,6 +150,7 @@ func TestTunnelHealthDataSource_scenarios(t *testing.T) {
 	type tc struct {
 		scenario, format string
 		status           string
+		root             string // diagnosis.code: the root cause, "" when healthy (diagnosis null)
 		codes            issueCodes
 		telemetry        string
 		checks           []statecheck.StateCheck
@@ -140,32 +169,32 @@ func TestTunnelHealthDataSource_scenarios(t *testing.T) {
 				"status_message": knownvalue.StringExact("2 BGP ROUTES"), "accepted_route_count": knownvalue.Int64Exact(2),
 			})),
 		}},
-		{scenario: sandbox.ScenarioPSKMismatch, format: "json", status: "down", telemetry: "DOWN",
+		{scenario: sandbox.ScenarioPSKMismatch, format: "json", root: "ike.psk_mismatch", status: "down", telemetry: "DOWN",
 			codes: issueCodes{"ike.psk_mismatch", "ike.authentication_failed", "ike.phase1_timeout"}, checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("ike_phase1_state"), knownvalue.StringExact("Down")),
 				statecheck.ExpectKnownValue(healthAddr, path("status_reason"), knownvalue.StringRegexp(
 					regexp.MustCompile(`^IKE phase 1 is down: .*\(ike\.\w+, \d+ times\)$`))),
 			}},
-		{scenario: sandbox.ScenarioPSKMismatch, format: "text", status: "down", telemetry: "DOWN",
+		{scenario: sandbox.ScenarioPSKMismatch, format: "text", root: "ike.psk_mismatch", status: "down", telemetry: "DOWN",
 			codes: issueCodes{"ike.psk_mismatch", "ike.authentication_failed"}},
-		{scenario: sandbox.ScenarioDPDTimeout, format: "json", status: "down", telemetry: "DOWN",
+		{scenario: sandbox.ScenarioDPDTimeout, format: "json", root: "ike.dpd_timeout", status: "down", telemetry: "DOWN",
 			codes: issueCodes{"ike.dpd_timeout", "bgp.hold_timer_expired"}, checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("ike_phase2_state"), knownvalue.StringExact("Down")),
 			}},
-		{scenario: sandbox.ScenarioPhase2ProposalMismatch, format: "json", status: "down", telemetry: "DOWN",
+		{scenario: sandbox.ScenarioPhase2ProposalMismatch, format: "json", root: "ike.no_proposal_chosen", status: "down", telemetry: "DOWN",
 			codes: issueCodes{"ike.no_proposal_chosen", "ike.phase2_failed"}, checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("ike_phase1_state"), knownvalue.StringExact("Established")),
 				statecheck.ExpectKnownValue(healthAddr, path("ike_phase2_state"), knownvalue.StringExact("Down")),
 			}},
-		{scenario: sandbox.ScenarioTSUnacceptable, format: "json", status: "down", telemetry: "DOWN",
+		{scenario: sandbox.ScenarioTSUnacceptable, format: "json", root: "ike.ts_unacceptable", status: "down", telemetry: "DOWN",
 			codes: issueCodes{"ike.ts_unacceptable", "ike.phase2_failed"}},
-		{scenario: sandbox.ScenarioBGPFlap, format: "json", status: "degraded", telemetry: "UP",
+		{scenario: sandbox.ScenarioBGPFlap, format: "json", root: "bgp.hold_timer_expired", status: "degraded", telemetry: "UP",
 			codes: issueCodes{"bgp.hold_timer_expired", "bgp.notification_received.cease_admin_reset", "bgp.state.established_to_idle"},
 			checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("flaps"), atLeast(2)),
 				statecheck.ExpectKnownValue(healthAddr, path("bgp_session_state"), knownvalue.StringExact("Established")),
 			}},
-		{scenario: sandbox.ScenarioBGPPrefixLimit, format: "json", status: "down", telemetry: "DOWN",
+		{scenario: sandbox.ScenarioBGPPrefixLimit, format: "json", root: "bgp.prefix_limit_exceeded", status: "down", telemetry: "DOWN",
 			codes: issueCodes{"bgp.prefix_limit_exceeded", "bgp.notification_sent.cease_max_prefixes", "bgp.prefix_limit_warning"},
 			checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("prefix_limit"), knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -173,11 +202,11 @@ func TestTunnelHealthDataSource_scenarios(t *testing.T) {
 				})),
 				statecheck.ExpectKnownValue(healthAddr, path("bgp_status"), knownvalue.StringExact("DOWN")),
 			}},
-		{scenario: sandbox.ScenarioRouteDenied, format: "json", status: "degraded", telemetry: "UP",
+		{scenario: sandbox.ScenarioRouteDenied, format: "json", root: "route.denied.nonconnected_next_hop", status: "degraded", telemetry: "UP",
 			codes: issueCodes{"route.denied.own_as", "route.denied.nonconnected_next_hop"}, checks: deniedRouteChecks()},
-		{scenario: sandbox.ScenarioRouteDenied, format: "text", status: "degraded", telemetry: "UP",
+		{scenario: sandbox.ScenarioRouteDenied, format: "text", root: "route.denied.nonconnected_next_hop", status: "degraded", telemetry: "UP",
 			codes: issueCodes{"route.denied.own_as", "route.denied.nonconnected_next_hop"}, checks: deniedRouteChecks()},
-		{scenario: sandbox.ScenarioIdleDown, format: "json", status: "down", telemetry: "DOWN",
+		{scenario: sandbox.ScenarioIdleDown, format: "json", root: "ike.delete_child_sa", status: "down", telemetry: "DOWN",
 			codes: issueCodes{"ike.delete_child_sa", "bgp.state.established_to_idle"}, checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("ike_phase2_state"), knownvalue.StringExact("Down")),
 			}},
@@ -185,6 +214,7 @@ func TestTunnelHealthDataSource_scenarios(t *testing.T) {
 			codes: issueCodes{"ike.psk_mismatch", "ike.authentication_failed"}, checks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(healthAddr, path("status_reason"), knownvalue.StringRegexp(
 					regexp.MustCompile(`since \S+, when the tunnel recovered from: .*\(ike\.psk_mismatch, \d+ times\)$`))),
+				statecheck.ExpectKnownValue(healthAddr, path("issues"), recoveredFrom("ike.psk_mismatch")),
 			}},
 	}
 	covered := map[string]bool{}
@@ -209,6 +239,16 @@ func TestTunnelHealthDataSource_scenarios(t *testing.T) {
 				statecheck.ExpectKnownValue(healthAddr, path("events_read"), atLeast(10)),
 				statecheck.ExpectKnownValue(healthAddr, path("last_event_at"), knownvalue.StringRegexp(
 					regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`))),
+			}
+			if c.root != "" {
+				checks = append(checks,
+					statecheck.ExpectKnownValue(healthAddr, path("diagnosis").AtMapKey("code"), knownvalue.StringExact(c.root)),
+					statecheck.ExpectKnownValue(healthAddr, path("diagnosis").AtMapKey("evidence").AtSliceIndex(0).AtMapKey("code"),
+						knownvalue.StringExact(c.root)),
+					statecheck.CompareValuePairs(healthAddr, path("diagnosis").AtMapKey("summary"), healthAddr, path("status_reason"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue(healthAddr, path("diagnosis").AtMapKey("remediation"), knownvalue.NotNull()))
+			} else {
+				checks = append(checks, statecheck.ExpectKnownValue(healthAddr, path("diagnosis"), knownvalue.Null()))
 			}
 			if c.status == "healthy" && c.codes == nil {
 				checks = append(checks, statecheck.ExpectKnownValue(healthAddr, path("issues"), noWarnings{}))
@@ -441,6 +481,11 @@ func TestTunnelHealthDataSource_loggingDisabled(t *testing.T) {
 					statecheck.ExpectKnownValue(healthAddr, tfjsonpath.New("telemetry"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"status": knownvalue.StringExact("UP"), "status_message": knownvalue.StringExact("2 BGP ROUTES"),
 						"accepted_route_count": knownvalue.Int64Exact(2), "last_status_change": knownvalue.NotNull(),
+					})),
+					statecheck.ExpectKnownValue(healthAddr, tfjsonpath.New("diagnosis"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"code":        knownvalue.StringExact("logging.disabled"),
+						"remediation": knownvalue.StringRegexp(regexp.MustCompile(`^Enable it with a vpnlogs_tunnel_logging resource`)),
+						"evidence":    knownvalue.ListExact(nil),
 					})),
 					statecheck.ExpectKnownValue(healthAddr, tfjsonpath.New("issues"), knownvalue.ListExact(nil)),
 					statecheck.ExpectKnownValue(healthAddr, tfjsonpath.New("denied_routes"), knownvalue.ListExact(nil)),

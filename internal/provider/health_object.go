@@ -20,6 +20,7 @@ type healthModel struct {
 	BGPSessionState    types.String       `tfsdk:"bgp_session_state"`
 	BGPStatus          types.String       `tfsdk:"bgp_status"`
 	DeniedRoutes       []deniedRouteModel `tfsdk:"denied_routes"`
+	Diagnosis          *diagnosisModel    `tfsdk:"diagnosis"`
 	DPDEnabled         types.Bool         `tfsdk:"dpd_enabled"`
 	EventsRead         types.Int64        `tfsdk:"events_read"`
 	EventsUnrecognized types.Int64        `tfsdk:"events_unrecognized"`
@@ -44,7 +45,23 @@ type healthIssueModel struct {
 	LastSeen    types.String `tfsdk:"last_seen"`
 	Message     types.String `tfsdk:"message"`
 	Remediation types.String `tfsdk:"remediation"`
+	Resolved    types.Bool   `tfsdk:"resolved"`
 	Severity    types.String `tfsdk:"severity"`
+}
+
+type diagnosisModel struct {
+	Code        types.String    `tfsdk:"code"`
+	Evidence    []evidenceModel `tfsdk:"evidence"`
+	Remediation types.String    `tfsdk:"remediation"`
+	Since       types.String    `tfsdk:"since"`
+	Summary     types.String    `tfsdk:"summary"`
+}
+
+type evidenceModel struct {
+	Code      types.String `tfsdk:"code"`
+	Count     types.Int64  `tfsdk:"count"`
+	FirstSeen types.String `tfsdk:"first_seen"`
+	LastSeen  types.String `tfsdk:"last_seen"`
 }
 
 type deniedRouteModel struct {
@@ -65,12 +82,22 @@ type routeCountsModel struct {
 }
 
 // healthStatusDescription says what each status means; both data sources' descriptions include it.
-const healthStatusDescription = "`status` is, first match wins (\"recent\" means within the last hour, or the lookback if shorter):\n\n" +
+const healthStatusDescription = "`status` describes the tunnel now. It is, first match wins (\"recent\" means within the last " +
+	"hour, or the lookback if shorter):\n\n" +
 	"* `unknown`: logging is disabled, or no event was found, or no event reports an IKE or BGP state;\n" +
 	"* `down`: the latest IKE phase 1 or phase 2 state is `Down`, or the BGP session is `DOWN` (not `Established`);\n" +
-	"* `degraded`: an IKE phase is negotiating, an error was logged recently, the tunnel or the BGP session flapped " +
-	"recently, a prefix-limit warning or violation was logged recently, or a route is currently denied;\n" +
-	"* `healthy`: otherwise."
+	"* `degraded`: an IKE phase is negotiating, an unresolved error was logged recently, the tunnel or the BGP session " +
+	"flapped recently, a prefix-limit warning or violation was logged recently and the session has not been " +
+	"established since, or a route is currently denied;\n" +
+	"* `healthy`: otherwise.\n\n" +
+	"An error is *resolved* when the layer it concerns (IKE phase 1, phase 2, the BGP session) or a layer above it was " +
+	"established after the error's last event: it stays in `issues` with `resolved = true` and does not degrade " +
+	"`status`, so a tunnel that recovered is `healthy` and its `status_reason` says since when and from what.\n\n" +
+	"`diagnosis` names the root cause, not the latest symptom: among the unresolved issues since the tunnel was last " +
+	"reported healthy, the failing layer's first, without those another candidate explains (a pre-shared key " +
+	"mismatch explains authentication failures, half-open IKE_SA timeouts, a dead peer and the BGP session that " +
+	"dropped after it), then by severity and stage. It is the same whatever the order, paging or query mode the " +
+	"events were read in."
 
 // healthAttributes is the schema of the health object, every attribute computed.
 func healthAttributes() map[string]schema.Attribute {
@@ -92,6 +119,29 @@ func healthAttributes() map[string]schema.Attribute {
 				"prefix": schema.StringAttribute{Computed: true, MarkdownDescription: "The prefix, for example `172.31.0.0/16`."},
 				"reason": schema.StringAttribute{Computed: true, MarkdownDescription: "AWS's message, for example `DENIED due to: as-path contains our own AS`."},
 			}},
+		},
+		"diagnosis": schema.SingleNestedAttribute{
+			Computed: true,
+			MarkdownDescription: "The root cause of the tunnel's state (see above); null when the tunnel is healthy, or unknown " +
+				"because nothing was read. `status_reason` is its one-line form.",
+			Attributes: map[string]schema.Attribute{
+				"code": schema.StringAttribute{Computed: true, MarkdownDescription: "The root cause's code, for example " +
+					"`ike.psk_mismatch`; `" + logparse.CodeUnknown + "` when no logged message explains the state, `" +
+					logparse.CodeLoggingDisabled + "` when the tunnel delivers no log."},
+				"evidence": schema.ListNestedAttribute{
+					Computed:            true,
+					MarkdownDescription: "The issues the diagnosis weighed, the root cause first, then by first event.",
+					NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+						"code":       schema.StringAttribute{Computed: true, MarkdownDescription: "The issue's code."},
+						"count":      schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of events."},
+						"first_seen": schema.StringAttribute{Computed: true, MarkdownDescription: "First event" + rfc + "."},
+						"last_seen":  schema.StringAttribute{Computed: true, MarkdownDescription: "Latest event" + rfc + "."},
+					}},
+				},
+				"remediation": schema.StringAttribute{Computed: true, MarkdownDescription: "What to check or change: the root cause's remediation."},
+				"since":       schema.StringAttribute{Computed: true, MarkdownDescription: "When the trouble began" + rfc + ", not before the tunnel was last reported healthy; null when unknown."},
+				"summary":     schema.StringAttribute{Computed: true, MarkdownDescription: "One line: the state, the root cause's latest message, its code and count (the `status_reason`)."},
+			},
 		},
 		"dpd_enabled": schema.BoolAttribute{
 			Computed:            true,
@@ -121,8 +171,8 @@ func healthAttributes() map[string]schema.Attribute {
 		},
 		"issues": schema.ListNestedAttribute{
 			Computed: true,
-			MarkdownDescription: "Warning and error messages grouped by code, worst first, then latest first (plus the info-level " +
-				"`unknown` group of unrecognised events).",
+			MarkdownDescription: "Warning and error messages grouped by code, unresolved first, then worst first, then latest " +
+				"first (plus the info-level `unknown` group of unrecognised events).",
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 				"code":        schema.StringAttribute{Computed: true, MarkdownDescription: "Stable code, for example `ike.psk_mismatch` or `bgp.notification_sent.cease_max_prefixes`."},
 				"count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of events."},
@@ -131,7 +181,9 @@ func healthAttributes() map[string]schema.Attribute {
 				"last_seen":   schema.StringAttribute{Computed: true, MarkdownDescription: "Latest event" + rfc + "."},
 				"message":     schema.StringAttribute{Computed: true, MarkdownDescription: "Text of the latest event."},
 				"remediation": schema.StringAttribute{Computed: true, MarkdownDescription: "What to check or change."},
-				"severity":    schema.StringAttribute{Computed: true, MarkdownDescription: "`error`, `warning` or `info`."},
+				"resolved": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether a later establishment of the " +
+					"layer the issue concerns (or of a layer above it) superseded it; a resolved issue does not degrade `status`."},
+				"severity": schema.StringAttribute{Computed: true, MarkdownDescription: "`error`, `warning` or `info`."},
 			}},
 		},
 		"last_event_at": schema.StringAttribute{
@@ -165,8 +217,9 @@ func healthAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "`healthy`, `degraded`, `down` or `unknown` (see above).",
 		},
 		"status_reason": schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "One sentence naming the main cause, with the latest message and its code.",
+			Computed: true,
+			MarkdownDescription: "One sentence naming the root cause (`diagnosis.summary`), or, for a healthy tunnel, since " +
+				"when it has been up and what it recovered from.",
 		},
 		"telemetry": schema.SingleNestedAttribute{
 			Computed:            true,
@@ -217,7 +270,24 @@ func (m *healthModel) set(h logparse.Health, tel *vpn.Telemetry) {
 			LastSeen:    optionalTime(is.LastSeen),
 			Explanation: types.StringValue(is.Explanation),
 			Remediation: types.StringValue(is.Remediation),
+			Resolved:    types.BoolValue(is.Resolved),
 		})
+	}
+	m.Diagnosis = nil
+	if d := h.Diagnosis; d != nil {
+		m.Diagnosis = &diagnosisModel{
+			Code:        types.StringValue(d.Code),
+			Summary:     types.StringValue(d.Summary),
+			Remediation: types.StringValue(d.Remediation),
+			Since:       optionalTime(d.Since),
+			Evidence:    make([]evidenceModel, 0, len(d.Evidence)),
+		}
+		for _, e := range d.Evidence {
+			m.Diagnosis.Evidence = append(m.Diagnosis.Evidence, evidenceModel{
+				Code: types.StringValue(e.Code), Count: types.Int64Value(int64(e.Count)),
+				FirstSeen: optionalTime(e.FirstSeen), LastSeen: optionalTime(e.LastSeen),
+			})
+		}
 	}
 }
 
