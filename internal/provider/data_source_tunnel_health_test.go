@@ -75,7 +75,9 @@ func (c recoveredFrom) CheckValue(v any) error {
 	return nil
 }
 
-func (c recoveredFrom) String() string { return "issues with " + string(c) + " resolved and no unresolved error" }
+func (c recoveredFrom) String() string {
+	return "issues with " + string(c) + " resolved and no unresolved error"
+}
 
 // noWarnings checks that an issues list holds no warning or error.
 type noWarnings struct{}
