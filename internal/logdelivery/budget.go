@@ -127,6 +127,13 @@ func (b *Budget) PolicyNames() []string {
 	return names
 }
 
+// Covers reports whether the account-level policies already let log delivery write to the group: delivering to it
+// adds nothing to the delivery policy.
+func (b *Budget) Covers(g LogGroupARN) bool {
+	_, ok := b.coveredBy(g)
+	return ok
+}
+
 // coveredBy names the account-level policy whose delivery statement covers the group.
 // UNCONFIRMED: whether AWS looks at every account-level policy or only at AWSLogDeliveryWrite20150319 before it
 // adds an entry. A grant in any account-level policy counts here; in the common case (AWS's own policy is the only

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -23,25 +24,42 @@ type providerData struct {
 	// preflightPermissions enables the plan-time IAM simulation.
 	preflightPermissions bool
 
-	// Run-scoped state of the plan-time checks (see plan_check_*.go).
+	// Run-scoped state of the plan-time checks (see plan_run.go and plan_check_*.go).
+	plan      *planRun
 	budget    budgetState
 	preflight preflightState
+	// groups looks log groups up, once per group and run.
+	groups *logdelivery.GroupLookup
+}
+
+// providerDataOption adjusts newProviderData (tests).
+type providerDataOption func(*providerData)
+
+// withPlanTiming sets how long a plan's verdict waits for the run to settle (plan_run.go).
+func withPlanTiming(settle, maxWait time.Duration) providerDataOption {
+	return func(d *providerData) { d.plan.settle, d.plan.maxWait = settle, maxWait }
 }
 
 // testVPNOptions lets tests shorten the VPN waiters' polling; nil in normal use.
 var testVPNOptions *vpn.Options
 
-func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool) *providerData {
+func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, options ...providerDataOption) *providerData {
 	opts := vpn.Options{}
 	if testVPNOptions != nil {
 		opts = *testVPNOptions
 	}
-	return &providerData{
+	d := &providerData{
 		clients:                 c,
 		vpn:                     vpn.NewService(c.EC2, opts),
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,
+		groups:                  logdelivery.NewGroupLookup(c.Logs),
 	}
+	d.plan = newPlanRun(planSettle, planMaxWait, d.giveVerdict)
+	for _, o := range options {
+		o(d)
+	}
+	return d
 }
 
 // scope is the partition, region and account the provider works in, as logdelivery states scopes.

@@ -176,12 +176,15 @@ func (logGroupNameValidator) ValidateString(_ context.Context, req validator.Str
 	}
 }
 
-// ModifyPlan rejects names outside /aws/vendedlogs/ without the opt-in, computes arn at plan time, and runs the
-// plan-time permission check when AWS will be called.
+// ModifyPlan rejects names outside /aws/vendedlogs/ without the opt-in and computes arn at plan time. A change joins
+// the plan's verdict (plan_run.go), which runs the IAM preflight; a group the plan creates is recorded, so that a
+// vpnlogs_tunnel_logging of the same plan may deliver to it although it does not exist yet.
 func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil {
 		return
 	}
+	call := r.data.plan.begin()
+	defer call.finish(ctx, &resp.Diagnostics)
 	var state *logGroupModel
 	if !req.State.Raw.IsNull() {
 		state = &logGroupModel{}
@@ -189,7 +192,7 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	if req.Plan.Raw.IsNull() { // destroy
 		if state != nil && !state.SkipDestroy.ValueBool() {
-			r.data.checkPermissions(ctx, &resp.Diagnostics)
+			call.changes, call.key = true, "3|"+state.Name.ValueString()
 		}
 		return
 	}
@@ -213,12 +216,15 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		default:
 			plan.ARN = types.StringUnknown()
 		}
+		if state == nil || state.Name.ValueString() != name {
+			r.data.plan.planGroup(name)
+		}
 	}
 
 	changed := state == nil || !plan.Name.Equal(state.Name) || !plan.RetentionInDays.Equal(state.RetentionInDays) ||
 		!plan.KMSKeyID.Equal(state.KMSKeyID) || !plan.LogGroupClass.Equal(state.LogGroupClass) || !plan.Tags.Equal(state.Tags)
 	if changed {
-		r.data.checkPermissions(ctx, &resp.Diagnostics)
+		call.changes, call.key = true, "3|"+plan.Name.ValueString()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -233,6 +239,7 @@ func (r *logGroupResource) outsideVendedlogsDetail(name string) string {
 }
 
 func (r *logGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.data.plan.applyStarted()
 	var plan logGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -334,6 +341,7 @@ func flattenLogGroup(ctx context.Context, m *logGroupModel, g *logdelivery.LogGr
 }
 
 func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.data.plan.applyStarted()
 	var plan, state logGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -391,6 +399,7 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *logGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.data.plan.applyStarted()
 	var state logGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
