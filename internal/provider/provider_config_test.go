@@ -55,7 +55,7 @@ func TestProviderConfig_diagnosticsWithoutEndpoint(t *testing.T) {
   access_key = "AKIDEXAMPLE"
   secret_key = "secret"
 }`,
-			want: expectDiag(`No AWS region`, `Set region in the provider block, the AWS_REGION environment variable`),
+			want: expectDiag(`No AWS region`, `Set region, the AWS_REGION environment variable`),
 		},
 		"no credentials": {
 			config: `provider "vpnlogs" {
