@@ -32,7 +32,9 @@ func closedPort(t *testing.T) string {
 func TestLoad_unreachableEndpoint(t *testing.T) {
 	isolate(t)
 	dead := closedPort(t)
-	cli := func(attr string) string { return map[string]string{"endpoint_url": "--endpoint-url", "region": "--region"}[attr] }
+	cli := func(attr string) string {
+		return map[string]string{"endpoint_url": "--endpoint-url", "region": "--region"}[attr]
+	}
 	cases := map[string]struct {
 		cfg      Config
 		env      map[string]string
