@@ -18,6 +18,7 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -119,7 +120,7 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				MarkdownDescription: "Log group of the BGP log, an ARN (a trailing `:*` is accepted). Default: the group the tunnel's " +
 					"BGP log is delivered to now; when that log is disabled and this is not set, the BGP log is not read. May be " +
 					"the same group as `tunnel_log_group_arn`: it is then read once.",
-				Validators: []validator.String{logGroupARNValidator{}},
+				Validators: []validator.String{validators.LogGroupARN()},
 			},
 			"bgp_session_state": schema.StringAttribute{
 				Computed: true,
@@ -188,7 +189,7 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				MarkdownDescription: fmt.Sprintf("How far back to read, as a Go duration (`30m`, `1h`, `24h`), between %s and %s. "+
 					"Defaults to `1h`. Above %s, mode `auto` uses Logs Insights.", health.FormatDuration(health.MinLookback),
 					health.FormatDuration(health.MaxLookback), health.FormatDuration(health.InsightsThreshold)),
-				Validators: []validator.String{lookbackValidator{}},
+				Validators: []validator.String{validators.Lookback()},
 			},
 			"nat_t_detected": schema.BoolAttribute{
 				Computed:            true,
@@ -236,12 +237,12 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Optional: true,
 				MarkdownDescription: "Log group of the tunnel activity log, an ARN (a trailing `:*` is accepted). Default: the group " +
 					"the tunnel's activity log is delivered to now; when that log is disabled and this is not set, it is not read.",
-				Validators: []validator.String{logGroupARNValidator{}},
+				Validators: []validator.String{validators.LogGroupARN()},
 			},
 			"tunnel_outside_ip_address": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Outside (public) IP address of the AWS end of the tunnel, as in `vpnlogs_vpn_connections`.",
-				Validators:          []validator.String{ipAddressValidator{}},
+				Validators:          []validator.String{validators.IPAddress()},
 			},
 			"vpn_connection_id": schema.StringAttribute{
 				Required:            true,
@@ -410,24 +411,4 @@ func optionalTime(t time.Time) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(t.UTC().Format(healthTimeFormat))
-}
-
-// lookbackValidator checks that lookback is a Go duration in the accepted range.
-type lookbackValidator struct{}
-
-var _ validator.String = lookbackValidator{}
-
-func (lookbackValidator) Description(context.Context) string {
-	return fmt.Sprintf("value must be a Go duration between %s and %s", health.FormatDuration(health.MinLookback), health.FormatDuration(health.MaxLookback))
-}
-
-func (v lookbackValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (lookbackValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := health.ParseLookback(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid lookback", err.Error()+".")
-	}
 }

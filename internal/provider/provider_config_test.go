@@ -79,7 +79,7 @@ func TestProviderConfig_diagnosticsWithoutEndpoint(t *testing.T) {
     duration = "5m"
   }
 }`,
-			want: expectDiag(`Invalid session duration`, `assume_role[0].duration is 5m0s; AWS accepts 15m to 12h`),
+			want: expectDiag(`Duration out of range`, `assume_role[0].duration is 5m; AWS accepts 15m to 12h. Use "15m".`),
 		},
 		"assume_role malformed role ARN": {
 			config: `provider "vpnlogs" {

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -77,7 +78,7 @@ func logDestinationSchema(what string) schema.SingleNestedAttribute {
 				MarkdownDescription: "ARN of the log group, in the provider's account and region (delivery is same-account, " +
 					"same-region). A trailing `:*` is accepted and ignored when comparing. Prefer a group under `/aws/vendedlogs/` " +
 					"(see `vpnlogs_log_group`): it does not grow the account's CloudWatch Logs resource policy.",
-				Validators: []validator.String{logGroupARNValidator{}},
+				Validators: []validator.String{validators.LogGroupARN()},
 			},
 			"output_format": schema.StringAttribute{
 				Optional:            true,
@@ -121,7 +122,7 @@ func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required:            true,
 				MarkdownDescription: "Outside (public) IP address of the AWS end of the tunnel, as in `vpnlogs_vpn_connections`. Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{ipAddressValidator{}},
+				Validators:          []validator.String{validators.IPAddress()},
 			},
 			"vpn_connection_id": schema.StringAttribute{
 				Required:            true,
@@ -179,7 +180,7 @@ func (r *tunnelLoggingResource) checkSameAccountAndRegion(p path.Path, arn strin
 		return // the attribute validator reports shape errors
 	}
 	for _, m := range a.CheckDeliverable(r.data.scope()) {
-		detail := m.Describe(arn, "the provider works in")
+		detail := p.String() + ": " + m.Describe(arn, "the provider works in")
 		if m.Reason != "" {
 			detail += ". " + m.Reason + ": use a group in " + m.Want
 		}

@@ -201,7 +201,7 @@ func (r *tunnelLoggingResource) checkGroupsExist(ctx context.Context, call *plan
 	for _, t := range targets {
 		if gone[t.group.Name] {
 			e := logdelivery.MissingGroupExplanation(t.group, r.data.explainOptions())
-			diags.AddAttributeError(t.path, e.Summary, e.Text())
+			diags.AddAttributeError(t.path, e.Summary, t.path.String()+": "+e.Text())
 		}
 	}
 }
