@@ -65,14 +65,18 @@ type Explanation struct {
 	Summary  string
 	// Detail says what is wrong and why, with the numbers; it may hold several paragraphs.
 	Detail string
-	// Fix says what to do; it may hold several paragraphs.
+	// Fix says what to do, as sentences that start with a capital (an error's fix follows "Fix: " in Text); it may
+	// hold several paragraphs.
 	Fix string
 }
 
 // Text is the detail followed by the fix, for adapters that show one text.
 func (e Explanation) Text() string {
-	if e.Fix == "" {
+	switch {
+	case e.Fix == "":
 		return e.Detail
+	case e.Severity == SeverityError:
+		return e.Detail + "\n\nFix: " + e.Fix
 	}
 	return e.Detail + "\n\n" + e.Fix
 }
@@ -187,16 +191,16 @@ func (r RunResult) vendedFix(opts ExplainOptions, near bool) string {
 	alt, ok := r.Budget.VendedAlternative(r.Projection)
 	if !ok {
 		if r.NewPolicy {
-			return fmt.Sprintf("Fix: the policy AWS would create does not fit the limit by itself: raise the limit%s if AWS enforces "+
+			return fmt.Sprintf("The policy AWS would create does not fit the limit by itself: raise the limit%s if AWS enforces "+
 				"a larger one in your account.", opts.setting())
 		}
-		return "Fix: " + freeRoom
+		return "Free room: " + freeRoom
 	}
 	var sb strings.Builder
 	if near {
 		sb.WriteString("To keep room, deliver to log groups whose names start with " + VendedLogsPrefix + ". ")
 	} else {
-		sb.WriteString("Fix: deliver to log groups whose names start with " + VendedLogsPrefix + ". ")
+		sb.WriteString("Deliver to log groups whose names start with " + VendedLogsPrefix + ". ")
 	}
 	switch {
 	case alt.CoveredBy != "":
@@ -238,7 +242,7 @@ func (r RunResult) explainCount(opts ExplainOptions) Explanation {
 			"Log groups that need the policy: %s.",
 			opts.change(), r.PolicyName, r.ProjectedPolicyCount, r.MaxPolicies, region, r.PolicyCount,
 			strings.Join(r.Budget.PolicyNames(), ", "), opts.when(), strings.Join(groups, ", ")),
-		Fix: fmt.Sprintf("Fix: delete an account-level resource policy that is no longer needed (aws logs delete-resource-policy "+
+		Fix: fmt.Sprintf("Delete an account-level resource policy that is no longer needed (aws logs delete-resource-policy "+
 			"--policy-name NAME --region %s). Log groups under %s do not avoid this: they, too, need the delivery policy.",
 			region, VendedLogsPrefix),
 	}
@@ -288,9 +292,7 @@ func MissingGroupExplanation(a LogGroupARN, opts ExplainOptions) Explanation {
 		Detail: fmt.Sprintf("The log group %s does not exist in %s/%s, so AWS would refuse to deliver logs to it%s.",
 			a.Name, a.AccountID, a.Region, opts.when()),
 	}
-	if len(fix) > 0 {
-		e.Fix = "Fix: " + strings.Join(fix, "\n\n")
-	}
+	e.Fix = strings.Join(fix, "\n\n")
 	return e
 }
 

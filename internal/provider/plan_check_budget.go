@@ -33,13 +33,7 @@ type budgetState struct {
 
 // budgetRun returns the run's projection, creating it on first use.
 func (d *providerData) budgetRun() *logdelivery.RunProjection {
-	d.budget.once.Do(func() {
-		c := d.clients
-		d.budget.run = logdelivery.NewRunProjection(d.scope(), d.resourcePolicySizeLimit, func(ctx context.Context) ([]logdelivery.Policy, error) {
-			tflog.Debug(ctx, "reading CloudWatch Logs resource policies for the delivery budget", map[string]any{"region": c.Region})
-			return logdelivery.ReadAccountPolicies(ctx, c.Logs)
-		})
-	})
+	d.budget.once.Do(func() { d.budget.run = logdelivery.NewAccountRunProjection(d.clients, d.resourcePolicySizeLimit) })
 	return d.budget.run
 }
 

@@ -63,10 +63,7 @@ func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, opti
 }
 
 // scope is the partition, region and account the provider works in, as logdelivery states scopes.
-func (d *providerData) scope() logdelivery.Scope {
-	c := d.clients
-	return logdelivery.Scope{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID}
-}
+func (d *providerData) scope() logdelivery.Scope { return logdelivery.ScopeOf(d.clients) }
 
 // providerDataFrom type-asserts the value Configure stored; nil means the provider is not configured yet
 // (validation runs before Configure) and callers should return without error.

@@ -63,8 +63,8 @@ func DescribeInterruption(changes []TunnelChange, subject string) string {
 	sort.Strings(conns)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s interrupts %d tunnels of %d VPN %s, one at a time per connection: AWS interrupts connectivity over "+
-		"each tunnel for up to several minutes while its logging changes, and a connection's tunnels are changed one after "+
-		"the other, so its other tunnel keeps carrying traffic.\n", subject, len(seen), len(conns), pluralWord(len(conns), "connection", "connections"))
+		"each tunnel for up to several minutes while its logging changes, and the connection's other tunnel keeps carrying "+
+		"traffic meanwhile.\n", subject, len(seen), len(conns), pluralWord(len(conns), "connection", "connections"))
 	for _, id := range conns {
 		cs := byConn[id]
 		sort.Slice(cs, func(i, j int) bool { return ipLess(cs[i].OutsideIP, cs[j].OutsideIP) })
