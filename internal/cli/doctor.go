@@ -252,7 +252,7 @@ func (d *doctorRun) run(ctx context.Context, g *globalOptions) {
 		return
 	}
 	d.clients = clients
-	d.lookup = logdelivery.NewGroupLookup(clients.Logs)
+	d.lookup = logdelivery.NewGroupLookup(clients.Logs, 0)
 	d.configuration()
 	d.permissions(ctx)
 	d.budget(ctx)

@@ -415,7 +415,7 @@ func groupsExistChecks(ctx context.Context, clients *awsconfig.Clients, want vpn
 			names = append(names, a.Name)
 		}
 	}
-	missing, err := logdelivery.NewGroupLookup(clients.Logs).Missing(ctx, names)
+	missing, err := logdelivery.NewGroupLookup(clients.Logs, 0).Missing(ctx, names)
 	if err != nil {
 		return []setupCheck{{Section: "arguments", Name: "log groups", Status: checkWarn,
 			Message: fmt.Sprintf("Whether the log groups exist could not be checked: %s", err),

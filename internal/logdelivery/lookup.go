@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -14,12 +15,14 @@ import (
 const maxIdentifiers = 50
 
 // GroupLookup tells whether log groups exist, for one run: each group is looked up at most once, and the groups asked
-// for while a lookup is in flight are looked up together in the next call. One DescribeLogGroups call with
+// for within a short window, or while a lookup is in flight, are looked up together in one call. One DescribeLogGroups call with
 // logGroupIdentifiers answers for up to 50 groups (docs/design/aws-behaviour.md §6: outside a cross-account monitoring
 // account it takes log group names of the caller's account; the call needs logs:DescribeLogGroups only). A failed
 // call is remembered for its groups, not retried. It is safe for concurrent use.
 type GroupLookup struct {
 	api DescribeGroupsAPI
+	// window is how long a lookup waits for more groups to be asked for before it calls.
+	window time.Duration
 
 	mu      sync.Mutex
 	known   map[string]lookupResult // by name
@@ -33,9 +36,11 @@ type lookupResult struct {
 	err    error
 }
 
-// NewGroupLookup returns a lookup that reads with api.
-func NewGroupLookup(api DescribeGroupsAPI) *GroupLookup {
-	return &GroupLookup{api: api, known: map[string]lookupResult{}, changed: make(chan struct{})}
+// NewGroupLookup returns a lookup that reads with api. window is how long a lookup waits for more groups before it
+// calls: Terraform plans many resources at once, and their lookups arrive within milliseconds of each other (0: no
+// wait, for callers that ask for all their groups at once).
+func NewGroupLookup(api DescribeGroupsAPI, window time.Duration) *GroupLookup {
+	return &GroupLookup{api: api, window: window, known: map[string]lookupResult{}, changed: make(chan struct{})}
 }
 
 // Missing returns those of the groups (by name) that do not exist, in the order given. The error is the first failed
@@ -101,6 +106,16 @@ func (l *GroupLookup) answered(names []string) bool {
 // read releases it during each call.
 func (l *GroupLookup) read(ctx context.Context) {
 	l.reading = true
+	if l.window > 0 {
+		l.mu.Unlock()
+		t := time.NewTimer(l.window)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+		l.mu.Lock()
+	}
 	for len(l.queued) > 0 {
 		n := min(len(l.queued), maxIdentifiers)
 		batch := l.queued[:n:n]

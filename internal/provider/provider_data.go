@@ -53,7 +53,7 @@ func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, opti
 		vpn:                     vpn.NewService(c.EC2, opts),
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,
-		groups:                  logdelivery.NewGroupLookup(c.Logs),
+		groups:                  logdelivery.NewGroupLookup(c.Logs, 25*time.Millisecond),
 	}
 	d.plan = newPlanRun(planSettle, planMaxWait, d.giveVerdict)
 	for _, o := range options {
