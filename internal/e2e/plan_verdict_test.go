@@ -170,7 +170,7 @@ func TestBinary_unreachableEndpointAndInvalidRegion(t *testing.T) {
     sts = %q
   }`, dead), nil, []string{"Error: AWS endpoint unreachable", "Calling sts:GetCallerIdentity at " + dead + "/ failed: connection refused", "set by endpoints.sts"}},
 		"closed port in the environment": {"", []string{"AWS_ENDPOINT_URL=" + dead}, []string{"Error: AWS endpoint unreachable", "set by the environment variable AWS_ENDPOINT_URL"}},
-		"invalid region": {`region = "not a region"`, nil, []string{"Error: Invalid AWS region", `"not a region" is not a region name`}},
+		"invalid region":                 {`region = "not a region"`, nil, []string{"Error: Invalid AWS region", `"not a region" is not a region name`}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
