@@ -36,11 +36,10 @@ func TestLoad_unreachableEndpoint(t *testing.T) {
 		return map[string]string{"endpoint_url": "--endpoint-url", "region": "--region"}[attr]
 	}
 	cases := map[string]struct {
-		cfg      Config
-		env      map[string]string
-		attr     string
-		phrases  []string
-		notWords []string
+		cfg     Config
+		env     map[string]string
+		attr    string
+		phrases []string
 	}{
 		"provider block endpoint": {
 			cfg:     Config{Endpoints: map[string]string{ServiceSTS: dead}},

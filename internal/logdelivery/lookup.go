@@ -57,10 +57,7 @@ func (l *GroupLookup) Missing(ctx context.Context, names []string) (missing []st
 			l.queued = append(l.queued, n)
 		}
 	}
-	for {
-		if l.answered(names) {
-			break
-		}
+	for !l.answered(names) {
 		if !l.reading {
 			l.read(ctx)
 			continue

@@ -32,7 +32,10 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 	}
 	switch ty := typ.(type) {
 	case tftypes.Object:
-		m := v.(map[string]any)
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%v is not an object", v)
+		}
 		vals := map[string]tftypes.Value{}
 		for name, at := range ty.AttributeTypes {
 			vals[name] = tfValue(t, at, m[name])
@@ -43,14 +46,22 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 		}
 		return tftypes.NewValue(ty, vals)
 	case tftypes.List:
+		l, ok := v.([]any)
+		if !ok {
+			t.Fatalf("%v is not a list", v)
+		}
 		var vals []tftypes.Value
-		for _, e := range v.([]any) {
+		for _, e := range l {
 			vals = append(vals, tfValue(t, ty.ElementType, e))
 		}
 		return tftypes.NewValue(ty, vals)
 	case tftypes.Map:
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%v is not a map", v)
+		}
 		vals := map[string]tftypes.Value{}
-		for k, e := range v.(map[string]any) {
+		for k, e := range m {
 			vals[k] = tfValue(t, ty.ElementType, e)
 		}
 		return tftypes.NewValue(ty, vals)

@@ -99,16 +99,20 @@ func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"`available` again. **AWS interrupts the tunnel for up to several minutes while its logging changes**; the two " +
 			"tunnels of a connection are changed one after the other, never together, so the other tunnel carries traffic. " +
 			"Destroying the resource turns both logs off and changes nothing else.\n\n" +
-			"During plan, the provider projects the growth of the account's CloudWatch Logs resource policy for every " +
-			"group that would start receiving logs and fails the plan if it would exceed the limit (see the provider's " +
-			"`resource_policy_size_limit`).",
+			"During plan, the provider compares the planned log options with those AWS reports for the tunnel: a tunnel that " +
+			"already logs as planned is adopted (`adopted`) without a change or an interruption. It checks that the log " +
+			"groups exist, and projects the growth of the account's CloudWatch Logs resource policy for every group that " +
+			"would start receiving logs, failing the plan if it would exceed the limit (see the provider's " +
+			"`resource_policy_size_limit`). What concerns the whole plan (the policy budget, the IAM preflight, the tunnels " +
+			"interrupted) is reported once, on one resource, the same way every time; the README explains how, and what " +
+			"holds beyond `-parallelism`.",
 		Attributes: map[string]schema.Attribute{
 			"adopted": schema.BoolAttribute{
 				Computed: true,
 				MarkdownDescription: "`true` when this resource was created by adopting log options that were already configured on " +
 					"the tunnel, without sending a change (the plan says so, and shows no interruption for the tunnel); `false` " +
-					"when creating it changed the tunnel's logging, or when the plan could not tell (a log group ARN known only " +
-					"at apply). Set when the resource is created and kept afterwards.",
+					"when creating it changed the tunnel's logging, when the plan could not tell (a log group ARN known only at " +
+					"apply), and after an import. Set when the resource is created and kept afterwards.",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"bgp_log": logDestinationSchema("BGP log (session state changes, route updates)"),

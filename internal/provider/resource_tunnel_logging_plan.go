@@ -35,7 +35,7 @@ func (r *tunnelLoggingResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	if req.Plan.Raw.IsNull() { // destroy
 		if state != nil {
-			r.planTurnOff(ctx, call, state.VPNConnectionID.ValueString(), state.TunnelOutsideIPAddress.ValueString(), &resp.Diagnostics)
+			r.planTurnOff(ctx, call, state.VPNConnectionID.ValueString(), state.TunnelOutsideIPAddress.ValueString())
 		}
 		return
 	}
@@ -72,7 +72,7 @@ func (r *tunnelLoggingResource) ModifyPlan(ctx context.Context, req resource.Mod
 
 	if replace {
 		// The old tunnel's logging is turned off first.
-		r.planTurnOff(ctx, call, state.VPNConnectionID.ValueString(), state.TunnelOutsideIPAddress.ValueString(), &resp.Diagnostics)
+		r.planTurnOff(ctx, call, state.VPNConnectionID.ValueString(), state.TunnelOutsideIPAddress.ValueString())
 	}
 	call.changes = true
 	if plan.VPNConnectionID.IsUnknown() || plan.TunnelOutsideIPAddress.IsUnknown() {
@@ -105,7 +105,7 @@ func (r *tunnelLoggingResource) ModifyPlan(ctx context.Context, req resource.Mod
 
 // planTurnOff registers turning off the logging of a tunnel (destroy, or the old tunnel of a replacement). A tunnel
 // that no longer exists, or whose logging is off already, is not changed, so it is not interrupted either.
-func (r *tunnelLoggingResource) planTurnOff(ctx context.Context, call *planCall, connID, ip string, diags *diag.Diagnostics) {
+func (r *tunnelLoggingResource) planTurnOff(ctx context.Context, call *planCall, connID, ip string) {
 	call.changes = true
 	_, t, err := r.data.vpn.FindTunnel(ctx, connID, ip)
 	switch {
