@@ -6,6 +6,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -161,4 +162,16 @@ func WaitAvailable(t testing.TB, srv *sandbox.Server, id string) ec2types.VpnCon
 // CallCount is how many times the sandbox served service:action.
 func CallCount(srv *sandbox.Server, service, action string) int {
 	return srv.Stats()[service][action]
+}
+
+// ClosedPortURL is an http URL on loopback where nothing listens: calls to it are refused.
+func ClosedPortURL(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr
 }

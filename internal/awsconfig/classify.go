@@ -14,7 +14,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/smithy-go"
 )
 
 // This file classifies what goes wrong while the configuration is loaded and checked, so that each failure names its
@@ -215,10 +214,7 @@ var credentialsCodes = map[string]bool{
 }
 
 // IsCredentialsError reports whether err is (or wraps) an AWS API error that rejects the credentials.
-func IsCredentialsError(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && credentialsCodes[ae.ErrorCode()]
-}
+func IsCredentialsError(err error) bool { return hasErrorCode(err, credentialsCodes) }
 
 // identityError words a failed sts:GetCallerIdentity: an endpoint that cannot be reached, credentials AWS rejects,
 // or a call that failed for another reason. skip names the way to go on without the check, in the tool's words.

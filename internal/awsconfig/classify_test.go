@@ -15,16 +15,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// closedPort returns a loopback URL where nothing listens.
+// closedPort returns a loopback URL where nothing listens any more.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return "http://" + addr
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	return srv.URL
 }
 
 // An endpoint where nothing listens fails at once (no retries of a dead socket, whatever max_retries says), names

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -160,7 +159,7 @@ resource "vpnlogs_tunnel_logging" "t" {
 // region names the region.
 func TestBinary_unreachableEndpointAndInvalidRegion(t *testing.T) {
 	t.Parallel()
-	dead := closedPort(t)
+	dead := acctest.ClosedPortURL(t)
 	for name, tc := range map[string]struct {
 		provider string
 		env      []string
@@ -233,16 +232,4 @@ func TestBinary_interruptionAnnouncedOnce(t *testing.T) {
 		t.Fatalf("%d interruption warnings at destroy, want 1:\n%s", n, out)
 	}
 	mustContain(t, "destroy", out, "(turning off logging)")
-}
-
-// closedPort returns a loopback URL where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return "http://" + addr
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"net"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -222,7 +222,7 @@ func TestDiagnostics_attributePaths(t *testing.T) {
 		return map[string]any{"vpn_connection_id": conn, "tunnel_outside_ip_address": ip, "tunnel_log": tunnelLog, "bgp_log": bgpLog}
 	}
 	dest := func(arn string) map[string]any { return map[string]any{"log_group_arn": arn} }
-	deadPort := closedLoopbackURL(t)
+	deadPort := acctest.ClosedPortURL(t)
 
 	type diagWant struct {
 		line   string   // severity|summary|path
@@ -366,88 +366,4 @@ func TestDiagnostics_attributePaths(t *testing.T) {
 			}
 		})
 	}
-}
-
-// closedLoopbackURL is a loopback URL where nothing listens.
-func closedLoopbackURL(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return "http://" + addr
-}
-
-// A create for a tunnel that already logs exactly as planned adopts it: adopted = true in the plan, no interruption
-// warning, no growth of the resource policy (the group is covered already: no error although the policy is over the
-// tiny limit). The connection's other tunnel, which does not log yet, is a change: adopted = false and the warning.
-func TestPlan_adoption(t *testing.T) {
-	t.Parallel()
-	srv := startSandbox(t, nil)
-	id, ips := createVPNConnection(t, srv, nil)
-	group := createLogGroup(t, srv, "/vpn/adopt")
-	enableLoggingOutOfBand(t, srv, id, ips[0], group)
-	srv.ResetStats()
-
-	r, diags := newProtoRun(t, sandboxProviderMap(srv, map[string]any{"resource_policy_size_limit": 100}))
-	if len(diags) > 0 {
-		t.Fatalf("configure: %v", diags)
-	}
-	for _, tc := range []struct {
-		ip      string
-		adopted bool
-		want    string // the one diagnostic
-	}{
-		{ips[0], true, ""},
-		{ips[1], false, "warning|Tunnel interruption|"},
-	} {
-		cfg := map[string]any{"vpn_connection_id": id, "tunnel_outside_ip_address": tc.ip,
-			"tunnel_log": map[string]any{"log_group_arn": group}, "bgp_log": map[string]any{"log_group_arn": group}}
-		resp := r.plan(t, "vpnlogs_tunnel_logging", cfg)
-		var lines []string
-		for _, d := range resp.Diagnostics {
-			lines = append(lines, diagnosticLine(d))
-		}
-		if strings.Join(lines, "\n") != tc.want {
-			t.Errorf("%s: diagnostics %v, want %q", tc.ip, lines, tc.want)
-		}
-		if resp.PlannedState == nil {
-			continue
-		}
-		v, err := resp.PlannedState.Unmarshal(r.schema.ResourceSchemas["vpnlogs_tunnel_logging"].ValueType())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var attrs map[string]tftypes.Value
-		if err := v.As(&attrs); err != nil {
-			t.Fatal(err)
-		}
-		var adopted bool
-		if err := attrs["adopted"].As(&adopted); err != nil || adopted != tc.adopted {
-			t.Errorf("%s: planned adopted = %v (%v), want %v", tc.ip, adopted, err, tc.adopted)
-		}
-	}
-	if n := callCount(srv, "ec2", "ModifyVpnTunnelOptions"); n != 0 {
-		t.Errorf("planning sent %d ModifyVpnTunnelOptions", n)
-	}
-}
-
-// plan plans the creation of a resource whose configuration is valid.
-func (r *protoRun) plan(t *testing.T, typeName string, config map[string]any) *tfprotov6.PlanResourceChangeResponse {
-	t.Helper()
-	s := r.schema.ResourceSchemas[typeName]
-	cfg := r.dynamic(s, config)
-	prior, err := tfprotov6.NewDynamicValue(s.ValueType(), tftypes.NewValue(s.ValueType(), nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := r.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName: typeName, Config: cfg, ProposedNewState: cfg, PriorState: &prior,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
 }

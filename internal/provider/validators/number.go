@@ -18,14 +18,11 @@ import (
 
 // numberValidator adapts a check of a known number to validator.Number.
 type numberValidator struct {
-	description string
-	check       func(path string, v *big.Float) (summary, detail string)
+	description
+	check func(path string, v *big.Float) (summary, detail string)
 }
 
 var _ validator.Number = numberValidator{}
-
-func (v numberValidator) Description(context.Context) string             { return v.description }
-func (v numberValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (v numberValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -66,7 +63,7 @@ func WholeNumber(lo, hi int64) validator.Number {
 		rng = fmt.Sprintf("%d or more", lo)
 	}
 	return numberValidator{
-		description: "value must be a whole number " + rng,
+		description: description("value must be a whole number " + rng),
 		check: func(p string, v *big.Float) (string, string) {
 			if !v.IsInt() {
 				var in []string
@@ -102,7 +99,7 @@ func OneOf(accepted []int64, what string) validator.Number {
 	}
 	all := strings.Join(list, ", ")
 	return numberValidator{
-		description: "value must be one of " + all,
+		description: description("value must be one of " + all),
 		check: func(p string, v *big.Float) (string, string) {
 			if i, acc := v.Int64(); acc == big.Exact && slices.Contains(accepted, i) {
 				return "", ""

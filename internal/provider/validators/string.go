@@ -18,14 +18,17 @@ import (
 // stringValidator adapts a check of a known string value to validator.String. check returns the summary and detail
 // of the error, or "" when the value is fine.
 type stringValidator struct {
-	description string
-	check       func(path, value string) (summary, detail string)
+	description
+	check func(path, value string) (summary, detail string)
 }
 
 var _ validator.String = stringValidator{}
 
-func (v stringValidator) Description(context.Context) string             { return v.description }
-func (v stringValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// description is what a validator accepts, as the framework asks for it.
+type description string
+
+func (d description) Description(context.Context) string         { return string(d) }
+func (d description) MarkdownDescription(context.Context) string { return string(d) }
 
 func (v stringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -38,7 +41,7 @@ func (v stringValidator) ValidateString(_ context.Context, req validator.StringR
 
 // EndpointURL accepts an absolute http or https URL (awsconfig.ValidateEndpointURL).
 func EndpointURL() validator.String {
-	return stringValidator{description: "value must be an absolute http or https URL", check: func(p, u string) (string, string) {
+	return stringValidator{description: description("value must be an absolute http or https URL"), check: func(p, u string) (string, string) {
 		err := awsconfig.ValidateEndpointURL(u)
 		if err == nil {
 			return "", ""
@@ -51,7 +54,7 @@ func EndpointURL() validator.String {
 
 // Region accepts a name the SDK can use as a region (awsconfig.ValidateRegion).
 func Region() validator.String {
-	return stringValidator{description: "value must be an AWS region name such as us-east-1", check: func(p, r string) (string, string) {
+	return stringValidator{description: description("value must be an AWS region name such as us-east-1"), check: func(p, r string) (string, string) {
 		if err := awsconfig.ValidateRegion(r); err != nil {
 			return "Invalid AWS region", fmt.Sprintf("%s is %s. Set it to the region of the VPN connections.", p, err)
 		}
@@ -62,7 +65,7 @@ func Region() validator.String {
 // Duration accepts a Go duration between lo and hi; what is the thing bounded ("AWS accepts", for a session).
 func Duration(lo, hi time.Duration, what string) validator.String {
 	return stringValidator{
-		description: fmt.Sprintf("value must be a Go duration between %s and %s", duration.Format(lo), duration.Format(hi)),
+		description: description(fmt.Sprintf("value must be a Go duration between %s and %s", duration.Format(lo), duration.Format(hi))),
 		check: func(p, s string) (string, string) {
 			d, err := duration.Parse(s)
 			switch {
@@ -80,7 +83,7 @@ func Duration(lo, hi time.Duration, what string) validator.String {
 // Lookback accepts a health window (health.ParseLookback).
 func Lookback() validator.String {
 	return stringValidator{
-		description: fmt.Sprintf("value must be a Go duration between %s and %s", health.FormatDuration(health.MinLookback), health.FormatDuration(health.MaxLookback)),
+		description: description(fmt.Sprintf("value must be a Go duration between %s and %s", health.FormatDuration(health.MinLookback), health.FormatDuration(health.MaxLookback))),
 		check: func(p, s string) (string, string) {
 			d, err := health.ParseLookback(s)
 			switch {
@@ -97,7 +100,7 @@ func Lookback() validator.String {
 // LogGroupARN accepts a CloudWatch Logs log group ARN, with or without ":*" (logdelivery.ParseLogGroupARN). Its
 // account and region are compared with the provider's at plan time, when the provider is configured.
 func LogGroupARN() validator.String {
-	return stringValidator{description: "value must be a CloudWatch Logs log group ARN", check: func(p, s string) (string, string) {
+	return stringValidator{description: description("value must be a CloudWatch Logs log group ARN"), check: func(p, s string) (string, string) {
 		if _, err := logdelivery.ParseLogGroupARN(s); err != nil {
 			return "Invalid log group ARN", fmt.Sprintf("%s: %s.", p, err)
 		}
@@ -107,7 +110,7 @@ func LogGroupARN() validator.String {
 
 // LogGroupName accepts a name CreateLogGroup accepts (logdelivery.ValidateNewLogGroupName).
 func LogGroupName() validator.String {
-	return stringValidator{description: "value must be a valid CloudWatch Logs log group name", check: func(p, s string) (string, string) {
+	return stringValidator{description: description("value must be a valid CloudWatch Logs log group name"), check: func(p, s string) (string, string) {
 		if err := logdelivery.ValidateNewLogGroupName(s); err != nil {
 			return "Invalid log group name", fmt.Sprintf("%s: %s.", p, err)
 		}
@@ -117,7 +120,7 @@ func LogGroupName() validator.String {
 
 // IPAddress accepts an IP address in the form AWS reports it.
 func IPAddress() validator.String {
-	return stringValidator{description: "value must be an IP address", check: func(p, s string) (string, string) {
+	return stringValidator{description: description("value must be an IP address"), check: func(p, s string) (string, string) {
 		a, err := netip.ParseAddr(s)
 		switch {
 		case err != nil:
