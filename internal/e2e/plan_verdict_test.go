@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -202,17 +203,20 @@ func TestBinary_interruptionAnnouncedOnce(t *testing.T) {
 	id1, ips1 := acctest.CreateVPNConnection(t, srv, nil)
 	id2, ips2 := acctest.CreateVPNConnection(t, srv, nil)
 	group := acctest.CreateLogGroup(t, srv, "/aws/vendedlogs/vpn/once")
-	var hcl strings.Builder
-	hcl.WriteString("provider \"vpnlogs\" {}\n")
-	for i, tun := range [][2]string{{id1, ips1[0]}, {id1, ips1[1]}, {id2, ips2[0]}} {
-		fmt.Fprintf(&hcl, `resource "vpnlogs_tunnel_logging" "t%d" {
+	tunnels := func(n int) string {
+		var hcl strings.Builder
+		hcl.WriteString("provider \"vpnlogs\" {}\n")
+		for i, tun := range [][2]string{{id1, ips1[0]}, {id1, ips1[1]}, {id2, ips2[0]}}[:n] {
+			fmt.Fprintf(&hcl, `resource "vpnlogs_tunnel_logging" "t%d" {
   vpn_connection_id         = %q
   tunnel_outside_ip_address = %q
   tunnel_log                = { log_group_arn = %q }
 }
 `, i, tun[0], tun[1], group)
+		}
+		return hcl.String()
 	}
-	dir := writeConfig(t, hcl.String())
+	dir := writeConfig(t, tunnels(3))
 	out, code := terraform(t, dir, sandboxEnv(srv), "apply", "-auto-approve")
 	if code != 0 {
 		t.Fatalf("apply failed:\n%s", out)
@@ -223,6 +227,23 @@ func TestBinary_interruptionAnnouncedOnce(t *testing.T) {
 	mustContain(t, "apply", out, "This plan interrupts 3 tunnels of 2 VPN connections, one at a time per connection",
 		id1+": ", id2+": "+ips2[0]+" (enabling logging)")
 
+	// A plan that only forgets a tunnel (removed, destroy = false) changes nothing on it: no warning.
+	forget := tunnels(2) + `removed {
+  from = vpnlogs_tunnel_logging.t2
+  lifecycle {
+    destroy = false
+  }
+}
+`
+	forgetDir := writeConfig(t, forget)
+	if err := copyFile(dir+"/terraform.tfstate", forgetDir+"/terraform.tfstate"); err != nil {
+		t.Fatal(err)
+	}
+	out, code = terraform(t, forgetDir, sandboxEnv(srv), "plan")
+	if code != 0 || strings.Contains(out, "Tunnel interruption") || !strings.Contains(out, "will no longer be managed by Terraform") {
+		t.Fatalf("forgetting a tunnel: exit %d\n%s", code, out)
+	}
+
 	// Destroying turns logging off: announced once too, as turning off.
 	out, code = terraform(t, dir, sandboxEnv(srv), "destroy", "-auto-approve")
 	if code != 0 {
@@ -232,4 +253,12 @@ func TestBinary_interruptionAnnouncedOnce(t *testing.T) {
 		t.Fatalf("%d interruption warnings at destroy, want 1:\n%s", n, out)
 	}
 	mustContain(t, "destroy", out, "(turning off logging)")
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
 }

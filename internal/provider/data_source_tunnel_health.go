@@ -273,9 +273,9 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 		}
 	}
 	connID, ip := m.VPNConnectionID.ValueString(), m.TunnelOutsideIPAddress.ValueString()
-	_, tun, err := d.data.vpn.FindTunnel(ctx, connID, ip)
+	conn, tun, err := d.data.vpn.FindTunnel(ctx, connID, ip)
 	if err != nil {
-		d.tunnelError(connID, ip, err, &resp.Diagnostics)
+		d.tunnelError(conn, connID, ip, err, &resp.Diagnostics)
 		return
 	}
 	m.Telemetry = telemetry(tun.Telemetry)
@@ -341,16 +341,14 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// tunnelError turns a failed tunnel lookup into an attribute error.
-func (d *tunnelHealthDataSource) tunnelError(connID, ip string, err error, diags *diag.Diagnostics) {
+// tunnelError turns a failed tunnel lookup into an attribute error (vpn.NotFoundError words it).
+func (d *tunnelHealthDataSource) tunnelError(conn *vpn.Connection, connID, ip string, err error, diags *diag.Diagnostics) {
 	var nf *vpn.NotFoundError
 	switch {
 	case errors.As(err, &nf) && nf.OutsideIP != "":
-		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel",
-			fmt.Sprintf("%s. Use an outside IP address that vpnlogs_vpn_connections lists for %s.", err, connID))
+		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel", nf.Explain(conn, d.data.clients.Region, "the provider's region"))
 	case errors.As(err, &nf):
-		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
-			fmt.Sprintf("%s. Check the ID and that the provider's region (%s) is the connection's region.", err, d.data.clients.Region))
+		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection", nf.Explain(conn, d.data.clients.Region, "the provider's region"))
 	default:
 		diags.AddError(fmt.Sprintf("reading EC2 VPN connection (%s) tunnel (%s)", connID, ip), err.Error())
 	}
