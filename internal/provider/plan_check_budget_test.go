@@ -272,7 +272,7 @@ func TestBudget_eleventhPolicy(t *testing.T) {
 			Config: budgetConfig(srv, 0, tunnelLog("t", id, ips[0], fmt.Sprintf("%q", group))),
 			ExpectError: expectDiag("Too many CloudWatch Logs resource policies",
 				"AWSLogDeliveryWrite20150319, which does not exist yet", "policy number 11", "at most 10",
-				"us-east-1 already has 10: other-00,", group, "delete an account-level resource policy that is no longer needed"),
+				"us-east-1 already has 10: other-00,", group, "Fix: Delete an account-level resource policy that is no longer needed"),
 		}},
 	})
 	if n := callCount(srv, "ec2", "ModifyVpnTunnelOptions"); n != 0 {
