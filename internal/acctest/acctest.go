@@ -6,6 +6,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"net"
 	"testing"
 	"time"
 
@@ -187,4 +188,16 @@ func WindowPages(t testing.TB, srv *sandbox.Server, group, prefix string, start,
 		}
 	}
 	return pages, events, bytes
+}
+
+// ClosedPortURL is an http URL on loopback where nothing listens: calls to it are refused.
+func ClosedPortURL(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return "http://" + addr
 }

@@ -66,10 +66,21 @@ func check(t *testing.T, sandboxOptions func(*sandbox.Options), fn func(t *testi
 	t.Run("aws", func(t *testing.T) { fn(t, awsTarget(t)) })
 }
 
+// unpaced turns off the product's client-side pacing of CloudWatch Logs calls (awsconfig.DefaultLogsRateLimits):
+// these checks observe the quotas the other side enforces, which pacing would hide.
+func unpaced() map[string]float64 {
+	m := map[string]float64{}
+	for op := range awsconfig.DefaultLogsRateLimits {
+		m[op] = 0
+	}
+	return m
+}
+
 func sandboxTarget(t *testing.T, mutate func(*sandbox.Options)) *target {
 	srv := acctest.StartSandbox(t, mutate)
 	cl, err := awsconfig.Load(t.Context(), awsconfig.Config{
 		Region: acctest.Region, AccessKey: acctest.AccessKeyID, SecretKey: acctest.SecretKey, EndpointURL: srv.URL(),
+		LogsRateLimits: unpaced(),
 	})
 	if err != nil {
 		t.Fatalf("clients for the sandbox: %v", err)
@@ -81,7 +92,7 @@ func awsTarget(t *testing.T) *target {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("checks the assumption against real AWS: set TF_ACC=1 and AWS credentials (make testacc)")
 	}
-	cl, err := awsconfig.Load(t.Context(), awsconfig.Config{})
+	cl, err := awsconfig.Load(t.Context(), awsconfig.Config{LogsRateLimits: unpaced()})
 	if err != nil {
 		t.Skipf("checks the assumption against real AWS: no usable AWS configuration in the environment: %v", err)
 	}

@@ -100,6 +100,10 @@ type Config struct {
 	APIOptions []func(*middleware.Stack) error
 	// HTTPClient overrides the transport (tests); nil uses the SDK's default.
 	HTTPClient *http.Client
+	// SettingName names a setting, given by its provider attribute name ("region", "endpoints.sts",
+	// "skip_credentials_validation"), in the words of the tool that loads the configuration (a flag for the CLI), so
+	// that messages give advice the user can follow there; "" when the tool has no such setting. nil: attribute names.
+	SettingName func(attribute string) string
 }
 
 // Error is a configuration problem that names the setting it concerns, says what is wrong and how to
@@ -312,13 +316,9 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 	// Wrapped after loading: the SDK applies AWS_CA_BUNDLE only to its own *BuildableClient.
 	cfg.HTTPClient = NewHTTPClient(cfg.HTTPClient)
 	cfg.Retryer = newRetryer(cfg.RetryMode)
-	if cfg.Region == "" {
-		return nil, &Error{
-			Attribute: "region",
-			Summary:   "No AWS region",
-			Detail: "No region is set. Set region in the provider block, the AWS_REGION environment variable, " +
-				"or region in the shared config profile (for example region = \"us-east-1\").",
-		}
+	cfg.Retryer = failFast(cfg)
+	if err := regionError(c, cfg.Region); err != nil {
+		return nil, err
 	}
 
 	endpoint := func(svc string) *string {
@@ -349,7 +349,7 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 	}
 
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return nil, classifyCredentialsError(c, err)
+		return nil, credentialsError(c, cfg, err)
 	}
 
 	cl := &Clients{
@@ -378,13 +378,7 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 			cl.Warnings = append(cl.Warnings, "Could not read the account ID with sts:GetCallerIdentity ("+err.Error()+
 				"); checks that compare log group ARNs with the provider's account are skipped.")
 		default:
-			return nil, &Error{
-				Attribute: "",
-				Summary:   "Invalid AWS credentials",
-				Detail: "sts:GetCallerIdentity failed, so the credentials could not be validated: " + err.Error() +
-					"\n\nCheck the credentials and the sts endpoint, or set skip_credentials_validation = true when the endpoint has no STS.",
-				Err: err,
-			}
+			return nil, identityError(c, cfg, err)
 		}
 	}
 	return cl, nil
@@ -429,18 +423,6 @@ func classifyLoadError(c Config, err error) error {
 			Detail: msg + ". Use \"standard\" or \"adaptive\"."}
 	}
 	return &Error{Summary: "Unable to load AWS configuration", Detail: msg, Err: err}
-}
-
-func classifyCredentialsError(c Config, err error) error {
-	attr := ""
-	detail := "No AWS credentials were found. Set access_key and secret_key, the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY " +
-		"environment variables, a profile with credentials, or assume_role on top of one of these."
-	if c.AssumeRole != nil {
-		attr = "assume_role.role_arn"
-		detail = fmt.Sprintf("Assuming the role %q failed. Check that the base credentials may call sts:AssumeRole on it, "+
-			"that its trust policy admits them, and that external_id matches.", c.AssumeRole.RoleARN)
-	}
-	return &Error{Attribute: attr, Summary: "No valid AWS credentials", Detail: detail + "\n\nOriginal error: " + err.Error(), Err: err}
 }
 
 func firstNonEmpty(s ...string) string {

@@ -30,7 +30,10 @@ var accessDeniedCodes = map[string]bool{
 }
 
 // IsAccessDenied reports whether err is (or wraps) an AWS API error that refuses the call for lack of permission.
-func IsAccessDenied(err error) bool {
+func IsAccessDenied(err error) bool { return hasErrorCode(err, accessDeniedCodes) }
+
+// hasErrorCode reports whether err is (or wraps) an AWS API error whose code is in codes.
+func hasErrorCode(err error, codes map[string]bool) bool {
 	var ae smithy.APIError
-	return errors.As(err, &ae) && accessDeniedCodes[ae.ErrorCode()]
+	return errors.As(err, &ae) && codes[ae.ErrorCode()]
 }

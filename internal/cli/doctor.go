@@ -196,6 +196,8 @@ type doctorRun struct {
 	report  doctorReport
 	// groups caches log group lookups by normalised ARN: many tunnels share a group.
 	groups map[string]groupLookup
+	// lookup reads whether log groups exist, many at a time and each once.
+	lookup *logdelivery.GroupLookup
 }
 
 type groupLookup struct {
@@ -250,6 +252,7 @@ func (d *doctorRun) run(ctx context.Context, g *globalOptions) {
 		return
 	}
 	d.clients = clients
+	d.lookup = logdelivery.NewGroupLookup(clients.Logs, 0)
 	d.configuration()
 	d.permissions(ctx)
 	d.budget(ctx)
@@ -281,11 +284,11 @@ func (d *doctorRun) permissions(ctx context.Context) {
 }
 
 func (d *doctorRun) budget(ctx context.Context) {
-	run := newBudgetRun(d.clients, d.flags.policySizeLimit)
+	run := logdelivery.NewAccountRunProjection(d.clients, d.flags.policySizeLimit)
 	b, err := run.Budget(ctx)
 	if err != nil {
 		d.report.Budget = &doctorBudget{Limit: d.flags.policySizeLimit, MaxPolicies: logdelivery.MaxAccountPolicies, Policies: []doctorPolicy{}, Error: err.Error()}
-		d.add(budgetReadCheck(err, "the resource-policy budget"))
+		d.add(budgetReadCheck(d.clients, d.flags.policySizeLimit, d.flags.logGroupARNs, err))
 		return
 	}
 	rep := &doctorBudget{Limit: b.Limit, MaxPolicies: b.MaxPolicies, PolicyCount: b.PolicyCount(), UsedCharacters: b.UsedCharacters(),
@@ -369,7 +372,7 @@ func (d *doctorRun) budget(ctx context.Context) {
 	}
 	res, err := run.Add(ctx, planned)
 	if err != nil { // not reached: the read succeeded above
-		d.add(budgetReadCheck(err, "the projection"))
+		d.add(budgetReadCheck(d.clients, d.flags.policySizeLimit, d.flags.logGroupARNs, err))
 		return
 	}
 	proj := &doctorProjection{ProjectedCharacters: res.ProjectedCharacters, RemainingCharacters: res.Remaining(), NewPolicy: res.NewPolicy,
@@ -378,7 +381,7 @@ func (d *doctorRun) budget(ctx context.Context) {
 		proj.LogGroupARNs = append(proj.LogGroupARNs, gp.LogGroupARN)
 	}
 	rep.Projection = proj
-	for _, c := range projectionChecks(res, "--policy-size-limit") {
+	for _, c := range projectionChecks(res) {
 		d.add(c)
 	}
 }
@@ -394,11 +397,12 @@ func (d *doctorRun) connections(ctx context.Context) {
 			}
 			seen[id] = true
 			c, err := svc.Get(ctx, id)
+			var nf *vpn.NotFoundError
 			switch {
-			case errors.Is(err, vpn.ErrNotFound):
+			case errors.As(err, &nf):
 				d.add(setupCheck{Section: sectionVPN, Name: "connection", Status: checkFail, VPNConnectionID: id,
-					Message: fmt.Sprintf("%s in %s.", err, d.clients.Region),
-					Fix:     "Check the ID, and that --region (or AWS_REGION) is the connection's region."})
+					Message: nf.Explain(nil, d.clients.Region, regionSetting),
+					Fix:     "Run doctor without --vpn-connection-id to list the connections of " + d.clients.Region + "."})
 			case err != nil:
 				d.add(setupCheck{Section: sectionVPN, Name: "connection", Status: checkFail, VPNConnectionID: id,
 					Message: fmt.Sprintf("Reading VPN connection %s failed: %s", id, err),
@@ -425,6 +429,7 @@ func (d *doctorRun) connections(ctx context.Context) {
 				Message: fmt.Sprintf("No VPN connection in %s.", d.clients.Region)})
 		}
 	}
+	d.prefetchGroups(ctx, conns)
 	for i := range conns {
 		d.connection(ctx, &conns[i])
 	}
@@ -512,8 +517,27 @@ func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunne
 	return chk, rep
 }
 
-// lookupGroup reads a log group once per run (logdelivery.DescribeLogGroup: DescribeLogGroups by name prefix, so
-// logs:DescribeLogGroups is all it needs).
+// prefetchGroups looks up, together, every log group the connections' tunnels deliver to in the caller's account and
+// region, so that the checks of the tunnels read nothing more.
+func (d *doctorRun) prefetchGroups(ctx context.Context, conns []vpn.Connection) {
+	var names []string
+	for _, c := range conns {
+		for _, t := range c.Tunnels {
+			for _, dst := range []vpn.LogDestination{t.Logging.Activity, t.Logging.BGP} {
+				a, err := logdelivery.ParseLogGroupARN(dst.LogGroupARN)
+				if dst.Enabled && err == nil && len(a.CheckDeliverable(logdelivery.ScopeOf(d.clients))) == 0 {
+					names = append(names, a.Name)
+				}
+			}
+		}
+	}
+	if len(names) > 0 {
+		_, _ = d.lookup.Missing(ctx, names) // the results stay in d.lookup; lookupGroup reports errors
+	}
+}
+
+// lookupGroup reads a log group once per run (logdelivery.GroupLookup: DescribeLogGroups, so logs:DescribeLogGroups
+// is all it needs).
 func (d *doctorRun) lookupGroup(ctx context.Context, a logdelivery.LogGroupARN) groupLookup {
 	key := a.String()
 	if l, ok := d.groups[key]; ok {
@@ -522,17 +546,14 @@ func (d *doctorRun) lookupGroup(ctx context.Context, a logdelivery.LogGroupARN) 
 	var l groupLookup
 	c := d.clients
 	switch {
-	case len(a.CheckDeliverable(logGroupScope(c))) > 0:
+	case len(a.CheckDeliverable(logdelivery.ScopeOf(c))) > 0:
 		l.note = fmt.Sprintf("it is not in this account and region (%s, %s)", accountOr(c.AccountID), c.Region)
 	default:
-		_, err := logdelivery.DescribeLogGroup(ctx, c.Logs, a.Name)
-		switch {
-		case err == nil:
-			l.checked, l.exists = true, true
-		case logdelivery.IsNotFound(err):
-			l.checked = true
-		default:
+		missing, err := d.lookup.Missing(ctx, []string{a.Name})
+		if err != nil {
 			l.note = err.Error()
+		} else {
+			l.checked, l.exists = true, len(missing) == 0
 		}
 	}
 	d.groups[key] = l

@@ -150,9 +150,10 @@ func TestDoctor_budgetOverflow(t *testing.T) {
 		fmt.Sprintf("warn policy size AWSLogDeliveryWrite20150319 uses %d of 5120 characters (99%%, --policy-size-limit), %d remaining.", size, 5120-size),
 		fmt.Sprintf("FAIL projection Enabling delivery would grow the account-level CloudWatch Logs resource policy "+
 			"AWSLogDeliveryWrite20150319 from %d to %d characters; the limit is 5120 (--policy-size-limit), %d over", size, projected, projected-5120),
-		fmt.Sprintf("%s +%d characters (--log-group-arn)", group, testEntryCost("/vpn/overflow")),
-		"fix: Deliver to log groups under /aws/vendedlogs/ instead: /vpn/overflow -> /aws/vendedlogs/vpn/overflow. All of them share " +
-			"the single entry arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/* (66 characters, added once).",
+		fmt.Sprintf("- %s: +%d characters (--log-group-arn)", group, testEntryCost("/vpn/overflow")),
+		"fix: Deliver to log groups whose names start with /aws/vendedlogs/. AWS covers all of them with the single entry " +
+			"arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/* (66 characters, added once)",
+		"/vpn/overflow -> /aws/vendedlogs/vpn/overflow",
 	} {
 		if !strings.Contains(squash(out), want) {
 			t.Errorf("output lacks %q", want)

@@ -223,7 +223,7 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 				outside = append(outside, a)
 			}
 		}
-		checks = append(checks, setupCheck{Section: "arguments", Name: "log groups", Status: checkOK,
+		checks = append(checks, setupCheck{Section: "arguments", Name: "log group ARNs", Status: checkOK,
 			Message: fmt.Sprintf("in account %s and region %s, as delivery requires.", accountOr(clients.AccountID), clients.Region)})
 		for _, a := range outside {
 			checks = append(checks, setupCheck{Section: "arguments", Name: "log groups", Status: checkWarn, LogGroupARN: a.String(),
@@ -236,8 +236,9 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 	// 2. The connection and the tunnels, by outside IP address.
 	svc := vpn.NewService(clients.EC2, tunnelChangeVPNOptions)
 	conn, err := svc.Get(ctx, f.vpnID)
-	if errors.Is(err, vpn.ErrNotFound) {
-		return fmt.Errorf("--vpn-connection-id: %w (check the ID and that %s is the connection's region)", err, clients.Region)
+	var nf *vpn.NotFoundError
+	if errors.As(err, &nf) {
+		return fmt.Errorf("--vpn-connection-id: %s", nf.Explain(nil, clients.Region, regionSetting))
 	}
 	if err != nil {
 		return fmt.Errorf("reading VPN connection %s: %w", f.vpnID, err)
@@ -248,10 +249,9 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 		seen := map[string]bool{}
 		for _, ip := range f.tunnels {
 			c, t, err := svc.FindTunnel(ctx, f.vpnID, ip)
-			var nf *vpn.NotFoundError
 			switch {
-			case errors.As(err, &nf) && nf.OutsideIP != "" && c != nil:
-				return fmt.Errorf("--tunnel: VPN connection %s has no tunnel with outside IP address %s; its tunnels are %s", conn.ID, ip, tunnelList(c))
+			case errors.As(err, &nf):
+				return fmt.Errorf("--tunnel: %s", nf.Explain(c, clients.Region, regionSetting))
 			case err != nil:
 				return fmt.Errorf("--tunnel %s: %w", ip, err)
 			}
@@ -277,10 +277,20 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 	checks = append(checks, setupCheck{Section: "tunnels", Name: "tunnels", Status: checkOK,
 		Message: fmt.Sprintf("%s: %s, tunnel(s) %s found.", connectionLabel(conn), conn.State, strings.Join(ips, ", "))})
 
-	// 3. The resource-policy budget for the groups that would start receiving logs, and 4. the permissions.
+	// 3. The log groups exist, 4. the resource-policy budget for the groups that would start receiving logs, and
+	// 5. the permissions.
 	if len(changing) > 0 {
 		if !f.disable {
-			checks = append(checks, budgetPreCheck(ctx, clients, f.policySizeLimit, conn.ID, changing)...)
+			checks = append(checks, groupsExistChecks(ctx, clients, want)...)
+			var planned []logdelivery.Planned
+			for _, ch := range changing {
+				for _, d := range ch.to.StartedDeliveries(ch.from) {
+					if a, err := logdelivery.ParseLogGroupARN(d.LogGroupARN); err == nil { // validated before
+						planned = append(planned, logdelivery.Planned{Group: a, Source: vpn.TunnelID(conn.ID, ch.outsideIP) + " " + d.Log})
+					}
+				}
+			}
+			checks = append(checks, budgetPreCheck(ctx, clients, f.policySizeLimit, planned)...)
 		}
 		checks = append(checks, permissionsCheck(iampolicy.Check(ctx, iampolicy.ClientsFrom(clients), "", nil), clients))
 	}
@@ -299,13 +309,11 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 		_, err := fmt.Fprintf(out, "\nNothing to change: the logging of %s is already as requested.\n", plural(len(plan), "the tunnel", "every tunnel"))
 		return err
 	}
-	if len(changing) == 1 {
-		fmt.Fprintf(out, "\nWARNING: AWS interrupts tunnel %s of %s for up to several minutes while its logging changes; the "+
-			"connection's other tunnel is not changed.\n", changing[0].outsideIP, conn.ID)
-	} else {
-		fmt.Fprintf(out, "\nWARNING: AWS interrupts each tunnel for up to several minutes while its logging changes. The %d tunnels of %s "+
-			"are changed one at a time, so the connection's other tunnel keeps carrying traffic.\n", len(changing), conn.ID)
+	var interrupted []vpn.TunnelChange
+	for _, ch := range changing {
+		interrupted = append(interrupted, vpn.TunnelChange{ConnectionID: conn.ID, OutsideIP: ch.outsideIP, From: ch.from, To: ch.to})
 	}
+	fmt.Fprintf(out, "\nWARNING: %s\n", indentLines(vpn.DescribeInterruption(interrupted, "This change"), "  "))
 	if f.dryRun {
 		_, err := fmt.Fprintln(out, "\nDry run: nothing was changed. Run again with --yes instead of --dry-run to make the change.")
 		return err
@@ -335,34 +343,6 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 	_, err = fmt.Fprintf(out, "\nDone: logging %s on %d %s of %s in %s. Check it with `terraform-provider-vpnlogs doctor --vpn-connection-id %s`.\n",
 		past, len(done), plural(len(done), "tunnel", "tunnels"), conn.ID, time.Since(start).Round(100*time.Millisecond), conn.ID)
 	return err
-}
-
-// budgetPreCheck projects the delivery policy with the log groups that would start receiving logs
-// (vpn.Logging.StartedDeliveries). The projection reads the account's policies once.
-func budgetPreCheck(ctx context.Context, clients *awsconfig.Clients, limit int, connID string, changing []tunnelChange) []setupCheck {
-	var planned []logdelivery.Planned
-	for _, ch := range changing {
-		for _, d := range ch.to.StartedDeliveries(ch.from) {
-			a, err := logdelivery.ParseLogGroupARN(d.LogGroupARN)
-			if err != nil {
-				continue // validated before
-			}
-			planned = append(planned, logdelivery.Planned{Group: a, Source: vpn.TunnelID(connID, ch.outsideIP) + " " + d.Log})
-		}
-	}
-	if len(planned) == 0 {
-		return []setupCheck{{Section: sectionBudget, Name: "projection", Status: checkOK,
-			Message: "No log group starts receiving logs: the account's resource policy does not grow."}}
-	}
-	run := newBudgetRun(clients, limit)
-	res, err := run.Add(ctx, planned)
-	if err != nil {
-		// As at plan time: a budget that cannot be read is a warning, and the change goes ahead.
-		chk := budgetReadCheck(err, "whether the log groups fit the resource policy")
-		chk.Status = checkWarn
-		return []setupCheck{chk}
-	}
-	return projectionChecks(res, "--policy-size-limit")
 }
 
 // writeTunnelPlan prints what would change, then the pre-checks.
@@ -419,4 +399,38 @@ func applyTunnelChange(ctx context.Context, out io.Writer, svc *vpn.Service, con
 	_, err = fmt.Fprintf(out, "[%d/%d] %s: done in %s: tunnel log %s, BGP log %s\n", n, total, ch.outsideIP,
 		time.Since(start).Round(100*time.Millisecond), t.Logging.Activity, t.Logging.BGP)
 	return err
+}
+
+// regionSetting names, in the setup tool's words, where the region comes from.
+const regionSetting = "--region (or AWS_REGION)"
+
+// groupsExistChecks fail for each log group to deliver to that does not exist: AWS would refuse the change (one
+// DescribeLogGroups call for all of them, logdelivery.GroupLookup).
+func groupsExistChecks(ctx context.Context, clients *awsconfig.Clients, want vpn.Logging) []setupCheck {
+	var groups []logdelivery.LogGroupARN
+	var names []string
+	for _, d := range []vpn.LogDestination{want.Activity, want.BGP} {
+		if a, err := logdelivery.ParseLogGroupARN(d.LogGroupARN); d.Enabled && err == nil && !slices.Contains(names, a.Name) {
+			groups = append(groups, a)
+			names = append(names, a.Name)
+		}
+	}
+	missing, err := logdelivery.NewGroupLookup(clients.Logs, 0).Missing(ctx, names)
+	if err != nil {
+		return []setupCheck{{Section: "arguments", Name: "log groups", Status: checkWarn,
+			Message: fmt.Sprintf("Whether the log groups exist could not be checked: %s", err),
+			Fix:     "Allow logs:DescribeLogGroups to the caller so that this is checked."}}
+	}
+	var out []setupCheck
+	for _, a := range groups {
+		if slices.Contains(missing, a.Name) {
+			e := logdelivery.MissingGroupExplanation(a, budgetExplainOptions)
+			out = append(out, setupCheck{Section: "arguments", Name: "log groups", Status: checkFail, LogGroupARN: a.String(), Message: e.Detail, Fix: e.Fix})
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	return []setupCheck{{Section: "arguments", Name: "log groups", Status: checkOK,
+		Message: fmt.Sprintf("%s %s.", strings.Join(names, " and "), plural(len(names), "exists", "exist"))}}
 }

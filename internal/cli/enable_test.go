@@ -54,7 +54,7 @@ func TestEnable_bothTunnels(t *testing.T) {
 		"Enabling logging on VPN connection " + id + " (paris) in us-east-1:",
 		"tunnel log: disabled -> to " + arn + " (json)", "BGP log: disabled -> to " + arn + " (text)",
 		"ok permissions", "ok projection AWS would create the delivery policy AWSLogDeliveryWrite20150319",
-		"WARNING: AWS interrupts each tunnel for up to several minutes",
+		"WARNING: This change interrupts 2 tunnels of 1 VPN connection, one at a time per connection: AWS interrupts connectivity over each tunnel for up to several minutes",
 		"[1/2] ", "[2/2] ", ": still waiting (", ": done in ", "Done: logging enabled on 2 tunnels of " + id,
 	} {
 		if !strings.Contains(squash(out), want) {
@@ -107,7 +107,7 @@ func TestEnable_confirmationAndDryRun(t *testing.T) {
 	srv.ResetStats()
 	code, out, errOut := runCLI(t, "enable", "--vpn-connection-id", id, "--log-group-arn", arn)
 	if code != 1 || !strings.Contains(errOut, "nothing was changed") || !strings.Contains(errOut, "add --yes to proceed") ||
-		!strings.Contains(out, "WARNING: AWS interrupts each tunnel") {
+		!strings.Contains(out, "WARNING: This change interrupts 2 tunnels") {
 		t.Fatalf("without --yes: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	code, out, errOut = runCLI(t, "enable", "--vpn-connection-id", id, "--log-group-arn", arn, "--dry-run")
@@ -170,7 +170,7 @@ func TestEnable_refusals(t *testing.T) {
 		t.Errorf("malformed: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runCLI(t, "enable", "--vpn-connection-id", id, "--yes", "--log-group-arn", arn, "--tunnel", "192.0.2.77")
-	if code != 1 || !strings.Contains(errOut, "--tunnel: VPN connection "+id+" has no tunnel with outside IP address 192.0.2.77; its tunnels are ") ||
+	if code != 1 || !strings.Contains(errOut, "--tunnel: VPN connection "+id+" has no tunnel with outside IP address 192.0.2.77. Its tunnels are ") ||
 		!strings.Contains(errOut, ips[0]) || !strings.Contains(errOut, ips[1]) {
 		t.Errorf("unknown tunnel: exit %d, stderr %q", code, errOut)
 	}
@@ -214,5 +214,41 @@ func TestDisable_bothTunnels(t *testing.T) {
 	noInvalidState(t, srv)
 	if !strings.Contains(out, "Disabling logging on VPN connection "+id) || !strings.Contains(out, "Done: logging disabled on 2 tunnels") {
 		t.Errorf("output:\n%s", out)
+	}
+}
+
+// A log group that does not exist fails the pre-checks (with --dry-run too: "ok log groups" was printed before),
+// with the same explanation the provider gives at plan time, in the setup tool's words; nothing is written. The
+// groups are read in one call.
+func TestEnable_missingLogGroup(t *testing.T) {
+	srv := setupSandbox(t, nil)
+	id, _ := acctest.CreateVPNConnection(t, srv, nil)
+	bgp := acctest.CreateLogGroup(t, srv, "/aws/vendedlogs/vpn/bgp")
+	srv.ResetStats()
+	for _, extra := range [][]string{{"--dry-run"}, {"--yes"}} {
+		args := append([]string{"enable", "--vpn-connection-id", id, "--log-group-arn", acctest.LogGroupARN("/aws/vendedlogs/vpn/missing"),
+			"--bgp-log-group-arn", bgp}, extra...)
+		code, out, errOut := runCLI(t, args...)
+		if code != 1 || !strings.Contains(errOut, "pre-check(s) failed") {
+			t.Fatalf("%v: exit %d\n%s\n%s", extra, code, out, errOut)
+		}
+		for _, want := range []string{
+			"FAIL log groups The log group /aws/vendedlogs/vpn/missing does not exist in 123456789012/us-east-1, so AWS would refuse to deliver logs to it.",
+			"fix: Create the group with the vpnlogs_log_group resource or `aws logs create-log-group --log-group-name /aws/vendedlogs/vpn/missing`.",
+			"Or give an existing log group with --log-group-arn.",
+		} {
+			if !strings.Contains(squash(out), want) {
+				t.Errorf("%v: output lacks %q:\n%s", extra, want, out)
+			}
+		}
+		if strings.Contains(out, "ok    log groups   /aws/vendedlogs") {
+			t.Errorf("%v: the groups were reported ok:\n%s", extra, out)
+		}
+	}
+	if n := modifies(srv); n != 0 {
+		t.Errorf("%d ModifyVpnTunnelOptions", n)
+	}
+	if n := acctest.CallCount(srv, "logs", "DescribeLogGroups"); n != 2 {
+		t.Errorf("%d DescribeLogGroups calls for two runs of two groups, want 2 (one per run)", n)
 	}
 }

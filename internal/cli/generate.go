@@ -135,7 +135,7 @@ func runGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOptions
 	if !logdelivery.IsVended(f.logGroupName) && !f.allowOutsideVendedlogs {
 		return fmt.Errorf("--log-group-name: log group outside %s: %s Fix: use --log-group-name %s instead, or add "+
 			"--allow-outside-vendedlogs if the group must have this name.", logdelivery.VendedLogsPrefix,
-			logdelivery.OutsideVendedLogsExplanation(logGroupScope(clients), f.logGroupName, logdelivery.DefaultPolicySizeLimit, logdelivery.ExplainOptions{}),
+			logdelivery.OutsideVendedLogsExplanation(logdelivery.ScopeOf(clients), f.logGroupName, logdelivery.DefaultPolicySizeLimit, logdelivery.ExplainOptions{}),
 			logdelivery.VendedName(f.logGroupName))
 	}
 
@@ -173,7 +173,7 @@ func runGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOptions
 	case err != nil:
 		return fmt.Errorf("reading log group %s: %w", f.logGroupName, err)
 	}
-	groupARN := logGroupScope(clients).LogGroupARN(f.logGroupName).String()
+	groupARN := logdelivery.ScopeOf(clients).LogGroupARN(f.logGroupName).String()
 
 	cfg := generateConfig(g.version, clients, f, tags, tunnels, group, groupARN)
 	text := renderHCL(cfg)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,8 +15,8 @@ import (
 )
 
 // Shared by doctor, enable and disable: the outcome of one check, how it is printed, and the checks that the
-// commands share (log group ARN against the caller's account and region, the resource-policy budget, the IAM
-// permissions). The rules behind them live in logdelivery and iampolicy; this file only words their results.
+// commands share (log group ARN against the caller's account and region, the IAM permissions; the resource-policy
+// budget is in budget.go). The rules behind them live in logdelivery and iampolicy; this file only words their results.
 
 // Outcomes of a check.
 const (
@@ -118,9 +117,15 @@ func writeCheckLines(w io.Writer, checks []setupCheck, titles map[string]string)
 	return err
 }
 
-// indentLines indents every line but the first.
+// indentLines indents every line but the first; empty lines stay empty.
 func indentLines(s, indent string) string {
-	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent)
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := 1; i < len(lines); i++ {
+		if lines[i] != "" {
+			lines[i] = indent + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func plural(n int, one, many string) string {
@@ -148,14 +153,9 @@ func configurationFailure(err error) setupCheck {
 	return setupCheck{Section: "configuration", Name: "configuration", Status: checkFail, Message: renderError(err), Fix: fix}
 }
 
-// logGroupScope is the partition, region and account the clients work in, as logdelivery states scopes.
-func logGroupScope(c *awsconfig.Clients) logdelivery.Scope {
-	return logdelivery.Scope{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID}
-}
-
 // exampleScope is logGroupScope for examples in messages: an unknown account reads ACCOUNT.
 func exampleScope(c *awsconfig.Clients) logdelivery.Scope {
-	s := logGroupScope(c)
+	s := logdelivery.ScopeOf(c)
 	s.AccountID = accountOr(s.AccountID)
 	return s
 }
@@ -171,7 +171,7 @@ func checkLogGroupARN(flag, arn string, c *awsconfig.Clients) (logdelivery.LogGr
 				exampleScope(c).LogGroupARN("/aws/vendedlogs/vpn/prod"))}
 	}
 	var problems []string
-	for _, m := range a.CheckDeliverable(logGroupScope(c)) {
+	for _, m := range a.CheckDeliverable(logdelivery.ScopeOf(c)) {
 		setBy := "the AWS settings select"
 		if m.Field == logdelivery.FieldAccount {
 			setBy = "the credentials are for"
@@ -225,119 +225,6 @@ func permissionsCheck(res iampolicy.Result, c *awsconfig.Clients) setupCheck {
 		chk.Fix = strings.Join(fixes, " ")
 	}
 	return chk
-}
-
-// newBudgetRun is the run's projection of the account's log-delivery resource policy, read at most once.
-func newBudgetRun(c *awsconfig.Clients, limit int) *logdelivery.RunProjection {
-	return logdelivery.NewRunProjection(logGroupScope(c), limit, func(ctx context.Context) ([]logdelivery.Policy, error) {
-		return logdelivery.ReadAccountPolicies(ctx, c.Logs)
-	})
-}
-
-// budgetReadCheck words a failed read of the account's resource policies: access denied is a warning (nothing
-// else is wrong, the budget is just not known), anything else a failure.
-func budgetReadCheck(err error, what string) setupCheck {
-	chk := setupCheck{Section: "budget", Name: "resource policies", Status: checkFail,
-		Message: fmt.Sprintf("%s, so %s was not checked.", err, what),
-		Fix:     "Check the CloudWatch Logs endpoint and the network, then run the command again."}
-	if awsconfig.IsAccessDenied(err) {
-		chk.Status = checkWarn
-		chk.Fix = "Allow logs:DescribeResourcePolicies for the caller so that the budget is checked. If it does not fit, AWS " +
-			"refuses the change only when it is made. Log groups under " + logdelivery.VendedLogsPrefix + " do not grow the policy."
-	}
-	return chk
-}
-
-// projectionChecks words a projection of the delivery policy after delivery to new groups starts: one check for the
-// policy size and, when AWS would have to create the delivery policy, one for the number of policies.
-func projectionChecks(res logdelivery.RunResult, limitFlag string) []setupCheck {
-	var out []setupCheck
-	groups := res.Growing()
-	sort.SliceStable(groups, func(i, j int) bool { return groups[i].LogGroupARN < groups[j].LogGroupARN })
-	var growth []string
-	for _, g := range groups {
-		s := fmt.Sprintf("%s +%d characters", g.LogGroupARN, g.Growth)
-		if src := res.Sources[g.LogGroupARN]; len(src) > 0 {
-			s += " (" + strings.Join(src, ", ") + ")"
-		}
-		growth = append(growth, s)
-	}
-	pct := 0.0
-	if res.Limit > 0 {
-		pct = 100 * float64(res.ProjectedCharacters) / float64(res.Limit)
-	}
-	size := setupCheck{Section: "budget", Name: "projection", Status: checkOK}
-	switch {
-	case len(groups) == 0:
-		size.Message = fmt.Sprintf("The log groups to deliver to are already covered by the delivery policy: %s stays at %d of %d characters.",
-			res.PolicyName, res.ProjectedCharacters, res.Limit)
-	case res.NewPolicy:
-		size.Message = fmt.Sprintf("AWS would create the delivery policy %s with %d of %d characters (%.0f%%, %s).",
-			res.PolicyName, res.ProjectedCharacters, res.Limit, pct, limitFlag)
-	default:
-		size.Message = fmt.Sprintf("%s would grow from %d to %d of %d characters (%.0f%%, %s), %d remaining.",
-			res.PolicyName, res.CurrentCharacters, res.ProjectedCharacters, res.Limit, pct, limitFlag, res.Remaining())
-	}
-	if len(growth) > 0 {
-		size.Message += " Growth: " + strings.Join(growth, "; ") + "."
-	}
-	switch {
-	case !res.FitsSize():
-		size.Status = checkFail
-		size.Message = fmt.Sprintf("Enabling delivery would grow the account-level CloudWatch Logs resource policy %s from %d to %d "+
-			"characters; the limit is %d (%s), %d over, so AWS would refuse the change. Growth: %s.",
-			res.PolicyName, res.CurrentCharacters, res.ProjectedCharacters, res.Limit, limitFlag, -res.Remaining(), strings.Join(growth, "; "))
-		size.Fix = vendedlogsFix(res, false)
-	case res.NearLimit() && len(groups) > 0:
-		size.Status = checkWarn
-		size.Fix = vendedlogsFix(res, true)
-	}
-	out = append(out, size)
-
-	if !res.FitsCount() {
-		names := res.Budget.PolicyNames()
-		out = append(out, setupCheck{Section: "budget", Name: "policy count", Status: checkFail,
-			Message: fmt.Sprintf("Delivery needs the account-level resource policy %s, which does not exist yet: AWS would have to create it as "+
-				"policy number %d, but an account can have at most %d per region (not adjustable); there are %d: %s.",
-				res.PolicyName, res.ProjectedPolicyCount, res.MaxPolicies, res.PolicyCount, strings.Join(names, ", ")),
-			Fix: "Delete an account-level resource policy that is no longer needed (aws logs delete-resource-policy --policy-name NAME). " +
-				"Log groups under " + logdelivery.VendedLogsPrefix + " do not avoid this: they need the delivery policy too."})
-	}
-	return out
-}
-
-// vendedlogsFix is the fix for a policy that would overflow (or come close): the same groups under
-// /aws/vendedlogs/, which the policy covers with one entry (logdelivery.Budget.VendedAlternative).
-func vendedlogsFix(res logdelivery.RunResult, near bool) string {
-	alt, ok := res.Budget.VendedAlternative(res.Projection)
-	if !ok {
-		return fmt.Sprintf("Free room in %s: remove the entries of log groups that no longer receive logs (logs:PutResourcePolicy), "+
-			"or raise the limit if AWS enforces a larger one in your account.", res.PolicyName)
-	}
-	var sb strings.Builder
-	if near {
-		sb.WriteString("To keep room, deliver to log groups under " + logdelivery.VendedLogsPrefix + " instead: ")
-	} else {
-		sb.WriteString("Deliver to log groups under " + logdelivery.VendedLogsPrefix + " instead: ")
-	}
-	var renames []string
-	for _, g := range alt.Groups {
-		renames = append(renames, g.Name+" -> "+logdelivery.VendedName(g.Name))
-	}
-	sb.WriteString(strings.Join(renames, ", ") + ". ")
-	switch {
-	case alt.CoveredBy != "":
-		fmt.Fprintf(&sb, "%s already covers every such group (%s), so they add nothing.", res.PolicyName, alt.CoveredBy)
-	case alt.FitsSize && alt.FitsCount:
-		fmt.Fprintf(&sb, "All of them share the single entry %s (%d characters, added once).", alt.Entry, alt.Growth)
-	default:
-		fmt.Fprintf(&sb, "All of them share the single entry %s, but even its %d characters do not fit (%d remaining): first remove "+
-			"from %s the entries of log groups that no longer receive logs, or raise the limit if AWS enforces a larger one.",
-			alt.Entry, alt.Growth, res.Limit-res.CurrentCharacters, res.PolicyName)
-	}
-	sb.WriteString(" Create the group with the vpnlogs_log_group resource or `aws logs create-log-group --log-group-name " +
-		logdelivery.VendedName(alt.Groups[0].Name) + "`.")
-	return sb.String()
 }
 
 // tunnelList names a connection's tunnels for messages: "203.0.113.10 and 203.0.113.11".

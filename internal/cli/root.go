@@ -133,7 +133,8 @@ func (g *globalOptions) awsConfig() awsconfig.Config {
 		EndpointURL: g.endpointURL,
 		UserAgent:   "terraform-provider-vpnlogs/" + g.version,
 		// The CLI is interactive: fail fast rather than retrying 25 times.
-		MaxRetries: intPtr(envInt("AWS_MAX_ATTEMPTS", 4) - 1),
+		MaxRetries:  intPtr(envInt("AWS_MAX_ATTEMPTS", 4) - 1),
+		SettingName: func(attr string) string { return flagForAttribute[attr] },
 	}
 }
 

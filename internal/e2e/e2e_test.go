@@ -188,7 +188,7 @@ func TestBinary_devOverridesDiagnostics(t *testing.T) {
 		want     []string
 	}{
 		"no region": {`access_key = "a"
-  secret_key = "b"`, nil, []string{"Error: No AWS region", "Set region in the provider block"}},
+  secret_key = "b"`, nil, []string{"Error: No AWS region", "Set region, the AWS_REGION environment variable"}},
 		"no credentials": {`region = "us-east-1"
   skip_metadata_api_check = true`, nil, []string{"Error: No valid AWS credentials", "AWS_ACCESS_KEY_ID"}},
 		"malformed endpoint": {`region = "us-east-1"

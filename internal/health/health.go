@@ -113,6 +113,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/duration"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
 )
@@ -252,22 +253,13 @@ func ValidateLookback(d time.Duration) error {
 }
 
 // FormatDuration prints a duration without zero minutes and seconds: "6h", "90m", "1h30m".
-func FormatDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
-}
+func FormatDuration(d time.Duration) string { return duration.Format(d) }
 
 // ParseLookback parses a Go duration string ("1h", "90m", "24h") and validates it.
 func ParseLookback(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
+	d, err := duration.Parse(s)
 	if err != nil {
-		return 0, fmt.Errorf("lookback %q is not a Go duration such as \"30m\", \"1h\" or \"24h\"", s)
+		return 0, fmt.Errorf("lookback %w", err)
 	}
 	return d, ValidateLookback(d)
 }

@@ -10,7 +10,8 @@ func TestVendedAlternative(t *testing.T) {
 	t.Parallel()
 	const wildcard = tPrefix + "log-group:/aws/vendedlogs/*"
 	delivery := func(doc string) []Policy { return []Policy{{Name: DeliveryPolicyName, Document: doc}} }
-	// documentedOneGroup has 421 characters; the wildcard costs 66 in its Resource list (63, two quotes, a comma).
+	// documentedOneGroup has 421 characters; the wildcard costs 66 in its Resource list (63, two quotes, a comma). A new
+	// policy holds it as its first entry (65, no comma) in a skeleton of 355 characters.
 	cases := []struct {
 		name     string
 		policies []Policy
@@ -50,17 +51,17 @@ func TestVendedAlternative(t *testing.T) {
 		{
 			name: "a Resource string becomes a list: two brackets more", policies: delivery(observedResourceString),
 			groups: []string{"vpn-b"}, ok: true, renamed: []string{"vpn-b"},
-			want: VendedAlternative{VendedCoverage: VendedCoverage{Entry: wildcard, Growth: 68, FitsSize: true, FitsCount: true}},
+			want: VendedAlternative{VendedCoverage: VendedCoverage{Entry: wildcard, Growth: 66, Skeleton: 2, FitsSize: true, FitsCount: true}},
 		},
 		{
 			name: "no delivery policy: the whole documented policy with the wildcard", groups: []string{"vpn-b"}, ok: true,
 			renamed: []string{"vpn-b"},
-			want:    VendedAlternative{VendedCoverage: VendedCoverage{Entry: wildcard, Growth: 420, FitsSize: true, FitsCount: true}},
+			want:    VendedAlternative{VendedCoverage: VendedCoverage{Entry: wildcard, Growth: 65, Skeleton: 355, FitsSize: true, FitsCount: true}},
 		},
 		{
 			name: "no delivery policy and a limit too small for it", limit: 419, groups: []string{"vpn-b"}, ok: true,
 			renamed: []string{"vpn-b"},
-			want:    VendedAlternative{VendedCoverage: VendedCoverage{Entry: wildcard, Growth: 420, FitsCount: true}},
+			want:    VendedAlternative{VendedCoverage: VendedCoverage{Entry: wildcard, Growth: 65, Skeleton: 355, FitsCount: true}},
 		},
 		{
 			name: "one character short of the wildcard", policies: delivery(documentedOneGroup), limit: 421 + 65,
@@ -168,11 +169,11 @@ func TestVendedCoverage(t *testing.T) {
 		},
 		{
 			name: "no delivery policy: the documented one is created", scope: tScope,
-			want: VendedCoverage{Entry: tPrefix + "log-group:/aws/vendedlogs/*", Growth: 420, FitsSize: true, FitsCount: true},
+			want: VendedCoverage{Entry: tPrefix + "log-group:/aws/vendedlogs/*", Growth: 65, Skeleton: 355, FitsSize: true, FitsCount: true},
 		},
 		{
 			name: "no delivery policy and no room for one: ten other policies", scope: tScope, policies: tenUnrelated(),
-			want: VendedCoverage{Entry: tPrefix + "log-group:/aws/vendedlogs/*", Growth: 420, FitsSize: true},
+			want: VendedCoverage{Entry: tPrefix + "log-group:/aws/vendedlogs/*", Growth: 65, Skeleton: 355, FitsSize: true},
 		},
 		{
 			name: "no room", scope: tScope, limit: 421 + 65,

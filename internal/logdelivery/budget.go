@@ -127,6 +127,13 @@ func (b *Budget) PolicyNames() []string {
 	return names
 }
 
+// Covers reports whether the account-level policies already let log delivery write to the group: delivering to it
+// adds nothing to the delivery policy.
+func (b *Budget) Covers(g LogGroupARN) bool {
+	_, ok := b.coveredBy(g)
+	return ok
+}
+
 // coveredBy names the account-level policy whose delivery statement covers the group.
 // UNCONFIRMED: whether AWS looks at every account-level policy or only at AWSLogDeliveryWrite20150319 before it
 // adds an entry. A grant in any account-level policy counts here; in the common case (AWS's own policy is the only
@@ -158,10 +165,12 @@ type GroupProjection struct {
 	// CoveredBy names the policy that already lets delivery write to the group; empty when none does.
 	CoveredBy string
 	// Entry is the Resource entry AWS would add for this group: its own entry, or the /aws/vendedlogs/* wildcard
-	// for the first uncovered vendedlogs group. Empty when the group is covered or another group's entry covers it.
+	// for the uncovered vendedlogs group that comes first by ARN. Empty when the group is covered or another group's
+	// entry covers it.
 	Entry string
-	// Growth is the number of characters the group adds to the delivery policy (for the group that makes AWS
-	// create the policy: the whole new policy).
+	// Growth is the number of characters Entry adds to the minified document: the quoted entry and the comma that
+	// separates it from the entry before it. What AWS adds around the entries (a new policy, a new statement) is
+	// Projection.Skeleton, not part of any group's growth.
 	Growth int
 }
 
@@ -184,8 +193,15 @@ type Projection struct {
 	PolicyCount, ProjectedPolicyCount int
 	// Groups are the projected groups in the order given (duplicates removed).
 	Groups []GroupProjection
-	// Entries are the Resource entries AWS would add, in order.
+	// Entries are the Resource entries AWS would add, in the order of their groups' ARNs.
 	Entries []string
+	// Skeleton is the number of characters AWS adds around the entries: the whole policy without entries when it
+	// creates the delivery policy, a delivery statement when it appends one, the brackets or the Resource key when
+	// the statement's Resource is not a list yet. 0 when the entries go into an existing list.
+	Skeleton int
+	// SkeletonWhat says what Skeleton stands for, e.g. "the policy AWSLogDeliveryWrite20150319 itself, which AWS
+	// creates"; empty when Skeleton is 0.
+	SkeletonWhat string
 	// Text is the exact text AWS would insert into the stored document (for a statement whose Resource is a
 	// list: inserted before its closing bracket), or the whole new document when NewPolicy is set. Empty when
 	// nothing changes.
@@ -238,9 +254,12 @@ func (p Projection) Uncovered() []string {
 //
 // For each group not yet covered, AWS adds one Resource entry to the first delivery statement of the delivery
 // policy: arn:P:logs:R:A:log-group:NAME:log-stream:* for an ordinary group, and once for all /aws/vendedlogs/
-// groups the wildcard arn:P:logs:R:A:log-group:/aws/vendedlogs/*. In a minified list that costs len(entry)+3
-// characters (two quotes and a comma). Without a delivery policy AWS creates the documented one, which takes one
-// of the account's 10 policy slots.
+// groups the wildcard arn:P:logs:R:A:log-group:/aws/vendedlogs/*. In a minified list an entry costs its length plus
+// two quotes, plus a comma unless it is the list's first. Without a delivery policy AWS creates the documented one,
+// which takes one of the account's 10 policy slots; its text without entries is the projection's Skeleton.
+//
+// Entries are assigned in the order of the groups' ARNs, whatever order the groups are given in: the same set of
+// groups always gives the same projection (which vendedlogs group carries the wildcard, which entry comes first).
 //
 // UNCONFIRMED: that AWS adds the wildcard rather than the group's own entry for a /aws/vendedlogs/ group.
 // UNCONFIRMED: AWS also adds the wildcard on its own when the policy "approaches" the limit; the threshold is not
@@ -272,8 +291,7 @@ func (b *Budget) Project(groups []LogGroupARN, opts ProjectOptions) Projection {
 	}
 
 	seen := map[string]bool{}
-	wildcardAdded := map[Scope]bool{}
-	var entryScope *Scope
+	var parsed []LogGroupARN // parallel to p.Groups
 	for _, g := range groups {
 		key := g.String()
 		if seen[key] {
@@ -291,46 +309,61 @@ func (b *Budget) Project(groups []LogGroupARN, opts ProjectOptions) Projection {
 				}
 			}
 		}
-		if !gp.Covered() {
-			s := Scope{Partition: g.Partition, Region: g.Region, AccountID: g.AccountID}
-			switch {
-			case !gp.Vended:
-				gp.Entry = DeliveryEntry(g)
-			case !wildcardAdded[s]:
-				wildcardAdded[s] = true
-				gp.Entry = VendedLogsWildcard(s)
-			}
-			if gp.Entry != "" {
-				p.Entries = append(p.Entries, gp.Entry)
-				if entryScope == nil {
-					entryScope = &s
-				}
+		p.Groups = append(p.Groups, gp)
+		parsed = append(parsed, g)
+	}
+
+	// Entries in ARN order.
+	order := make([]int, len(p.Groups))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return p.Groups[order[i]].LogGroupARN < p.Groups[order[j]].LogGroupARN })
+	wildcardAdded := map[Scope]bool{}
+	var entryScope *Scope
+	var entryGroup []int // p.Groups index of each entry
+	for _, gi := range order {
+		gp := &p.Groups[gi]
+		if gp.Covered() {
+			continue
+		}
+		g := parsed[gi]
+		s := Scope{Partition: g.Partition, Region: g.Region, AccountID: g.AccountID}
+		switch {
+		case !gp.Vended:
+			gp.Entry = DeliveryEntry(g)
+		case !wildcardAdded[s]:
+			wildcardAdded[s] = true
+			gp.Entry = VendedLogsWildcard(s)
+		}
+		if gp.Entry != "" {
+			p.Entries = append(p.Entries, gp.Entry)
+			entryGroup = append(entryGroup, gi)
+			if entryScope == nil {
+				entryScope = &s
 			}
 		}
-		p.Groups = append(p.Groups, gp)
 	}
 	if len(p.Entries) == 0 {
 		p.ProjectedCharacters = p.CurrentCharacters
 		return p
 	}
 
-	// growth[i] is the cost of Entries[i]; text is what is inserted.
-	growth := make([]int, len(p.Entries))
+	// growth[i] is the cost of Entries[i] in a list that already holds `existing` entries; Text is what is inserted.
 	quoted := make([]string, len(p.Entries))
 	for i, e := range p.Entries {
 		quoted[i] = jsonString(e)
 	}
-	listTail := func(existing int) string { // entries appended to a list that has `existing` elements
+	growth := make([]int, len(p.Entries))
+	listTail := func(existing int) string {
 		var sb strings.Builder
 		for i, q := range quoted {
-			if existing+i > 0 {
-				sb.WriteString(",")
-			}
-			sb.WriteString(q)
 			growth[i] = Characters(q)
 			if existing+i > 0 {
+				sb.WriteString(",")
 				growth[i]++
 			}
+			sb.WriteString(q)
 		}
 		return sb.String()
 	}
@@ -339,13 +372,11 @@ func (b *Budget) Project(groups []LogGroupARN, opts ProjectOptions) Projection {
 	case !hasPolicy:
 		p.NewPolicy = true
 		p.ProjectedPolicyCount++
+		listTail(0)
 		p.Text = DocumentedPolicy(*entryScope, p.Entries)
 		p.TextReplaces = "the new policy " + DeliveryPolicyName
-		p.ProjectedCharacters = Characters(p.Text)
-		growth[0] = Characters(DocumentedPolicy(*entryScope, p.Entries[:1]))
-		for i := 1; i < len(quoted); i++ {
-			growth[i] = Characters(quoted[i]) + 1
-		}
+		p.Skeleton = Characters(DocumentedPolicy(*entryScope, nil))
+		p.SkeletonWhat = "the policy " + DeliveryPolicyName + " itself, which AWS creates"
 	default:
 		st, ok := cur.firstDeliveryStatement()
 		switch {
@@ -357,53 +388,45 @@ func (b *Budget) Project(groups []LogGroupARN, opts ProjectOptions) Projection {
 			p.Text = listTail(len(st.resources))
 			p.TextReplaces = "appended to the Resource list of statement " + sidOr(st.sid)
 		case ok && st.form == resourceString:
-			// "X" becomes ["X",…]: two brackets and a comma more.
-			tail := listTail(1)
-			p.Text = "[" + jsonString(st.resources[0]) + tail + "]"
+			// "X" becomes ["X",…]: two brackets more.
+			p.Text = "[" + jsonString(st.resources[0]) + listTail(1) + "]"
 			p.TextReplaces = "the new Resource of statement " + sidOr(st.sid) + " (a string until now)"
-			growth[0] += 2
+			p.Skeleton = 2
+			p.SkeletonWhat = "the brackets that make the Resource of statement " + sidOr(st.sid) + " a list"
 		case ok: // no Resource at all
-			tail := listTail(0)
-			p.Text = `,"Resource":[` + tail + "]"
+			p.Text = `,"Resource":[` + listTail(0) + "]"
 			p.TextReplaces = "appended to statement " + sidOr(st.sid) + " (it has no Resource)"
-			growth[0] += Characters(`,"Resource":[]`)
+			p.Skeleton = Characters(`,"Resource":[]`)
+			p.SkeletonWhat = "a Resource list for statement " + sidOr(st.sid)
 		default:
 			// "If a policy exists without the statement, that statement is appended."
+			listTail(0)
 			stmt := DocumentedStatement(*entryScope, p.Entries)
-			first := Characters(DocumentedStatement(*entryScope, p.Entries[:1]))
+			p.Skeleton = Characters(DocumentedStatement(*entryScope, nil))
 			switch {
 			case cur.parsed.form == statementList && cur.parsed.emptyList:
 				p.Text = stmt
 			case cur.parsed.form == statementList:
 				p.Text = "," + stmt
-				first++
+				p.Skeleton++
 			case cur.parsed.form == statementObject:
 				// {…} becomes [{…},{…}]
 				p.Text = "," + stmt
-				first += 3
+				p.Skeleton += 3
 			default:
 				p.Text = `,"Statement":[` + stmt + "]"
-				first += Characters(`,"Statement":[]`)
+				p.Skeleton += Characters(`,"Statement":[]`)
 			}
 			p.TextReplaces = "a new statement appended to " + cur.Name
-			growth[0] = first
-			for i := 1; i < len(quoted); i++ {
-				growth[i] = Characters(quoted[i]) + 1
-			}
-		}
-		total := 0
-		for _, g := range growth {
-			total += g
-		}
-		p.ProjectedCharacters = p.CurrentCharacters + total
-	}
-	i := 0
-	for gi := range p.Groups {
-		if p.Groups[gi].Entry != "" {
-			p.Groups[gi].Growth = growth[i]
-			i++
+			p.SkeletonWhat = "the delivery statement AWS appends to " + cur.Name
 		}
 	}
+	total := p.Skeleton
+	for i, gi := range entryGroup {
+		p.Groups[gi].Growth = growth[i]
+		total += growth[i]
+	}
+	p.ProjectedCharacters = p.CurrentCharacters + total
 	return p
 }
 
@@ -414,9 +437,10 @@ type VendedCoverage struct {
 	Entry string
 	// CoveredBy names the account-level policy that covers every such group already; empty when none does.
 	CoveredBy string
-	// Growth is what the first delivery to such a group adds (for a delivery policy AWS has to create: the whole new
-	// policy); 0 when CoveredBy is set.
+	// Growth is what Entry adds to the policy (GroupProjection.Growth); 0 when CoveredBy is set.
 	Growth int
+	// Skeleton is what AWS would add around it (Projection.Skeleton), e.g. the whole policy when it has to create it.
+	Skeleton int
 	// FitsSize reports whether that growth fits the size limit.
 	FitsSize bool
 	// FitsCount reports whether the account has room for the delivery policy, when AWS has to create it.
@@ -437,7 +461,7 @@ func (b *Budget) VendedCoverage(s Scope) VendedCoverage {
 			continue
 		}
 		p := b.Project([]LogGroupARN{g}, ProjectOptions{})
-		c.Growth, c.FitsSize, c.FitsCount = p.Groups[0].Growth, p.FitsSize(), p.FitsCount()
+		c.Growth, c.Skeleton, c.FitsSize, c.FitsCount = p.Groups[0].Growth, p.Skeleton, p.FitsSize(), p.FitsCount()
 		break
 	}
 	return c

@@ -300,11 +300,18 @@ func TestProject(t *testing.T) {
 			if strings.Join(growing, ",") != strings.Join(w.growing, ",") {
 				t.Errorf("growing = %v, want %v", growing, w.growing)
 			}
-			if !p.NewPolicy && cur+sum != p.ProjectedCharacters {
-				t.Errorf("per-group growth %d does not add up: %d + %d != %d", sum, cur, sum, p.ProjectedCharacters)
+			// Each entry's growth plus what AWS adds around the entries is the whole growth; a new policy starts from 0.
+			if cur+p.Skeleton+sum != p.ProjectedCharacters {
+				t.Errorf("per-group growth %d and skeleton %d do not add up: %d + %d + %d != %d", sum, p.Skeleton, cur, p.Skeleton, sum, p.ProjectedCharacters)
 			}
-			if p.NewPolicy && sum != p.ProjectedCharacters {
-				t.Errorf("per-group growth %d does not add up to the new policy's %d", sum, p.ProjectedCharacters)
+			if (p.Skeleton == 0) != (p.SkeletonWhat == "") {
+				t.Errorf("Skeleton %d described as %q", p.Skeleton, p.SkeletonWhat)
+			}
+			for _, g := range p.Growing() {
+				// An entry adds itself quoted, and a comma unless it is the first entry of a list.
+				if q := Characters(jsonString(g.Entry)); g.Growth != q && g.Growth != q+1 {
+					t.Errorf("%s grows the policy by %d, want %d or %d (its quoted entry, with a comma)", g.Name, g.Growth, q, q+1)
+				}
 			}
 			var uncovered []string
 			for _, u := range p.Uncovered() {

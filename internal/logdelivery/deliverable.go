@@ -52,15 +52,6 @@ func (a LogGroupARN) CheckDeliverable(s Scope) []Mismatch {
 	return out
 }
 
-// ExplainOptions word an explanation for the adapter that shows it.
-type ExplainOptions struct {
-	// LimitSetting names where the policy size limit comes from, e.g. "the provider's resource_policy_size_limit";
-	// empty: not named.
-	LimitSetting string
-	// When says when AWS refuses a delivery that does not fit, e.g. "at apply time"; empty: not said.
-	When string
-}
-
 // placeholderAccountID stands for an account ID that is not known: only its length matters to a policy's size.
 const placeholderAccountID = "123456789012"
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"sync"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 )
 
 // PolicyReader reads the account-level resource policies (ReadAccountPolicies bound to a client).
@@ -117,4 +119,17 @@ func (r *RunProjection) Add(ctx context.Context, planned []Planned) (RunResult, 
 		res.Sources[k] = append([]string(nil), v...)
 	}
 	return res, nil
+}
+
+// ScopeOf is the partition, region and account the clients work in.
+func ScopeOf(c *awsconfig.Clients) Scope {
+	return Scope{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID}
+}
+
+// NewAccountRunProjection is a run's projection of the delivery policy of the clients' account and region, reading
+// the account-level policies with the clients' CloudWatch Logs client (the provider's and the setup tool's run).
+func NewAccountRunProjection(c *awsconfig.Clients, limit int) *RunProjection {
+	return NewRunProjection(ScopeOf(c), limit, func(ctx context.Context) ([]Policy, error) {
+		return ReadAccountPolicies(ctx, c.Logs)
+	})
 }

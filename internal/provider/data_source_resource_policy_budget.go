@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 )
 
 var _ datasource.DataSourceWithConfigure = (*resourcePolicyBudgetDataSource)(nil)
@@ -83,7 +84,7 @@ func (d *resourcePolicyBudgetDataSource) Schema(_ context.Context, _ datasource.
 				Optional:    true,
 				MarkdownDescription: "Log groups to project delivery to, as ARNs (a trailing `:*` is accepted). Unset or empty: " +
 					"the projection equals the current state.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(logGroupARNValidator{})},
+				Validators: []validator.List{listvalidator.ValueStringsAre(validators.LogGroupARN())},
 			},
 			"max_policies": schema.Int64Attribute{
 				Computed:            true,

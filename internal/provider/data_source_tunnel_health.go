@@ -18,6 +18,7 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -70,7 +71,7 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		MarkdownDescription: "Log group of the BGP log, an ARN (a trailing `:*` is accepted). Default: the group the tunnel's " +
 			"BGP log is delivered to now; when that log is disabled and this is not set, the BGP log is not read. May be " +
 			"the same group as `tunnel_log_group_arn`: it is then read once.",
-		Validators: []validator.String{logGroupARNValidator{}},
+		Validators: []validator.String{validators.LogGroupARN()},
 	}
 	attrs["lookback"] = lookbackAttribute()
 	attrs["query_mode"] = queryModeAttribute()
@@ -78,12 +79,12 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		Optional: true,
 		MarkdownDescription: "Log group of the tunnel activity log, an ARN (a trailing `:*` is accepted). Default: the group " +
 			"the tunnel's activity log is delivered to now; when that log is disabled and this is not set, it is not read.",
-		Validators: []validator.String{logGroupARNValidator{}},
+		Validators: []validator.String{validators.LogGroupARN()},
 	}
 	attrs["tunnel_outside_ip_address"] = schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "Outside (public) IP address of the AWS end of the tunnel, as in `vpnlogs_vpn_connections`.",
-		Validators:          []validator.String{ipAddressValidator{}},
+		Validators:          []validator.String{validators.IPAddress()},
 	}
 	attrs["vpn_connection_id"] = schema.StringAttribute{
 		Required:            true,
@@ -101,7 +102,7 @@ func lookbackAttribute() schema.StringAttribute {
 		MarkdownDescription: fmt.Sprintf("How far back to read, as a Go duration (`30m`, `1h`, `24h`), between %s and %s. "+
 			"Defaults to `1h`. Above %s, mode `auto` uses Logs Insights.", health.FormatDuration(health.MinLookback),
 			health.FormatDuration(health.MaxLookback), health.FormatDuration(health.InsightsThreshold)),
-		Validators: []validator.String{lookbackValidator{}},
+		Validators: []validator.String{validators.Lookback()},
 	}
 }
 
@@ -143,9 +144,9 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	connID, ip := m.VPNConnectionID.ValueString(), m.TunnelOutsideIPAddress.ValueString()
-	_, tun, err := d.data.vpn.FindTunnel(ctx, connID, ip)
+	conn, tun, err := d.data.vpn.FindTunnel(ctx, connID, ip)
 	if err != nil {
-		d.tunnelError(connID, ip, err, &resp.Diagnostics)
+		d.tunnelError(conn, connID, ip, err, &resp.Diagnostics)
 		return
 	}
 
@@ -208,37 +209,15 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 // enableAdvice is how Terraform turns a tunnel's logging on, completing logparse.LoggingDisabled's "Enable it with".
 const enableAdvice = "a vpnlogs_tunnel_logging resource (tunnel_log and bgp_log blocks)"
 
-// tunnelError turns a failed tunnel lookup into an attribute error.
-func (d *tunnelHealthDataSource) tunnelError(connID, ip string, err error, diags *diag.Diagnostics) {
+// tunnelError turns a failed tunnel lookup into an attribute error (vpn.NotFoundError words it).
+func (d *tunnelHealthDataSource) tunnelError(conn *vpn.Connection, connID, ip string, err error, diags *diag.Diagnostics) {
 	var nf *vpn.NotFoundError
 	switch {
 	case errors.As(err, &nf) && nf.OutsideIP != "":
-		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel",
-			fmt.Sprintf("%s. Use an outside IP address that vpnlogs_vpn_connections lists for %s.", err, connID))
+		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel", nf.Explain(conn, d.data.clients.Region, "the provider's region"))
 	case errors.As(err, &nf):
-		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
-			fmt.Sprintf("%s. Check the ID and that the provider's region (%s) is the connection's region.", err, d.data.clients.Region))
+		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection", nf.Explain(conn, d.data.clients.Region, "the provider's region"))
 	default:
 		diags.AddError(fmt.Sprintf("reading EC2 VPN connection (%s) tunnel (%s)", connID, ip), err.Error())
-	}
-}
-
-// lookbackValidator checks that lookback is a Go duration in the accepted range.
-type lookbackValidator struct{}
-
-var _ validator.String = lookbackValidator{}
-
-func (lookbackValidator) Description(context.Context) string {
-	return fmt.Sprintf("value must be a Go duration between %s and %s", health.FormatDuration(health.MinLookback), health.FormatDuration(health.MaxLookback))
-}
-
-func (v lookbackValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (lookbackValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := health.ParseLookback(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid lookback", err.Error()+".")
 	}
 }

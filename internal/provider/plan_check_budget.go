@@ -4,24 +4,14 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
-
-// plannedDelivery is one log group that a planned change would start delivering to.
-type plannedDelivery struct {
-	// Resource describes the source in messages, e.g. "vpn-0abc/203.0.113.10 tunnel log".
-	Resource string
-	// LogGroupARN is the normalised ARN (no ":*").
-	LogGroupARN string
-}
 
 // budgetState is the run's projection of the delivery policy; the zero value is ready to use.
 //
@@ -32,19 +22,18 @@ type plannedDelivery struct {
 type budgetState struct {
 	once sync.Once
 	run  *logdelivery.RunProjection
-	// readWarned is set once the "not checked" warning has been given.
-	readWarned atomic.Bool
+
+	mu sync.Mutex
+	// said is the most severe budget finding a verdict of this run has given (0: none), so that a later round of
+	// the same run adds only what is worse.
+	said logdelivery.Severity
+	// notCheckedSaid is set once the "not checked" warning has been given.
+	notCheckedSaid bool
 }
 
 // budgetRun returns the run's projection, creating it on first use.
 func (d *providerData) budgetRun() *logdelivery.RunProjection {
-	d.budget.once.Do(func() {
-		c := d.clients
-		d.budget.run = logdelivery.NewRunProjection(d.scope(), d.resourcePolicySizeLimit, func(ctx context.Context) ([]logdelivery.Policy, error) {
-			tflog.Debug(ctx, "reading CloudWatch Logs resource policies for the delivery budget", map[string]any{"region": c.Region})
-			return logdelivery.ReadAccountPolicies(ctx, c.Logs)
-		})
-	})
+	d.budget.once.Do(func() { d.budget.run = logdelivery.NewAccountRunProjection(d.clients, d.resourcePolicySizeLimit) })
 	return d.budget.run
 }
 
@@ -56,164 +45,146 @@ func (d *providerData) deliveryChanged() {
 	}
 }
 
-// checkDeliveryBudget adds the groups to the run's projection of the account's log-delivery resource policy and
-// reports, on diags, when the projection no longer fits (error) or is close to the limit (warning).
-//
-// Only the account-level policies are read. UNCONFIRMED (docs/design/aws-behaviour.md §3.6): AWS now documents log-group-level
-// (RESOURCE-scope) policies "for newly created subscriptions"; whether Site-to-Site VPN's V1 delivery still grows the
-// account-level policy, and since when, is not documented. The check assumes it does (the premise and the
-// safe side) and does not read each group's own policy, which would cost one more call per group and break the
-// one-read-per-plan rule; a group that has its own policy granting delivery is therefore still projected. The
-// vpnlogs_resource_policy_budget data source does read them.
-//
-// The diagnostics go to the resources whose groups grow the policy: when several resources fit one by one but not
-// together, the ones planned after the projection crosses the limit fail, and each error lists every group of the
-// run that grows the policy. Groups that are already covered (or a second /aws/vendedlogs/ group) add nothing and
-// get no diagnostic.
-func (d *providerData) checkDeliveryBudget(ctx context.Context, groups []plannedDelivery, diags *diag.Diagnostics) {
-	if d == nil || d.clients == nil || len(groups) == 0 {
-		return
+// explainOptions are the provider's words for logdelivery's explanations.
+func (d *providerData) explainOptions() logdelivery.ExplainOptions {
+	return logdelivery.ExplainOptions{
+		LimitSetting: "the provider's resource_policy_size_limit",
+		When:         "at apply time, after other changes of the apply may already have been made",
+		Change:       "the log delivery planned in this run",
+		CreateGroup: func(name string) string {
+			optIn := ""
+			if !logdelivery.IsVended(name) {
+				optIn = "\n    allow_outside_vendedlogs = true"
+			}
+			return fmt.Sprintf("Create the group with vpnlogs_log_group and use its arn as log_group_arn:\n\n"+
+				"  resource \"vpnlogs_log_group\" \"vpn\" {\n    name = %q%s\n  }", name, optIn)
+		},
+		UseExisting: "Or set log_group_arn to the ARN of an existing log group.",
 	}
-	var planned []logdelivery.Planned
-	for _, g := range groups {
-		a, err := logdelivery.ParseLogGroupARN(g.LogGroupARN)
-		if err != nil {
-			continue // the attribute validator reports malformed ARNs
+}
+
+// keyDeliveries gives a call that starts delivering to a log group the policy does not cover yet the key that lets
+// it carry the verdict: the first such group by ARN (an ordinary group before the /aws/vendedlogs/ ones, since the
+// fix is about them), then the change's description. Without the account's policies (the read failed), every group
+// counts.
+func (d *providerData) keyDeliveries(ctx context.Context, call *planCall) {
+	b, err := d.budgetRun().Budget(ctx)
+	best := ""
+	for _, p := range call.deliveries {
+		if err == nil && b.Covers(p.Group) {
+			continue
 		}
-		planned = append(planned, logdelivery.Planned{Group: a, Source: g.Resource})
+		k := "0|" + p.Group.String() + "|" + p.Source
+		if p.Group.Vended() {
+			k = "1" + k[1:]
+		}
+		if best == "" || k < best {
+			best = k
+		}
 	}
-	if len(planned) == 0 {
+	if best != "" {
+		call.key = best
+	}
+}
+
+// giveVerdict renders the verdict of a round (plan_run.go) onto the carrier's diagnostics: the IAM preflight, the
+// policy budget, and, when the plan does not fail, the tunnels it interrupts.
+func (d *providerData) giveVerdict(ctx context.Context, v planVerdict, diags *diag.Diagnostics) {
+	var planned []logdelivery.Planned
+	var changes []vpn.TunnelChange
+	anyChange := false
+	for _, c := range v.calls {
+		planned = append(planned, c.deliveries...)
+		changes = append(changes, c.interruption...)
+		anyChange = anyChange || c.changes
+	}
+	errorsBefore := diags.ErrorsCount()
+	if anyChange {
+		var pd diag.Diagnostics
+		d.checkPermissions(ctx, &pd)
+		appendVerdict(diags, pd, v.applying)
+	}
+	if len(planned) > 0 {
+		d.budgetVerdict(ctx, v, planned, diags)
+	}
+	if diags.ErrorsCount() > errorsBefore {
+		d.plan.markErred()
+	}
+	if v.applying || v.failed || d.plan.erred() {
 		return
 	}
-	run := d.budgetRun()
-	res, err := run.Add(ctx, planned)
+	if text := vpn.DescribeInterruption(d.plan.unannounced(changes), "This plan"); text != "" {
+		diags.AddWarning(vpn.SummaryInterruption, text)
+	}
+}
+
+// appendVerdict adds the diagnostics of a verdict; during apply only errors (the plan showed the warnings).
+func appendVerdict(diags *diag.Diagnostics, add diag.Diagnostics, applying bool) {
+	for _, x := range add {
+		if applying && x.Severity() != diag.SeverityError {
+			continue
+		}
+		diags.Append(x)
+	}
+}
+
+// budgetVerdict projects the delivery policy with every delivery of the run and adds what logdelivery says about
+// it, once per finding and run: an error when AWS would refuse the change, else a warning when the policy comes
+// close to its limit.
+//
+// Only the account-level policies are read. UNCONFIRMED (docs/design/aws-behaviour.md §3.6): AWS now documents
+// log-group-level (RESOURCE-scope) policies "for newly created subscriptions"; whether Site-to-Site VPN's V1 delivery
+// still grows the account-level policy, and since when, is not documented. The check assumes it does (the safe side)
+// and does not read each group's own policy, which would cost one more call per group; a group that has its own
+// policy granting delivery is therefore still projected. The vpnlogs_resource_policy_budget data source does read
+// them.
+func (d *providerData) budgetVerdict(ctx context.Context, v planVerdict, planned []logdelivery.Planned, diags *diag.Diagnostics) {
+	res, err := d.budgetRun().Add(ctx, planned)
 	if err != nil {
 		tflog.Warn(ctx, "delivery budget not checked", map[string]any{"error": err.Error()})
-		if d.budget.readWarned.CompareAndSwap(false, true) {
-			diags.AddWarning("CloudWatch Logs resource policy budget not checked", d.budgetNotCheckedDetail(planned, err))
+		d.budget.mu.Lock()
+		first := !d.budget.notCheckedSaid
+		d.budget.notCheckedSaid = true
+		d.budget.mu.Unlock()
+		if first && !v.applying {
+			var groups []string
+			for _, p := range planned {
+				groups = append(groups, p.Group.String())
+			}
+			e := logdelivery.NotCheckedExplanation(d.scope(), d.resourcePolicySizeLimit, uniqueSorted(groups), err, d.explainOptions())
+			diags.AddWarning(e.Summary, e.Text())
 		}
 		return
 	}
 	tflog.Debug(ctx, "projected log delivery resource policy", map[string]any{
 		"policy": res.PolicyName, "new_policy": res.NewPolicy, "current_characters": res.CurrentCharacters,
 		"projected_characters": res.ProjectedCharacters, "limit": res.Limit, "policy_count": res.PolicyCount,
-		"groups": len(res.Groups), "growing": len(res.Growing()),
+		"groups": len(res.Groups), "growing": len(res.Growing()), "incomplete": v.incomplete,
 	})
-	if !res.Contributes() {
-		return
-	}
-	if !res.FitsCount() {
-		diags.AddError("Too many CloudWatch Logs resource policies", tooManyPoliciesDetail(res, d.clients.Region))
-	}
-	switch {
-	case !res.FitsSize():
-		diags.AddError("CloudWatch Logs resource policy would exceed its size limit", budgetDetail(res, false))
-	case res.NearLimit():
-		diags.AddWarning("CloudWatch Logs resource policy close to its size limit", budgetDetail(res, true))
-	}
-}
-
-// budgetNotCheckedDetail says what the plan did not check when the policies could not be read.
-func (d *providerData) budgetNotCheckedDetail(planned []logdelivery.Planned, err error) string {
-	why := "failed"
-	if awsconfig.IsAccessDenied(err) {
-		why = "was denied (access denied)"
-	}
-	var names []string
-	for _, p := range planned {
-		names = append(names, p.Group.String())
-	}
-	return fmt.Sprintf("Reading the account's CloudWatch Logs resource policies (logs:DescribeResourcePolicies in %s) %s, so this plan did "+
-		"not check whether enabling log delivery fits the log delivery resource policy %s (limit %d characters, the "+
-		"provider's resource_policy_size_limit) or the limit of %d account-level resource policies. This applies to %s "+
-		"and to every other log group this plan starts delivering to. If it does not fit, AWS rejects the change at "+
-		"apply time.\n\nTo have it checked, allow logs:DescribeResourcePolicies for the identity that runs the plan. Log "+
-		"groups whose names start with %s do not grow the policy.\n\nError: %s",
-		d.clients.Region, why, logdelivery.DeliveryPolicyName, d.resourcePolicySizeLimit, logdelivery.MaxAccountPolicies,
-		strings.Join(names, ", "), logdelivery.VendedLogsPrefix, err)
-}
-
-// budgetDetail renders the size error (or, near is true, the warning) with the numbers, every group of the run
-// that grows the policy, and the fix (logdelivery.Budget.VendedAlternative).
-func budgetDetail(res logdelivery.RunResult, near bool) string {
-	var sb strings.Builder
-	verb := "grow"
-	if res.NewPolicy {
-		verb = "create"
-	}
-	if res.NewPolicy {
-		fmt.Fprintf(&sb, "Enabling the log delivery planned in this run would make AWS create the account-level CloudWatch Logs "+
-			"resource policy %s with %d characters", res.PolicyName, res.ProjectedCharacters)
-	} else {
-		fmt.Fprintf(&sb, "Enabling the log delivery planned in this run would %s the account-level CloudWatch Logs resource policy "+
-			"%s from %d to %d characters", verb, res.PolicyName, res.CurrentCharacters, res.ProjectedCharacters)
-	}
-	pct := 100 * float64(res.ProjectedCharacters) / float64(res.Limit)
-	if near {
-		fmt.Fprintf(&sb, ", %.0f%% of the limit of %d (the provider's resource_policy_size_limit). %d characters would remain.",
-			pct, res.Limit, res.Remaining())
-	} else {
-		fmt.Fprintf(&sb, "; the limit is %d (the provider's resource_policy_size_limit), %d over. AWS would reject the "+
-			"change at apply time, after other changes of the apply may already have been made.", res.Limit, -res.Remaining())
-	}
-	growing := res.Growing()
-	sort.SliceStable(growing, func(i, j int) bool { return growing[i].LogGroupARN < growing[j].LogGroupARN })
-	fmt.Fprintf(&sb, "\n\nLog groups planned in this run that grow the policy (%d):\n", len(growing))
-	for _, g := range growing {
-		fmt.Fprintf(&sb, "  - %s: +%d characters", g.LogGroupARN, g.Growth)
-		if src := res.Sources[g.LogGroupARN]; len(src) > 0 {
-			fmt.Fprintf(&sb, " (%s)", strings.Join(src, ", "))
+	findings := res.Explain(d.explainOptions(), v.incomplete)
+	d.budget.mu.Lock()
+	defer d.budget.mu.Unlock()
+	said := d.budget.said
+	for _, e := range findings {
+		d.budget.said = max(d.budget.said, e.Severity)
+		if e.Severity <= said || (v.applying && e.Severity != logdelivery.SeverityError) {
+			continue
 		}
-		sb.WriteString("\n")
-	}
-
-	// The fix: the same groups under /aws/vendedlogs/.
-	alt, ok := res.Budget.VendedAlternative(res.Projection)
-	if !ok {
-		return sb.String()
-	}
-	fix := "\nFix: deliver to log groups whose names start with " + logdelivery.VendedLogsPrefix + ". "
-	if near {
-		fix = "\nTo keep room, deliver to log groups whose names start with " + logdelivery.VendedLogsPrefix + ". "
-	}
-	sb.WriteString(fix)
-	switch {
-	case alt.CoveredBy != "":
-		fmt.Fprintf(&sb, "The policy already covers all of them with the entry %s, so they add nothing.", alt.Entry)
-	case alt.InProjection:
-		fmt.Fprintf(&sb, "AWS covers all of them with the single entry %s, which this run adds already (it is in the list "+
-			"above), so further ones add nothing.", alt.Entry)
-	default:
-		fmt.Fprintf(&sb, "AWS covers all of them with the single entry %s (%d characters, added once), so they do not grow "+
-			"the policy one by one.", alt.Entry, alt.Growth)
-		if !alt.FitsSize && !res.NewPolicy {
-			fmt.Fprintf(&sb, " The policy has only %d characters left, too few even for that entry: first remove from %s the "+
-				"entries of log groups that no longer receive logs (logs:PutResourcePolicy), or raise the limit if AWS "+
-				"enforces a larger one in your account.", res.Limit-res.CurrentCharacters, res.PolicyName)
+		if e.Severity == logdelivery.SeverityError {
+			diags.AddError(e.Summary, e.Text())
+		} else {
+			diags.AddWarning(e.Summary, e.Text())
 		}
 	}
-	first := alt.Groups[0].Name
-	fmt.Fprintf(&sb, " For example, create the group with vpnlogs_log_group and use its arn as log_group_arn:\n\n"+
-		"  resource \"vpnlogs_log_group\" \"vpn\" {\n    name = %q\n  }\n\nNames to use instead:\n", logdelivery.VendedName(first))
-	for _, g := range alt.Groups {
-		fmt.Fprintf(&sb, "  %s -> %s\n", g.Name, logdelivery.VendedName(g.Name))
-	}
-	return strings.TrimRight(sb.String(), "\n")
 }
 
-// tooManyPoliciesDetail explains the 11th-policy case.
-func tooManyPoliciesDetail(res logdelivery.RunResult, region string) string {
-	names := res.Budget.PolicyNames()
-	var groups []string
-	for _, g := range res.Growing() {
-		groups = append(groups, g.LogGroupARN)
+func uniqueSorted(in []string) []string {
+	sort.Strings(in)
+	out := in[:0]
+	for i, s := range in {
+		if i == 0 || s != in[i-1] {
+			out = append(out, s)
+		}
 	}
-	return fmt.Sprintf("Enabling the log delivery planned in this run needs the account-level CloudWatch Logs resource policy %s, "+
-		"which does not exist yet. AWS would have to create it as policy number %d, but an account can have at most %d "+
-		"account-level resource policies per Region (a quota that cannot be raised), and %s already has %d: %s. AWS would "+
-		"reject the change at apply time.\n\nLog groups planned in this run that need the policy: %s.\n\nFix: delete an "+
-		"account-level resource policy that is no longer needed (aws logs delete-resource-policy --policy-name NAME --region %s). "+
-		"Log groups under %s do not avoid this: they, too, need the delivery policy.",
-		res.PolicyName, res.ProjectedPolicyCount, res.MaxPolicies, region, res.PolicyCount, strings.Join(names, ", "),
-		strings.Join(groups, ", "), region, logdelivery.VendedLogsPrefix)
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
@@ -201,7 +203,7 @@ output "used" {
 	const summary = "CloudWatch Logs resource policy would exceed its size limit"
 	want := expectDiag(summary,
 		fmt.Sprintf("from %d to %d characters; the limit is 5120", size, size+3*cost), "1 over",
-		"grow the policy (3):", a+": +", b+": +", c+": +", "/vpn/a -> /aws/vendedlogs/vpn/a",
+		"What grows the policy, in characters of its minified document (3 log groups):", a+": +", b+": +", c+": +", "/vpn/a -> /aws/vendedlogs/vpn/a",
 		"/vpn/b -> /aws/vendedlogs/vpn/b", "/vpn/c -> /aws/vendedlogs/vpn/c")
 	var planErr error
 	resource.UnitTest(t, resource.TestCase{
@@ -270,7 +272,7 @@ func TestBudget_eleventhPolicy(t *testing.T) {
 			Config: budgetConfig(srv, 0, tunnelLog("t", id, ips[0], fmt.Sprintf("%q", group))),
 			ExpectError: expectDiag("Too many CloudWatch Logs resource policies",
 				"AWSLogDeliveryWrite20150319, which does not exist yet", "policy number 11", "at most 10",
-				"us-east-1 already has 10: other-00,", group, "delete an account-level resource policy that is no longer needed"),
+				"us-east-1 already has 10: other-00,", group, "Fix: Delete an account-level resource policy that is no longer needed"),
 		}},
 	})
 	if n := callCount(srv, "ec2", "ModifyVpnTunnelOptions"); n != 0 {
@@ -315,7 +317,7 @@ func TestBudget_accessDeniedPlanContinues(t *testing.T) {
 }
 
 // budgetTestProviderData configures provider data against the sandbox, as Configure does, with the given policy
-// size limit.
+// size limit and a short settle time for the plan's verdict.
 func budgetTestProviderData(t *testing.T, srv *sandbox.Server, limit int) *providerData {
 	t.Helper()
 	retries := 0
@@ -326,13 +328,26 @@ func budgetTestProviderData(t *testing.T, srv *sandbox.Server, limit int) *provi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, limit, false, testVPNPolling())
+	return newProviderData(c, limit, false, testVPNPolling(), withPlanTiming(30*time.Millisecond, 5*time.Second))
 }
 
-func delivery(resource, name string) plannedDelivery {
-	return plannedDelivery{Resource: resource, LogGroupARN: testLogGroupARN(name)}
+// planDeliveries is one planning call of d's run that starts delivering to the named groups, as ModifyPlan makes
+// it; it returns the diagnostics the call gets (the verdict, when it carries it).
+func planDeliveries(d *providerData, source string, names ...string) diag.Diagnostics {
+	call := d.plan.begin()
+	call.key, call.changes = "2|"+source, true
+	for _, n := range names {
+		a, _ := logdelivery.ParseLogGroupARN(testLogGroupARN(n))
+		call.deliveries = append(call.deliveries, logdelivery.Planned{Group: a, Source: source})
+	}
+	d.keyDeliveries(context.Background(), call)
+	var diags diag.Diagnostics
+	call.finish(context.Background(), &diags)
+	return diags
 }
 
+// Eight resources planned at once, the policies unreadable: one warning, on the resource of the first group by
+// ARN, naming every group; one read.
 func TestBudget_checkAccessDeniedWarnsOnce(t *testing.T) {
 	t.Parallel()
 	srv := startSandbox(t, func(o *sandbox.Options) { o.DenyActions = []string{"logs:DescribeResourcePolicies"} })
@@ -343,28 +358,30 @@ func TestBudget_checkAccessDeniedWarnsOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d.checkDeliveryBudget(context.Background(), []plannedDelivery{delivery(fmt.Sprintf("r%d", i), fmt.Sprintf("/vpn/%d", i))}, &all[i])
+			all[i] = planDeliveries(d, fmt.Sprintf("r%d", i), fmt.Sprintf("/vpn/%d", i))
 		}()
 	}
 	wg.Wait()
-	var warnings []diag.Diagnostic
-	for _, ds := range all {
+	for i, ds := range all {
 		if ds.HasError() {
-			t.Errorf("errors: %v", ds.Errors())
+			t.Errorf("r%d: errors: %v", i, ds.Errors())
 		}
-		warnings = append(warnings, ds.Warnings()...)
+		if i > 0 && len(ds) > 0 {
+			t.Errorf("r%d got %v; only r0 (the first group by ARN) carries the verdict", i, ds)
+		}
 	}
-	if len(warnings) != 1 {
-		t.Fatalf("%d warnings over 8 resources, want 1", len(warnings))
+	if len(all[0]) != 1 {
+		t.Fatalf("r0 got %d diagnostics, want the one warning: %v", len(all[0]), all[0])
 	}
-	w := warnings[0]
-	if w.Summary() != "CloudWatch Logs resource policy budget not checked" {
-		t.Errorf("summary %q", w.Summary())
+	w := all[0][0]
+	if w.Summary() != "CloudWatch Logs resource policy budget not checked" || w.Severity() != diag.SeverityWarning {
+		t.Errorf("diagnostic %s: %q", w.Severity(), w.Summary())
 	}
 	for _, phrase := range []string{
 		"logs:DescribeResourcePolicies in us-east-1) was denied (access denied)",
-		"did not check whether enabling log delivery fits the log delivery resource policy AWSLogDeliveryWrite20150319 (limit 5120 characters",
-		"or the limit of 10 account-level resource policies", "every other log group this plan starts delivering to",
+		"whether enabling the log delivery planned in this run fits the log delivery resource policy AWSLogDeliveryWrite20150319 (limit 5120 characters",
+		"or the limit of 10 account-level resource policies was not checked",
+		"This applies to " + testLogGroupARN("/vpn/0") + ", " + testLogGroupARN("/vpn/1"), testLogGroupARN("/vpn/7") + ".",
 		"allow logs:DescribeResourcePolicies", "AccessDeniedException",
 	} {
 		if !strings.Contains(w.Detail(), phrase) {
@@ -373,6 +390,10 @@ func TestBudget_checkAccessDeniedWarnsOnce(t *testing.T) {
 	}
 	if n := callCount(srv, "logs", "DescribeResourcePolicies"); n != 1 {
 		t.Errorf("%d DescribeResourcePolicies calls, want 1 (a failure is remembered)", n)
+	}
+	// A later round of the same run does not repeat it.
+	if again := planDeliveries(d, "late", "/vpn/late"); len(again) != 0 {
+		t.Errorf("a later round repeated the warning: %v", again)
 	}
 }
 
@@ -384,17 +405,17 @@ func TestBudget_checkNearLimitWarning(t *testing.T) {
 	seedDeliveryPolicyOfSize(t, srv, "AWSLogDeliveryWrite20150319", size)
 	d := budgetTestProviderData(t, srv, 5120)
 
-	var diags diag.Diagnostics
-	d.checkDeliveryBudget(context.Background(), []plannedDelivery{delivery("vpn-1/203.0.113.1 tunnel log", "/vpn/near")}, &diags)
+	diags := planDeliveries(d, "vpn-1/203.0.113.1 tunnel log", "/vpn/near")
 	if diags.HasError() || diags.WarningsCount() != 1 {
 		t.Fatalf("diagnostics %v, want one warning", diags)
 	}
 	w := diags.Warnings()[0]
 	pct := 100 * float64(size+cost) / 5120
 	for _, phrase := range []string{
-		fmt.Sprintf("from %d to %d characters, %.0f%% of the limit of 5120", size, size+cost, pct),
+		fmt.Sprintf("from %d to %d characters, %.0f%% of the limit of 5120 (the provider's resource_policy_size_limit)", size, size+cost, pct),
 		fmt.Sprintf("%d characters would remain", 5120-size-cost),
 		testLogGroupARN("/vpn/near") + fmt.Sprintf(": +%d characters (vpn-1/203.0.113.1 tunnel log)", cost),
+		"To keep room, deliver to log groups whose names start with /aws/vendedlogs/",
 		"/vpn/near -> /aws/vendedlogs/vpn/near",
 	} {
 		if !strings.Contains(w.Detail(), phrase) {
@@ -406,9 +427,7 @@ func TestBudget_checkNearLimitWarning(t *testing.T) {
 	}
 
 	// A group that is already covered adds nothing and says nothing.
-	diags = nil
-	d.checkDeliveryBudget(context.Background(), []plannedDelivery{delivery("x", "/seed/0000")}, &diags)
-	if len(diags) != 0 {
+	if diags := planDeliveries(d, "x", "/seed/0000"); len(diags) != 0 {
 		t.Errorf("covered group: %v", diags)
 	}
 	if n := callCount(srv, "logs", "DescribeResourcePolicies"); n != 1 {
@@ -416,7 +435,8 @@ func TestBudget_checkNearLimitWarning(t *testing.T) {
 	}
 }
 
-// Calls aggregate: the second group overflows, and its error lists both; a later run reads again.
+// Rounds of one run aggregate: each round's verdict covers every group of the run, a warning is given once, and the
+// error of the round that overflows lists every group; a later run reads again.
 func TestBudget_checkAggregatesAcrossCalls(t *testing.T) {
 	t.Parallel()
 	srv := startSandbox(t, nil)
@@ -424,24 +444,25 @@ func TestBudget_checkAggregatesAcrossCalls(t *testing.T) {
 	doc := seedDeliveryPolicyOfSize(t, srv, "AWSLogDeliveryWrite20150319", 700)
 	d := budgetTestProviderData(t, srv, limit)
 
-	var first, second diag.Diagnostics
-	d.checkDeliveryBudget(context.Background(), []plannedDelivery{delivery("one", "/vpn/first")}, &first)
-	if first.HasError() {
+	if first := planDeliveries(d, "one", "/vpn/first"); first.HasError() {
 		t.Fatalf("the first group fits: %v", first)
 	}
 	// 700 + 2 × ~76 is still under 1000: add groups until it overflows.
 	var last diag.Diagnostics
 	names := []string{"/vpn/first"}
+	warnings := 0
 	for i := 0; !last.HasError() && i < 10; i++ {
-		last = nil
 		names = append(names, fmt.Sprintf("/vpn/more-%d", i))
-		d.checkDeliveryBudget(context.Background(), []plannedDelivery{delivery(fmt.Sprintf("r%d", i), names[len(names)-1])}, &last)
+		last = planDeliveries(d, fmt.Sprintf("r%d", i), names[len(names)-1])
+		warnings += last.WarningsCount()
 	}
-	second = last
-	if !second.HasError() {
+	if !last.HasError() {
 		t.Fatalf("no error after %d groups", len(names))
 	}
-	detail := second.Errors()[0].Detail()
+	if warnings != 1 {
+		t.Errorf("%d near-limit warnings over the rounds, want 1", warnings)
+	}
+	detail := last.Errors()[0].Detail()
 	want := utf8.RuneCountInString(doc)
 	for _, n := range names {
 		want += deliveryEntryCost(n)
@@ -454,14 +475,15 @@ func TestBudget_checkAggregatesAcrossCalls(t *testing.T) {
 			t.Errorf("the error does not list %s:\n%s", n, detail)
 		}
 	}
+	if again := planDeliveries(d, "after", "/vpn/after"); again.HasError() {
+		t.Errorf("a round after the error repeated it: %v", again)
+	}
 	if n := callCount(srv, "logs", "DescribeResourcePolicies"); n != 1 {
 		t.Errorf("%d DescribeResourcePolicies calls in one run, want 1", n)
 	}
 	// A new run (a new Configure) starts from the account again.
 	d2 := budgetTestProviderData(t, srv, limit)
-	var fresh diag.Diagnostics
-	d2.checkDeliveryBudget(context.Background(), []plannedDelivery{delivery("one", "/vpn/first")}, &fresh)
-	if fresh.HasError() || callCount(srv, "logs", "DescribeResourcePolicies") != 2 {
+	if fresh := planDeliveries(d2, "one", "/vpn/first"); fresh.HasError() || callCount(srv, "logs", "DescribeResourcePolicies") != 2 {
 		t.Errorf("second run: %v", fresh)
 	}
 }
@@ -544,15 +566,12 @@ func TestBudget_projectionMatchesSandbox(t *testing.T) {
 				sc.seed(t, srv)
 			}
 			var arns []string
-			var planned []plannedDelivery
 			for _, g := range sc.groups {
 				createLogGroup(t, srv, g)
 				arns = append(arns, testLogGroupARN(g))
-				planned = append(planned, delivery("test", g))
 			}
 			d := budgetTestProviderData(t, srv, 5120)
-			var diags diag.Diagnostics
-			d.checkDeliveryBudget(context.Background(), planned, &diags)
+			diags := planDeliveries(d, "test", sc.groups...)
 			res, err := d.budgetRun().Add(context.Background(), nil)
 			if err != nil {
 				t.Fatal(err)

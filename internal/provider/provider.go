@@ -6,11 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/aws/smithy-go/middleware"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -59,11 +60,11 @@ type providerModel struct {
 	AssumeRole                []assumeRoleModel `tfsdk:"assume_role"`
 	Endpoints                 []endpointsModel  `tfsdk:"endpoints"`
 	LogsRateLimits            types.Map         `tfsdk:"logs_rate_limits"`
-	MaxRetries                types.Int64       `tfsdk:"max_retries"`
+	MaxRetries                types.Number      `tfsdk:"max_retries"`
 	PreflightPermissions      types.Bool        `tfsdk:"preflight_permissions"`
 	Profile                   types.String      `tfsdk:"profile"`
 	Region                    types.String      `tfsdk:"region"`
-	ResourcePolicySizeLimit   types.Int64       `tfsdk:"resource_policy_size_limit"`
+	ResourcePolicySizeLimit   types.Number      `tfsdk:"resource_policy_size_limit"`
 	RetryMode                 types.String      `tfsdk:"retry_mode"`
 	SecretKey                 types.String      `tfsdk:"secret_key"`
 	SharedConfigFiles         types.List        `tfsdk:"shared_config_files"`
@@ -100,7 +101,7 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			Optional: true,
 			MarkdownDescription: fmt.Sprintf("Base URL for %s API calls, for example the sandbox's `http://127.0.0.1:4599`. "+
 				"Also set by `%s` or, for every service, `AWS_ENDPOINT_URL`.", strings.ToUpper(svc), awsconfig.EndpointEnvVars[svc]),
-			Validators: []validator.String{endpointURLValidator{}},
+			Validators: []validator.String{validators.EndpointURL()},
 		}
 	}
 
@@ -123,11 +124,11 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"pacing that operation. Calls beyond the quota that AWS still throttles (other clients share it) are retried " +
 					"with backoff up to `max_retries`.",
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Maximum number of times a throttled or failed API call is retried. Defaults to %d, "+
 					"or `AWS_MAX_ATTEMPTS` minus one when that variable is set.", awsconfig.DefaultMaxRetries),
-				Validators: []validator.Int64{int64validator.AtLeast(0)},
+				Validators: []validator.Number{validators.WholeNumber(0, math.MaxInt64)},
 			},
 			"preflight_permissions": schema.BoolAttribute{
 				Optional: true,
@@ -142,12 +143,13 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"region": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "AWS region of the VPN connections and log groups. Also `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`.",
+				Validators:          []validator.String{validators.Region()},
 			},
-			"resource_policy_size_limit": schema.Int64Attribute{
+			"resource_policy_size_limit": schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Size limit, in characters, of an account-level CloudWatch Logs resource policy, used by the "+
 					"plan-time budget check. Defaults to %d, the limit AWS documents; AWS is raising it, so it is a setting.", defaultResourcePolicySizeLimit),
-				Validators: []validator.Int64{int64validator.Between(100, 1_000_000)},
+				Validators: []validator.Number{validators.WholeNumber(100, 1_000_000)},
 			},
 			"retry_mode": schema.StringAttribute{
 				Optional: true,
@@ -199,7 +201,7 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 						"duration": schema.StringAttribute{
 							Optional:            true,
 							MarkdownDescription: "Session duration as a Go duration (`1h`, `90m`), between 15m and 12h. Defaults to the SDK's 15m.",
-							Validators:          []validator.String{durationValidator{}},
+							Validators:          []validator.String{validators.Duration(15*time.Minute, 12*time.Hour, "AWS accepts")},
 						},
 						"external_id": schema.StringAttribute{
 							Optional:            true,
@@ -255,7 +257,7 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 	limit := defaultResourcePolicySizeLimit
 	if !m.ResourcePolicySizeLimit.IsNull() && !m.ResourcePolicySizeLimit.IsUnknown() {
-		limit = int(m.ResourcePolicySizeLimit.ValueInt64())
+		limit = int(validators.Int64(m.ResourcePolicySizeLimit.ValueBigFloat()))
 	}
 	preflight := m.PreflightPermissions.IsNull() || m.PreflightPermissions.ValueBool()
 	data := newProviderData(clients, limit, preflight, p.vpnOptions)
@@ -289,7 +291,7 @@ func (m providerModel) awsConfig(version string) (awsconfig.Config, diag.Diagnos
 		APIOptions:                []func(*middleware.Stack) error{logAPICalls},
 	}
 	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() {
-		n := int(m.MaxRetries.ValueInt64())
+		n := int(validators.Int64(m.MaxRetries.ValueBigFloat()))
 		cfg.MaxRetries = &n
 	}
 	cfg.LogsRateLimits = float64Map(m.LogsRateLimits)

@@ -69,7 +69,7 @@ func TestProviderConfig_diagnosticsWithoutEndpoint(t *testing.T) {
   access_key = "AKIDEXAMPLE"
   secret_key = "secret"
 }`,
-			want: expectDiag(`No AWS region`, `Set region in the provider block, the AWS_REGION environment variable`),
+			want: expectDiag(`No AWS region`, `Set region, the AWS_REGION environment variable`),
 		},
 		"no credentials": {
 			config: `provider "vpnlogs" {
@@ -93,7 +93,7 @@ func TestProviderConfig_diagnosticsWithoutEndpoint(t *testing.T) {
     duration = "5m"
   }
 }`,
-			want: expectDiag(`Invalid session duration`, `assume_role[0].duration is 5m0s; AWS accepts 15m to 12h`),
+			want: expectDiag(`Duration out of range`, `assume_role[0].duration is 5m; AWS accepts 15m to 12h. Use "15m".`),
 		},
 		"assume_role malformed role ARN": {
 			config: `provider "vpnlogs" {

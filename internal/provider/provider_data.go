@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -26,26 +27,40 @@ type providerData struct {
 	// preflightPermissions enables the plan-time IAM simulation.
 	preflightPermissions bool
 
-	// Run-scoped state of the plan-time checks (see plan_check_*.go).
+	// Run-scoped state of the plan-time checks (see plan_run.go and plan_check_*.go).
+	plan      *planRun
 	budget    budgetState
 	preflight preflightState
+	// groups looks log groups up, once per group and run.
+	groups *logdelivery.GroupLookup
 }
 
-func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, vpnOpts vpn.Options) *providerData {
-	return &providerData{
+// providerDataOption adjusts newProviderData (tests).
+type providerDataOption func(*providerData)
+
+// withPlanTiming sets how long a plan's verdict waits for the run to settle (plan_run.go).
+func withPlanTiming(settle, maxWait time.Duration) providerDataOption {
+	return func(d *providerData) { d.plan.settle, d.plan.maxWait = settle, maxWait }
+}
+
+func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, vpnOpts vpn.Options, options ...providerDataOption) *providerData {
+	d := &providerData{
 		clients:                 c,
 		vpn:                     vpn.NewService(c.EC2, vpnOpts),
 		health:                  (&health.Reader{Logs: c.Logs}).NewSession(),
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,
+		groups:                  logdelivery.NewGroupLookup(c.Logs, 25*time.Millisecond),
 	}
+	d.plan = newPlanRun(planSettle, planMaxWait, d.giveVerdict)
+	for _, o := range options {
+		o(d)
+	}
+	return d
 }
 
 // scope is the partition, region and account the provider works in, as logdelivery states scopes.
-func (d *providerData) scope() logdelivery.Scope {
-	c := d.clients
-	return logdelivery.Scope{Partition: c.Partition, Region: c.Region, AccountID: c.AccountID}
-}
+func (d *providerData) scope() logdelivery.Scope { return logdelivery.ScopeOf(d.clients) }
 
 // providerDataFrom type-asserts the value Configure stored; nil means the provider is not configured yet
 // (validation runs before Configure) and callers should return without error.

@@ -185,7 +185,7 @@ func TestProviderConfig_maxRetries(t *testing.T) {
     sts = %q
   }
 }`, testRegion, srv.URL()) + accountDataSourceHCL,
-			ExpectError: expectDiag("Invalid AWS credentials", "Throttling"),
+			ExpectError: expectDiag("Could not validate the AWS credentials", "Throttling", "The credentials themselves were not rejected"),
 		}},
 	})
 	// terraform-plugin-testing plans more than once per step; each plan configures the provider once.

@@ -3,11 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 )
 
 var (
@@ -47,7 +48,7 @@ type logGroupModel struct {
 	KMSKeyID               types.String `tfsdk:"kms_key_id"`
 	LogGroupClass          types.String `tfsdk:"log_group_class"`
 	Name                   types.String `tfsdk:"name"`
-	RetentionInDays        types.Int64  `tfsdk:"retention_in_days"`
+	RetentionInDays        types.Number `tfsdk:"retention_in_days"`
 	SkipDestroy            types.Bool   `tfsdk:"skip_destroy"`
 	Tags                   types.Map    `tfsdk:"tags"`
 }
@@ -121,12 +122,12 @@ func (r *logGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Name of the log group, for example `/aws/vendedlogs/vpn/prod`. 1 to 512 characters from " +
 					"`a-z`, `A-Z`, `0-9`, `_`, `-`, `/`, `.` and `#`, not starting with `aws/`. Changing it replaces the log group.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{logGroupNameValidator{}},
+				Validators:    []validator.String{validators.LogGroupName()},
 			},
-			"retention_in_days": schema.Int64Attribute{
+			"retention_in_days": schema.NumberAttribute{
 				Optional:            true,
 				MarkdownDescription: "Days to keep log events: one of " + retentionDaysList() + ". Unset means the events never expire.",
-				Validators:          []validator.Int64{int64validator.OneOf(logdelivery.RetentionDays...)},
+				Validators:          []validator.Number{validators.OneOf(logdelivery.RetentionDays, "numbers of days CloudWatch Logs keeps events for")},
 			},
 			"skip_destroy": schema.BoolAttribute{
 				Optional: true,
@@ -154,34 +155,15 @@ func (r *logGroupResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// logGroupNameValidator applies CloudWatch Logs' naming rules at validate time.
-type logGroupNameValidator struct{}
-
-var _ validator.String = logGroupNameValidator{}
-
-func (logGroupNameValidator) Description(context.Context) string {
-	return "value must be a valid CloudWatch Logs log group name"
-}
-
-func (v logGroupNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (logGroupNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := logdelivery.ValidateNewLogGroupName(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid log group name", err.Error()+".")
-	}
-}
-
-// ModifyPlan rejects names outside /aws/vendedlogs/ without the opt-in, computes arn at plan time, and runs the
-// plan-time permission check when AWS will be called.
+// ModifyPlan rejects names outside /aws/vendedlogs/ without the opt-in and computes arn at plan time. A change joins
+// the plan's verdict (plan_run.go), which runs the IAM preflight; a group the plan creates is recorded, so that a
+// vpnlogs_tunnel_logging of the same plan may deliver to it although it does not exist yet.
 func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil {
 		return
 	}
+	call := r.data.plan.begin()
+	defer call.finish(ctx, &resp.Diagnostics)
 	var state *logGroupModel
 	if !req.State.Raw.IsNull() {
 		state = &logGroupModel{}
@@ -189,7 +171,7 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	if req.Plan.Raw.IsNull() { // destroy
 		if state != nil && !state.SkipDestroy.ValueBool() {
-			r.data.checkPermissions(ctx, &resp.Diagnostics)
+			call.changes, call.key = true, "3|"+state.Name.ValueString()
 		}
 		return
 	}
@@ -213,12 +195,15 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		default:
 			plan.ARN = types.StringUnknown()
 		}
+		if state == nil || state.Name.ValueString() != name {
+			r.data.plan.planGroup(name)
+		}
 	}
 
 	changed := state == nil || !plan.Name.Equal(state.Name) || !plan.RetentionInDays.Equal(state.RetentionInDays) ||
 		!plan.KMSKeyID.Equal(state.KMSKeyID) || !plan.LogGroupClass.Equal(state.LogGroupClass) || !plan.Tags.Equal(state.Tags)
 	if changed {
-		r.data.checkPermissions(ctx, &resp.Diagnostics)
+		call.changes, call.key = true, "3|"+plan.Name.ValueString()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -233,6 +218,7 @@ func (r *logGroupResource) outsideVendedlogsDetail(name string) string {
 }
 
 func (r *logGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.data.plan.applyStarted()
 	var plan logGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -247,7 +233,7 @@ func (r *logGroupResource) Create(ctx context.Context, req resource.CreateReques
 	logs := r.data.clients.Logs
 	tflog.Info(ctx, "creating log group", map[string]any{
 		"name": name, "log_group_class": plan.LogGroupClass.ValueString(), "kms_key_id": plan.KMSKeyID.ValueString(),
-		"retention_in_days": plan.RetentionInDays.ValueInt64(), "tags": len(tags),
+		"retention_in_days": validators.Int64(plan.RetentionInDays.ValueBigFloat()), "tags": len(tags),
 	})
 	err := logdelivery.CreateLogGroup(ctx, logs, logdelivery.CreateLogGroupInput{
 		Name: name, KMSKeyID: plan.KMSKeyID.ValueString(), Class: plan.LogGroupClass.ValueString(), Tags: tags,
@@ -265,11 +251,11 @@ func (r *logGroupResource) Create(ctx context.Context, req resource.CreateReques
 		plan.ARN = types.StringValue(g.ARN)
 	}
 	plan.ID = types.StringValue(name)
-	if days := plan.RetentionInDays.ValueInt64(); days != 0 {
+	if days := validators.Int64(plan.RetentionInDays.ValueBigFloat()); days != 0 {
 		if err := logdelivery.SetRetention(ctx, logs, name, days); err != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("setting CloudWatch Logs Log Group (%s) retention", name), err.Error())
 			// The group exists: record it (Terraform marks it tainted) instead of losing track of it.
-			plan.RetentionInDays = types.Int64Null()
+			plan.RetentionInDays = types.NumberNull()
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -313,9 +299,9 @@ func flattenLogGroup(ctx context.Context, m *logGroupModel, g *logdelivery.LogGr
 	if g.KMSKeyID != "" {
 		m.KMSKeyID = types.StringValue(g.KMSKeyID)
 	}
-	m.RetentionInDays = types.Int64Null()
+	m.RetentionInDays = types.NumberNull()
 	if g.RetentionInDays != 0 {
-		m.RetentionInDays = types.Int64Value(g.RetentionInDays)
+		m.RetentionInDays = types.NumberValue(new(big.Float).SetInt64(g.RetentionInDays))
 	}
 	if len(g.Tags) == 0 && m.Tags.IsNull() {
 		m.Tags = types.MapNull(types.StringType)
@@ -334,6 +320,7 @@ func flattenLogGroup(ctx context.Context, m *logGroupModel, g *logdelivery.LogGr
 }
 
 func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.data.plan.applyStarted()
 	var plan, state logGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -343,7 +330,7 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 	name := plan.Name.ValueString()
 	logs := r.data.clients.Logs
 	if !plan.RetentionInDays.Equal(state.RetentionInDays) {
-		days := plan.RetentionInDays.ValueInt64() // 0 when unset: events never expire
+		days := validators.Int64(plan.RetentionInDays.ValueBigFloat()) // 0 when unset: events never expire
 		tflog.Info(ctx, "changing log group retention", map[string]any{"name": name, "retention_in_days": days})
 		if err := logdelivery.SetRetention(ctx, logs, name, days); err != nil {
 			resp.Diagnostics.AddError(fmt.Sprintf("updating CloudWatch Logs Log Group (%s) retention", name), err.Error())
@@ -391,6 +378,7 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *logGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.data.plan.applyStarted()
 	var state logGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

@@ -469,7 +469,7 @@ func TestLogGroup_validation(t *testing.T) {
 		"retention not allowed by AWS": {
 			body: `  name = "/aws/vendedlogs/x"
   retention_in_days = 42`,
-			want: expectDiag("retention_in_days", "value must be one of", "42"),
+			want: expectDiag("Value not accepted", "retention_in_days is 42, which is not one of the numbers of days", "Use 30 or 60."),
 		},
 		"name starting with aws/": {
 			body: `  name = "aws/vendedlogs/x"`,

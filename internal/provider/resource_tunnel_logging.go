@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -41,6 +43,7 @@ func NewTunnelLoggingResource() resource.Resource { return &tunnelLoggingResourc
 type tunnelLoggingResource struct{ data *providerData }
 
 type tunnelLoggingModel struct {
+	Adopted                types.Bool     `tfsdk:"adopted"`
 	BGPLog                 types.Object   `tfsdk:"bgp_log"`
 	ID                     types.String   `tfsdk:"id"`
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
@@ -75,7 +78,7 @@ func logDestinationSchema(what string) schema.SingleNestedAttribute {
 				MarkdownDescription: "ARN of the log group, in the provider's account and region (delivery is same-account, " +
 					"same-region). A trailing `:*` is accepted and ignored when comparing. Prefer a group under `/aws/vendedlogs/` " +
 					"(see `vpnlogs_log_group`): it does not grow the account's CloudWatch Logs resource policy.",
-				Validators: []validator.String{logGroupARNValidator{}},
+				Validators: []validator.String{validators.LogGroupARN()},
 			},
 			"output_format": schema.StringAttribute{
 				Optional:            true,
@@ -96,10 +99,22 @@ func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"`available` again. **AWS interrupts the tunnel for up to several minutes while its logging changes**; the two " +
 			"tunnels of a connection are changed one after the other, never together, so the other tunnel carries traffic. " +
 			"Destroying the resource turns both logs off and changes nothing else.\n\n" +
-			"During plan, the provider projects the growth of the account's CloudWatch Logs resource policy for every " +
-			"group that would start receiving logs and fails the plan if it would exceed the limit (see the provider's " +
-			"`resource_policy_size_limit`).",
+			"During plan, the provider compares the planned log options with those AWS reports for the tunnel: a tunnel that " +
+			"already logs as planned is adopted (`adopted`) without a change or an interruption. It checks that the log " +
+			"groups exist, and projects the growth of the account's CloudWatch Logs resource policy for every group that " +
+			"would start receiving logs, failing the plan if it would exceed the limit (see the provider's " +
+			"`resource_policy_size_limit`). What concerns the whole plan (the policy budget, the IAM preflight, the tunnels " +
+			"interrupted) is reported once, on one resource, the same way every time; the README explains how, and what " +
+			"holds beyond `-parallelism`.",
 		Attributes: map[string]schema.Attribute{
+			"adopted": schema.BoolAttribute{
+				Computed: true,
+				MarkdownDescription: "`true` when this resource was created by adopting log options that were already configured on " +
+					"the tunnel, without sending a change (the plan says so, and shows no interruption for the tunnel); `false` " +
+					"when creating it changed the tunnel's logging, when the plan could not tell (a log group ARN known only at " +
+					"apply), and after an import. Set when the resource is created and kept afterwards.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
 			"bgp_log": logDestinationSchema("BGP log (session state changes, route updates)"),
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -111,7 +126,7 @@ func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required:            true,
 				MarkdownDescription: "Outside (public) IP address of the AWS end of the tunnel, as in `vpnlogs_vpn_connections`. Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{ipAddressValidator{}},
+				Validators:          []validator.String{validators.IPAddress()},
 			},
 			"vpn_connection_id": schema.StringAttribute{
 				Required:            true,
@@ -129,72 +144,6 @@ func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaReq
 
 func (r *tunnelLoggingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan checks what can only be checked with the provider configured: ARNs against the provider's account
-// and region, that the tunnel exists, and the plan-time budget and permission checks. It also warns that the
-// tunnel will be interrupted.
-func (r *tunnelLoggingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
-		return
-	}
-	var state *tunnelLoggingModel
-	if !req.State.Raw.IsNull() {
-		state = &tunnelLoggingModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if req.Plan.Raw.IsNull() { // destroy
-		if state != nil {
-			r.data.checkPermissions(ctx, &resp.Diagnostics)
-			resp.Diagnostics.AddWarning("Tunnel interruption",
-				fmt.Sprintf("Turning off logging on tunnel %s of %s: AWS interrupts connectivity over this tunnel for up to "+
-					"several minutes while the change is applied.", state.TunnelOutsideIPAddress.ValueString(), state.VPNConnectionID.ValueString()))
-		}
-		return
-	}
-
-	var plan tunnelLoggingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	planned, known := r.plannedLogging(ctx, plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	var prior vpn.Logging
-	if state != nil {
-		prior, _ = r.plannedLogging(ctx, *state, &resp.Diagnostics)
-	}
-	changed := state == nil || !known || !planned.Equal(prior)
-	if !changed {
-		return
-	}
-
-	connID, ip := plan.VPNConnectionID.ValueString(), plan.TunnelOutsideIPAddress.ValueString()
-	if state == nil && !plan.VPNConnectionID.IsUnknown() && !plan.TunnelOutsideIPAddress.IsUnknown() {
-		r.checkTunnelExists(ctx, connID, ip, &resp.Diagnostics)
-	}
-
-	r.data.checkPermissions(ctx, &resp.Diagnostics)
-
-	var starting []plannedDelivery
-	for _, d := range planned.StartedDeliveries(prior) {
-		starting = append(starting, plannedDelivery{Resource: vpn.TunnelID(connID, ip) + " " + d.Log, LogGroupARN: d.LogGroupARN})
-	}
-	if len(starting) > 0 {
-		r.data.checkDeliveryBudget(ctx, starting, &resp.Diagnostics)
-	}
-
-	what := "Changing logging"
-	if state == nil {
-		what = "Enabling logging"
-	}
-	resp.Diagnostics.AddWarning("Tunnel interruption",
-		fmt.Sprintf("%s on tunnel %s of %s: AWS interrupts connectivity over this tunnel for up to several minutes while the "+
-			"change is applied. The connection's other tunnel is not changed at the same time.", what, ip, connID))
 }
 
 // plannedLogging converts the model's blocks into the domain's view and validates ARNs against the provider's
@@ -235,7 +184,7 @@ func (r *tunnelLoggingResource) checkSameAccountAndRegion(p path.Path, arn strin
 		return // the attribute validator reports shape errors
 	}
 	for _, m := range a.CheckDeliverable(r.data.scope()) {
-		detail := m.Describe(arn, "the provider works in")
+		detail := p.String() + ": " + m.Describe(arn, "the provider works in")
 		if m.Reason != "" {
 			detail += ". " + m.Reason + ": use a group in " + m.Want
 		}
@@ -243,30 +192,8 @@ func (r *tunnelLoggingResource) checkSameAccountAndRegion(p path.Path, arn strin
 	}
 }
 
-// checkTunnelExists turns a wrong connection ID or outside IP into a plan-time error that lists the tunnels.
-func (r *tunnelLoggingResource) checkTunnelExists(ctx context.Context, connID, ip string, diags *diag.Diagnostics) {
-	c, _, err := r.data.vpn.FindTunnel(ctx, connID, ip)
-	var nf *vpn.NotFoundError
-	switch {
-	case err == nil:
-	case errors.As(err, &nf) && nf.OutsideIP != "" && c != nil:
-		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel",
-			fmt.Sprintf("VPN connection %s has no tunnel with outside IP address %s. Its tunnels are %s.",
-				connID, ip, strings.Join(c.OutsideIPs(), " and ")))
-	case errors.As(err, &nf) && nf.State != "":
-		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
-			fmt.Sprintf("%s, so its tunnels cannot deliver logs. Remove this resource from the configuration, or point it at "+
-				"an existing connection.", err))
-	case errors.As(err, &nf):
-		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection",
-			fmt.Sprintf("%s. Check the ID and that the provider's region (%s) is the connection's region.", err, r.data.clients.Region))
-	default:
-		diags.AddWarning("Could not check the tunnel", fmt.Sprintf("Reading VPN connection %s failed, so the plan could not "+
-			"check that tunnel %s exists: %s", connID, ip, err))
-	}
-}
-
 func (r *tunnelLoggingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.data.plan.applyStarted()
 	var plan tunnelLoggingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -310,6 +237,7 @@ func (r *tunnelLoggingResource) Read(ctx context.Context, req resource.ReadReque
 }
 
 func (r *tunnelLoggingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.data.plan.applyStarted()
 	var plan, state tunnelLoggingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -337,6 +265,7 @@ func (r *tunnelLoggingResource) Update(ctx context.Context, req resource.UpdateR
 }
 
 func (r *tunnelLoggingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.data.plan.applyStarted()
 	var state tunnelLoggingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -371,6 +300,8 @@ func (r *tunnelLoggingResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vpn.TunnelID(connID, ip))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("vpn_connection_id"), connID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tunnel_outside_ip_address"), ip)...)
+	// adopted says how the resource was created; an imported one was not created by this provider.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopted"), false)...)
 }
 
 // apply sends the planned logging to AWS and records what AWS reports.

@@ -1,0 +1,135 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/duration"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+)
+
+// stringValidator adapts a check of a known string value to validator.String. check returns the summary and detail
+// of the error, or "" when the value is fine.
+type stringValidator struct {
+	description
+	check func(path, value string) (summary, detail string)
+}
+
+var _ validator.String = stringValidator{}
+
+// description is what a validator accepts, as the framework asks for it.
+type description string
+
+func (d description) Description(context.Context) string         { return string(d) }
+func (d description) MarkdownDescription(context.Context) string { return string(d) }
+
+func (v stringValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if summary, detail := v.check(req.Path.String(), req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
+	}
+}
+
+// EndpointURL accepts an absolute http or https URL (awsconfig.ValidateEndpointURL).
+func EndpointURL() validator.String {
+	return stringValidator{description: description("value must be an absolute http or https URL"), check: func(p, u string) (string, string) {
+		err := awsconfig.ValidateEndpointURL(u)
+		if err == nil {
+			return "", ""
+		}
+		svc := p[strings.LastIndex(p, ".")+1:]
+		return "Malformed endpoint URL", fmt.Sprintf("%s is %q: %s. Give an absolute URL such as \"https://%s.us-east-1.amazonaws.com\" "+
+			"or \"http://127.0.0.1:4599\".", p, u, err, svc)
+	}}
+}
+
+// Region accepts a name the SDK can use as a region (awsconfig.ValidateRegion).
+func Region() validator.String {
+	return stringValidator{description: description("value must be an AWS region name such as us-east-1"), check: func(p, r string) (string, string) {
+		if err := awsconfig.ValidateRegion(r); err != nil {
+			return "Invalid AWS region", fmt.Sprintf("%s is %s. Set it to the region of the VPN connections.", p, err)
+		}
+		return "", ""
+	}}
+}
+
+// Duration accepts a Go duration between lo and hi; what is the thing bounded ("AWS accepts", for a session).
+func Duration(lo, hi time.Duration, what string) validator.String {
+	return stringValidator{
+		description: description(fmt.Sprintf("value must be a Go duration between %s and %s", duration.Format(lo), duration.Format(hi))),
+		check: func(p, s string) (string, string) {
+			d, err := duration.Parse(s)
+			switch {
+			case err != nil:
+				return "Invalid duration", fmt.Sprintf("%s is %s.", p, err)
+			case d < lo || d > hi:
+				return "Duration out of range", fmt.Sprintf("%s is %s; %s %s to %s. Use %q.", p, duration.Format(d), what,
+					duration.Format(lo), duration.Format(hi), duration.Format(duration.Clamp(d, lo, hi)))
+			}
+			return "", ""
+		},
+	}
+}
+
+// Lookback accepts a health window (health.ParseLookback).
+func Lookback() validator.String {
+	return stringValidator{
+		description: description(fmt.Sprintf("value must be a Go duration between %s and %s", health.FormatDuration(health.MinLookback), health.FormatDuration(health.MaxLookback))),
+		check: func(p, s string) (string, string) {
+			d, err := health.ParseLookback(s)
+			switch {
+			case err == nil:
+				return "", ""
+			case d != 0: // parsed, out of range
+				return "Invalid lookback", fmt.Sprintf("%s: %s. Use %q.", p, err, health.FormatDuration(duration.Clamp(d, health.MinLookback, health.MaxLookback)))
+			}
+			return "Invalid lookback", fmt.Sprintf("%s: %s.", p, err)
+		},
+	}
+}
+
+// LogGroupARN accepts a CloudWatch Logs log group ARN, with or without ":*" (logdelivery.ParseLogGroupARN). Its
+// account and region are compared with the provider's at plan time, when the provider is configured.
+func LogGroupARN() validator.String {
+	return stringValidator{description: description("value must be a CloudWatch Logs log group ARN"), check: func(p, s string) (string, string) {
+		if _, err := logdelivery.ParseLogGroupARN(s); err != nil {
+			return "Invalid log group ARN", fmt.Sprintf("%s: %s.", p, err)
+		}
+		return "", ""
+	}}
+}
+
+// LogGroupName accepts a name CreateLogGroup accepts (logdelivery.ValidateNewLogGroupName).
+func LogGroupName() validator.String {
+	return stringValidator{description: description("value must be a valid CloudWatch Logs log group name"), check: func(p, s string) (string, string) {
+		if err := logdelivery.ValidateNewLogGroupName(s); err != nil {
+			return "Invalid log group name", fmt.Sprintf("%s: %s.", p, err)
+		}
+		return "", ""
+	}}
+}
+
+// IPAddress accepts an IP address in the form AWS reports it.
+func IPAddress() validator.String {
+	return stringValidator{description: description("value must be an IP address"), check: func(p, s string) (string, string) {
+		a, err := netip.ParseAddr(s)
+		switch {
+		case err != nil:
+			return "Invalid IP address", fmt.Sprintf("%s: %q is not an IP address. Use the tunnel's outside IP address as "+
+				"DescribeVpnConnections reports it, for example \"203.0.113.10\".", p, s)
+		case a.String() != s:
+			return "Non-canonical IP address", fmt.Sprintf("%s: write %q as %q, the form AWS reports, so that the resource ID and "+
+				"imports match.", p, s, a.String())
+		}
+		return "", ""
+	}}
+}
