@@ -27,6 +27,9 @@ const (
 	SecretKey    = "sandbox-secret"
 	ModifyDelay  = 200 * time.Millisecond
 	PendingDelay = 50 * time.Millisecond
+	// ConnectionsPerGateway is AWS's quota of VPN connections per virtual private gateway, which the sandbox
+	// enforces (as it does 50 per Region and 5 gateways per Region).
+	ConnectionsPerGateway = 10
 )
 
 // StartSandbox runs an in-process sandbox on a free loopback port for the test's lifetime, with short delays and
@@ -90,15 +93,31 @@ func CreateVPNConnection(t testing.TB, srv *sandbox.Server, tags map[string]stri
 	t.Helper()
 	ctx := context.Background()
 	c := EC2(srv)
-	// One customer gateway per connection (each site has its own device), one virtual private gateway shared by
-	// all (a VGW carries many connections; AWS allows only 5 VGWs per region, and the sandbox enforces that).
+	// One customer gateway per connection (each site has its own device), virtual private gateways shared (a VGW
+	// carries up to 10 connections, and AWS allows only 5 VGWs per region; the sandbox enforces both): the first
+	// one with room, else a new one.
 	gws, err := c.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{})
 	if err != nil {
 		t.Fatalf("DescribeVpnGateways: %v", err)
 	}
 	var vgwID *string
 	for _, g := range gws.VpnGateways {
-		if g.State == ec2types.VpnStateAvailable {
+		if g.State != ec2types.VpnStateAvailable {
+			continue
+		}
+		conns, err := c.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{Filters: []ec2types.Filter{
+			{Name: aws.String("vpn-gateway-id"), Values: []string{aws.ToString(g.VpnGatewayId)}},
+		}})
+		if err != nil {
+			t.Fatalf("DescribeVpnConnections: %v", err)
+		}
+		live := 0
+		for _, v := range conns.VpnConnections {
+			if v.State != ec2types.VpnStateDeleting && v.State != ec2types.VpnStateDeleted {
+				live++
+			}
+		}
+		if live < ConnectionsPerGateway {
 			vgwID = g.VpnGatewayId
 			break
 		}

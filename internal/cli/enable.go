@@ -320,15 +320,16 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 	var done []string
 	for i, ch := range changing {
 		if err := applyTunnelChange(ctx, out, svc, conn.ID, ch, i+1, len(changing)); err != nil {
+			var pending *vpn.PendingError
+			if errors.As(err, &pending) {
+				done = append(done, ch.outsideIP+" (still being applied)")
+				i++
+			}
 			left := make([]string, 0, len(changing)-i)
 			for _, c := range changing[i:] {
 				left = append(left, c.outsideIP)
 			}
-			changed := "none"
-			if len(done) > 0 {
-				changed = strings.Join(done, ", ")
-			}
-			return fmt.Errorf("%w\nchanged: %s; not changed: %s", err, changed, strings.Join(left, ", "))
+			return fmt.Errorf("%w\nchanged: %s; not changed: %s", err, listOrNone(done), listOrNone(left))
 		}
 		done = append(done, ch.outsideIP)
 	}
@@ -409,14 +410,27 @@ func applyTunnelChange(ctx context.Context, out io.Writer, svc *vpn.Service, con
 			}
 		}
 	}()
-	t, err := svc.SetLogging(ctx, connID, ch.outsideIP, ch.to)
+	applied, err := svc.SetLogging(ctx, connID, ch.outsideIP, ch.to)
 	close(stop)
 	wg.Wait()
-	if err != nil {
+	var pending *vpn.PendingError
+	switch {
+	case errors.As(err, &pending):
+		fmt.Fprintf(out, "[%d/%d] %s: AWS accepted the change; stopped waiting after %s, AWS is still applying it\n", n, total, ch.outsideIP,
+			time.Since(start).Round(100*time.Millisecond))
+		return err
+	case err != nil:
 		fmt.Fprintf(out, "[%d/%d] %s: FAILED after %s\n", n, total, ch.outsideIP, time.Since(start).Round(100*time.Millisecond))
 		return err
 	}
 	_, err = fmt.Fprintf(out, "[%d/%d] %s: done in %s: tunnel log %s, BGP log %s\n", n, total, ch.outsideIP,
-		time.Since(start).Round(100*time.Millisecond), t.Logging.Activity, t.Logging.BGP)
+		time.Since(start).Round(100*time.Millisecond), applied.Tunnel.Logging.Activity, applied.Tunnel.Logging.BGP)
 	return err
+}
+
+func listOrNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
 }

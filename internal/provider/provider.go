@@ -32,14 +32,15 @@ var _ provider.Provider = (*vpnlogsProvider)(nil)
 const defaultResourcePolicySizeLimit = 5120
 
 // New returns the provider factory; version is "dev" for local builds and "test" in tests.
-func New(version string) func() provider.Provider {
+func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		return &vpnlogsProvider{version: version}
+		return &vpnlogsProvider{version: version, opts: opts}
 	}
 }
 
 type vpnlogsProvider struct {
 	version string
+	opts    []Option
 }
 
 type providerModel struct {
@@ -236,7 +237,7 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		limit = int(m.ResourcePolicySizeLimit.ValueInt64())
 	}
 	preflight := m.PreflightPermissions.IsNull() || m.PreflightPermissions.ValueBool()
-	data := newProviderData(clients, limit, preflight)
+	data := newProviderData(clients, limit, preflight, p.opts...)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
@@ -28,20 +30,46 @@ type providerData struct {
 	preflight preflightState
 }
 
-// testVPNOptions lets tests shorten the VPN waiters' polling; nil in normal use.
-var testVPNOptions *vpn.Options
+// Option configures the provider that New builds.
+type Option func(*options)
 
-func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool) *providerData {
-	opts := vpn.Options{}
-	if testVPNOptions != nil {
-		opts = *testVPNOptions
+type options struct {
+	vpn vpn.Options
+}
+
+// WithVPNOptions sets the options of the run's VPN service (tests shorten the poller's cadence to match the
+// sandbox's short modification delay). The provider's own poll-tick logging is kept unless o sets OnPollTick.
+func WithVPNOptions(o vpn.Options) Option {
+	return func(s *options) { s.vpn = o }
+}
+
+func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, opts ...Option) *providerData {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.vpn.OnPollTick == nil {
+		o.vpn.OnPollTick = logPollTick
 	}
 	return &providerData{
 		clients:                 c,
-		vpn:                     vpn.NewService(c.EC2, opts),
+		vpn:                     vpn.NewService(c.EC2, o.vpn),
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,
 	}
+}
+
+// logPollTick logs one tick of the VPN service's shared poller: how many connections one DescribeVpnConnections
+// asked for on behalf of how many waiting tunnels.
+func logPollTick(ctx context.Context, t vpn.PollTick) {
+	fields := map[string]any{
+		"poll_tick": t.N, "vpn_connection_count": len(t.Connections), "waiters": t.Waiters, "describe_calls": t.Calls,
+		"interval_ms": t.Interval.Milliseconds(), "modify_estimate_ms": t.Estimate.Milliseconds(),
+	}
+	if t.Err != nil {
+		fields["error"] = t.Err.Error()
+	}
+	tflog.Debug(ctx, "polled EC2 VPN connections", fields)
 }
 
 // scope is the partition, region and account the provider works in, as logdelivery states scopes.
