@@ -130,6 +130,7 @@ func addTunnelSelectionFlags(cmd *cobra.Command, f *tunnelChangeFlags) {
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and the checks, change nothing")
 	fl.BoolVar(&f.yes, "yes", false, "make the change (each tunnel is interrupted for up to several minutes)")
 	fl.DurationVar(&f.timeout, "timeout", defaultTunnelChangeTimeout, "give up after this long (AWS takes minutes per tunnel)")
+	requireNonEmpty(fl, "vpn-connection-id", "tunnel")
 }
 
 // tunnelChange is one tunnel's logging before and after.
@@ -142,6 +143,13 @@ func (f *tunnelChangeFlags) validate() error {
 	var errs []error
 	if f.vpnID == "" {
 		errs = append(errs, errors.New("--vpn-connection-id is required"))
+	} else if !vpn.ConnectionIDPattern.MatchString(f.vpnID) {
+		errs = append(errs, fmt.Errorf("--vpn-connection-id %q is not a VPN connection ID such as vpn-0123456789abcdef0", f.vpnID))
+	}
+	for _, ip := range f.tunnels {
+		if err := vpn.CheckOutsideIP(ip); err != nil {
+			errs = append(errs, fmt.Errorf("--tunnel: %w", err))
+		}
 	}
 	if f.timeout <= 0 {
 		errs = append(errs, fmt.Errorf("--timeout %s must be positive", f.timeout))

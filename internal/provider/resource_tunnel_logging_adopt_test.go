@@ -134,3 +134,54 @@ func TestTunnelLogging_acceptedChangeIsRecordedWhenTheWaitEnds(t *testing.T) {
 		}},
 	})
 }
+
+// Outside addresses are checked in the form AWS reports them, before anything reaches AWS: an IPv4-mapped IPv6
+// address (which an address comparison would accept and AWS would then refuse), leading zeros and spaces fail the
+// plan with the spelling to use.
+func TestTunnelLogging_outsideAddressMustBeCanonical(t *testing.T) {
+	t.Parallel()
+	srv := startSandbox(t, nil)
+	id, ips := createVPNConnection(t, srv, nil)
+	group := testLogGroupARN(vendedGroupPrefix + "canonical")
+	t.Cleanup(func() { // after the parallel subtests
+		if n := callCount(srv, "ec2", "ModifyVpnTunnelOptions"); n != 0 {
+			t.Errorf("invalid addresses sent %d ModifyVpnTunnelOptions", n)
+		}
+	})
+	octets := strings.Split(ips[0], ".")
+	cases := map[string]struct {
+		ip   string
+		want []string
+	}{
+		"IPv4-mapped IPv6": {"::ffff:" + ips[0], []string{"Non-canonical IP address", `"::ffff:` + ips[0] + `" is an IPv4-mapped IPv6 address: write "` + ips[0] + `"`}},
+		"leading zeros": {strings.Join(append(octets[:3:3], "0"+octets[3]), "."),
+			[]string{"Non-canonical IP address", "has leading zeros", `write "` + ips[0] + `"`}},
+		"spaces":          {" " + ips[0], []string{"Non-canonical IP address", "has spaces around it", `write "` + ips[0] + `"`}},
+		"upper-case IPv6": {"2001:DB8::1", []string{"Non-canonical IP address", `write "2001:db8::1"`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tunnelLoggingConfig(srv, id, tc.ip, fmt.Sprintf(`  tunnel_log = { log_group_arn = %q }`, group)),
+					ExpectError: expectDiag(tc.want...),
+				}},
+			})
+		})
+	}
+	t.Run("import", func(t *testing.T) {
+		t.Parallel()
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:        tunnelLoggingConfig(srv, id, ips[0], ""),
+				ResourceName:  "vpnlogs_tunnel_logging.test",
+				ImportState:   true,
+				ImportStateId: id + "/::ffff:" + ips[0],
+				ExpectError:   expectDiag("Unexpected Format of ID"),
+			}},
+		})
+	})
+}

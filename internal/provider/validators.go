@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -11,6 +11,7 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
 // endpointURLValidator rejects endpoint overrides the SDK could not use, at validate time.
@@ -90,12 +91,14 @@ func (logGroupARNValidator) ValidateString(_ context.Context, req validator.Stri
 	}
 }
 
-// ipAddressValidator checks an IP address.
+// ipAddressValidator checks a tunnel outside IP address with vpn.CheckOutsideIP, which words the fix.
 type ipAddressValidator struct{}
 
 var _ validator.String = ipAddressValidator{}
 
-func (ipAddressValidator) Description(context.Context) string { return "value must be an IP address" }
+func (ipAddressValidator) Description(context.Context) string {
+	return "value must be an IP address as AWS reports it"
+}
 
 func (v ipAddressValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
@@ -105,12 +108,12 @@ func (ipAddressValidator) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	s := req.ConfigValue.ValueString()
-	if a, err := netip.ParseAddr(s); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid IP address",
-			fmt.Sprintf("%q is not an IP address. Use the tunnel's outside IP address as DescribeVpnConnections reports it, for example \"203.0.113.10\".", s))
-	} else if a.String() != s {
-		resp.Diagnostics.AddAttributeError(req.Path, "Non-canonical IP address",
-			fmt.Sprintf("Write %q as %q, the form AWS reports, so that the resource ID and imports match.", s, a.String()))
+	var e *vpn.OutsideIPError
+	if err := vpn.CheckOutsideIP(req.ConfigValue.ValueString()); errors.As(err, &e) {
+		summary := "Invalid IP address"
+		if e.Canonical != "" {
+			summary = "Non-canonical IP address"
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, summary, fmt.Sprintf("%s is %s.", req.Path, e))
 	}
 }
