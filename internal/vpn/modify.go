@@ -146,7 +146,7 @@ func (s *Service) modify(ctx context.Context, id, outsideIP string, want Logging
 		VpnConnectionId:           aws.String(id),
 		VpnTunnelOutsideIpAddress: aws.String(outsideIP),
 		TunnelOptions:             want.toSDK(),
-	})
+	}, withCappedBackoff(maxModifyRetryBackoff))
 	switch {
 	case err == nil:
 		return true, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
@@ -265,7 +266,7 @@ func (s *Service) describeBatch(ctx context.Context, ids []string) (map[string]C
 		calls++
 		resp, err := s.ec2.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{
 			Filters: []types.Filter{{Name: aws.String("vpn-connection-id"), Values: chunk}},
-		})
+		}, withCappedBackoff(s.opts.PollMinDelay))
 		if err != nil {
 			return nil, calls, fmt.Errorf("describing EC2 VPN connections: %w", err)
 		}
@@ -277,4 +278,33 @@ func (s *Service) describeBatch(ctx context.Context, ids []string) (map[string]C
 		}
 	}
 	return out, calls, nil
+}
+
+// Calls a fleet apply waits on (each tick's describe, each modify) cap the SDK retryer's wait between attempts. The
+// standard retryer backs off exponentially up to 20 seconds, right for a lone call but not on a tick, which holds up
+// every waiting tunnel: under throttling, a few failures in a row would delay the whole fleet by seconds each time.
+// Capped, retries keep the SDK's jitter and its retry quota (the client-wide circuit breaker) and wait at most about
+// a poll interval (a tick) or a second (a modify, whose rate bucket refills at 5 per second).
+const maxModifyRetryBackoff = time.Second
+
+// cappedRetryer is the client's retryer with its backoff capped.
+type cappedRetryer struct {
+	aws.RetryerV2
+	max time.Duration
+}
+
+func (r cappedRetryer) RetryDelay(attempt int, err error) (time.Duration, error) {
+	d, derr := r.RetryerV2.RetryDelay(attempt, err)
+	return min(d, r.max), derr
+}
+
+// withCappedBackoff is a per-call option capping the client's retryer's backoff at max.
+func withCappedBackoff(max time.Duration) func(*ec2.Options) {
+	return func(o *ec2.Options) {
+		if r, ok := o.Retryer.(aws.RetryerV2); ok {
+			o.Retryer = cappedRetryer{RetryerV2: r, max: max}
+		} else if o.Retryer != nil {
+			o.Retryer = retry.AddWithMaxBackoffDelay(o.Retryer, max)
+		}
+	}
 }

@@ -36,8 +36,9 @@ type Options struct {
 	// Terraform refresh walk, short enough that a second run sees changes made meanwhile.
 	SnapshotTTL time.Duration
 	// PollMinDelay and PollMaxDelay bound the interval of the shared poller's ticks (see poll.go), which is a tenth
-	// of the learned time AWS takes to apply a change. Defaults 500ms and 15s: one call per tick for the whole
-	// process stays far inside EC2's DescribeVpnConnections rate bucket (20/s) even at the minimum.
+	// of the learned time AWS takes to apply a change. Defaults 250ms and 15s: one call per tick for the whole
+	// process stays far inside EC2's DescribeVpnConnections rate bucket (20/s) even at the minimum, which only
+	// modifications much faster than AWS's minutes reach.
 	PollMinDelay, PollMaxDelay time.Duration
 	// OnPollTick, when set, is called after each tick of the shared poller (the provider logs it).
 	OnPollTick func(context.Context, PollTick)
@@ -69,7 +70,7 @@ func NewService(client EC2, opts Options) *Service {
 		opts.SnapshotTTL = 60 * time.Second
 	}
 	if opts.PollMinDelay == 0 {
-		opts.PollMinDelay = 500 * time.Millisecond
+		opts.PollMinDelay = 250 * time.Millisecond
 	}
 	if opts.PollMaxDelay == 0 {
 		opts.PollMaxDelay = 15 * time.Second
