@@ -321,8 +321,8 @@ func pollTicks(t testing.TB, path string) (ticks, calls int) {
 }
 
 // checkFleet asserts a fleet apply's outcome: every tunnel logs as planned, state and AWS agree, the next plan is
-// empty, one modify per tunnel, and the figures meet issue 11's goals.
-func checkFleet(t testing.TB, r fleetResult) {
+// empty, one modify per tunnel, one describe per poll tick, and (with timed) the apply within 2× its bound.
+func checkFleet(t testing.TB, r fleetResult, timed bool) {
 	t.Helper()
 	checkAgreement(t, r.srv, r.dir, "after the fleet apply", false)
 	if got := loggingTunnels(awsLogging(t, r.srv)); got != r.tunnels {
@@ -331,7 +331,7 @@ func checkFleet(t testing.TB, r fleetResult) {
 	if r.modifies != r.tunnels {
 		t.Errorf("%d ModifyVpnTunnelOptions accepted for %d tunnels", r.modifies, r.tunnels)
 	}
-	if r.ratio() > 2 {
+	if timed && r.ratio() > 2 {
 		t.Errorf("fleet apply took %.2f× the per-connection bound, goal ≤ 2", r.ratio())
 	}
 	if r.ticks == 0 || r.describesPerTick() > 1 {
@@ -352,7 +352,7 @@ func BenchmarkFleetApply(b *testing.B) {
 	for range b.N {
 		r := runFleetApply(b, defaultFleet)
 		b.Log("\n" + r.String())
-		checkFleet(b, r)
+		checkFleet(b, r, true)
 		b.ReportMetric(r.ratio(), "x-bound")
 		b.ReportMetric(r.describesPerTick(), "describes/tick")
 		b.ReportMetric(r.elapsed.Seconds(), "s-apply")

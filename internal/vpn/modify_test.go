@@ -246,3 +246,37 @@ func TestService_serverErrorIsCheckedAgainstAWS(t *testing.T) {
 		t.Errorf("modifies sent: %d and %d, want 1 each (the retryer, not the service, retries)", applied.calls.Load(), lost.calls.Load())
 	}
 }
+
+// A read of a connection being changed (the apply-time plan of its other tunnel, a data source) joins the poller's
+// next tick instead of calling DescribeVpnConnections on its own, and sees the change.
+func TestService_readsOfAChangingConnectionJoinTheTicks(t *testing.T) {
+	t.Parallel()
+	srv := acctest.StartSandbox(t, func(o *sandbox.Options) { o.ModifyDelay = 600 * time.Millisecond })
+	arn := acctest.CreateLogGroup(t, srv, "/aws/vendedlogs/vpn/join")
+	id, ips := acctest.CreateVPNConnection(t, srv, nil)
+	var ticks atomic.Int32
+	svc := vpn.NewService(acctest.EC2(srv), vpn.Options{PollMinDelay: 50 * time.Millisecond, PollMaxDelay: 100 * time.Millisecond,
+		OnPollTick: func(context.Context, vpn.PollTick) { ticks.Add(1) }})
+	if _, err := svc.Get(context.Background(), id); err != nil { // the snapshot
+		t.Fatal(err)
+	}
+	srv.ResetStats()
+	done := make(chan error, 1)
+	go func() { _, err := svc.SetLogging(context.Background(), id, ips[0], logTo(arn)); done <- err }()
+	for modifies(srv) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	c, err := svc.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tun, _ := c.Tunnel(ips[0]); !tun.Logging.Equal(logTo(arn)) {
+		t.Errorf("the read during the change reports %s", tun.Logging)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n, tk := acctest.CallCount(srv, "ec2", "DescribeVpnConnections"), int(ticks.Load()); n != tk {
+		t.Errorf("%d DescribeVpnConnections for %d ticks: the read made its own call", n, tk)
+	}
+}

@@ -65,6 +65,8 @@ type waiter struct {
 	mismatch int
 	// observe: the wait follows a modification made by this Service; its duration teaches the estimate.
 	observe bool
+	// anyState: deliver the connection from the next tick whatever its state (a read joining the ticks).
+	anyState bool
 	result  chan waitResult // buffered: delivery never blocks
 }
 
@@ -125,6 +127,39 @@ func (s *Service) await(ctx context.Context, id string, settled func(*Connection
 		default:
 		}
 		return nil, ctx.Err()
+	}
+}
+
+// joinNextTick reads connection id from the next tick when the poller is already asking for it (someone waits on
+// it), so that a read of a connection being changed costs no call of its own. ok is false when nobody waits on it.
+func (s *Service) joinNextTick(ctx context.Context, id string) (c *Connection, ok bool, err error) {
+	p := s.poll
+	now := s.opts.Now()
+	w := &waiter{id: id, since: now, polled: now, anyState: true, result: make(chan waitResult, 1)}
+	p.mu.Lock()
+	for o := range p.waiters {
+		if o.id == id && !o.anyState {
+			ok = true
+			// Due with the waiters already there: do not make the tick earlier.
+			w.since, w.polled = o.since, o.polled
+			break
+		}
+	}
+	if ok {
+		p.waiters[w] = true
+	}
+	p.mu.Unlock()
+	if !ok {
+		return nil, false, nil
+	}
+	select {
+	case r := <-w.result:
+		return r.conn, true, r.err
+	case <-ctx.Done():
+		p.mu.Lock()
+		delete(p.waiters, w)
+		p.mu.Unlock()
+		return nil, true, ctx.Err()
 	}
 }
 
@@ -225,6 +260,8 @@ func (p *poller) tick(ctx context.Context) {
 		w.polled = now
 		c, ok := conns[w.id]
 		switch {
+		case ok && w.anyState:
+			p.deliverLocked(w, &c, nil)
 		case !ok:
 			p.deliverLocked(w, nil, &NotFoundError{ConnectionID: w.id})
 		case c.Terminal():

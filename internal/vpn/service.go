@@ -99,7 +99,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Connection, error) {
 	stale := s.stale[id]
 	s.mu.Unlock()
 	if !ok || stale {
-		got, err := s.describeOne(ctx, id)
+		got, err := s.refresh(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +144,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Connection, error) {
 		for _, id := range f.IDs {
 			c, ok := snap[id]
 			if !ok || s.isStale(id) {
-				got, err := s.describeOne(ctx, id)
+				got, err := s.refresh(ctx, id)
 				if err != nil {
 					return nil, err
 				}
@@ -155,7 +155,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Connection, error) {
 	} else {
 		for id, c := range snap {
 			if s.isStale(id) {
-				got, err := s.describeOne(ctx, id)
+				got, err := s.refresh(ctx, id)
 				if errors.Is(err, ErrNotFound) {
 					continue
 				} else if err != nil {
@@ -233,6 +233,15 @@ func (s *Service) loadSnapshot(ctx context.Context) (map[string]Connection, erro
 		return nil, err
 	}
 	return v.(map[string]Connection), nil //nolint:forcetypeassert // the flight function returns only this type
+}
+
+// refresh reads one connection again: from the shared poller's next tick when it is asking for that connection
+// anyway (it is being changed), else with describeOne.
+func (s *Service) refresh(ctx context.Context, id string) (*Connection, error) {
+	if c, ok, err := s.joinNextTick(ctx, id); ok {
+		return c, err
+	}
+	return s.describeOne(ctx, id)
 }
 
 // describeOne reads one connection by ID, coalescing concurrent reads of the same ID, and refreshes it in the
