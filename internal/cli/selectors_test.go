@@ -47,3 +47,22 @@ func TestSelectors_emptyAndNonCanonicalValuesAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// The sandbox refuses, before serving, a caller ARN and deny-list entries that could not work.
+func TestSandboxFlags_callerAndActionsAreChecked(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := runCLI(t, "sandbox", "--listen", "127.0.0.1:0", "--caller-arn", "bad", "--deny-actions", "foo,logs:Put*",
+		"--explicit-deny-actions", "iam:*,x")
+	for _, want := range []string{
+		`--caller-arn: "bad" is not the ARN of an IAM user or role`,
+		`--deny-actions: "foo" is not an IAM action: write service:Action`,
+		`--explicit-deny-actions: "x" is not an IAM action`,
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code != 1 || strings.Contains(out, "listening") {
+		t.Errorf("exit %d, stdout %q: the sandbox started", code, out)
+	}
+}

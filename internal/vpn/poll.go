@@ -67,7 +67,7 @@ type waiter struct {
 	observe bool
 	// anyState: deliver the connection from the next tick whatever its state (a read joining the ticks).
 	anyState bool
-	result  chan waitResult // buffered: delivery never blocks
+	result   chan waitResult // buffered: delivery never blocks
 }
 
 type waitResult struct {
