@@ -335,13 +335,13 @@ func (r cappedRetryer) RetryDelay(attempt int, err error) (time.Duration, error)
 	return min(d, r.max), derr
 }
 
-// withCappedBackoff is a per-call option capping the client's retryer's backoff at max.
-func withCappedBackoff(max time.Duration) func(*ec2.Options) {
+// withCappedBackoff is a per-call option capping the client's retryer's backoff at limit.
+func withCappedBackoff(limit time.Duration) func(*ec2.Options) {
 	return func(o *ec2.Options) {
 		if r, ok := o.Retryer.(aws.RetryerV2); ok {
-			o.Retryer = cappedRetryer{RetryerV2: r, max: max}
+			o.Retryer = cappedRetryer{RetryerV2: r, max: limit}
 		} else if o.Retryer != nil {
-			o.Retryer = retry.AddWithMaxBackoffDelay(o.Retryer, max)
+			o.Retryer = retry.AddWithMaxBackoffDelay(o.Retryer, limit)
 		}
 	}
 }
