@@ -198,6 +198,19 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
+// startFleet starts a sandbox enforcing EC2's request-rate buckets, with the given modification delay and seed,
+// creates a fleet of connections (two tunnels each) and the fleet's log group, and writes fleetConfig into a new
+// directory.
+func startFleet(t testing.TB, connections int, modifyDelay time.Duration, seed int64) (*sandbox.Server, []acctest.Tunnel, string) {
+	t.Helper()
+	srv := acctest.StartSandbox(t, func(o *sandbox.Options) {
+		o.ModifyDelay, o.RateLimits, o.Seed = modifyDelay, true, seed
+	})
+	tunnels := acctest.CreateFleet(t, srv, connections)
+	acctest.CreateLogGroup(t, srv, fleetGroup)
+	return srv, tunnels, writeConfig(t, fleetConfig(tunnels))
+}
+
 // fleetScenario is the fault-injected fleet apply of issue 11: tunnels on connections (two each) under EC2
 // throttling, server errors and latency, each modification keeping its connection busy for modifyDelay.
 type fleetScenario struct {
@@ -248,12 +261,7 @@ func (r fleetResult) String() string {
 // tunnels × modifyDelay / parallelism (or a connection's tunnels × modifyDelay when larger).
 func runFleetApply(t testing.TB, sc fleetScenario) fleetResult {
 	t.Helper()
-	srv := acctest.StartSandbox(t, func(o *sandbox.Options) {
-		o.ModifyDelay, o.RateLimits, o.Seed = sc.modifyDelay, true, sc.seed
-	})
-	tunnels := acctest.CreateFleet(t, srv, sc.connections)
-	acctest.CreateLogGroup(t, srv, fleetGroup)
-	dir := writeConfig(t, fleetConfig(tunnels))
+	srv, tunnels, dir := startFleet(t, sc.connections, sc.modifyDelay, sc.seed)
 	logPath := filepath.Join(dir, "terraform.log")
 	env := append(sandboxEnv(srv), "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath)
 	srv.SetFaults(sandbox.Faults{ThrottleRate: sc.throttle, ErrorRate: sc.errRate, Latency: sc.latency})

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -95,12 +94,7 @@ func pluginPIDs(pid int) []int {
 // logging. The apply after an interruption sends modifies only for tunnels that do not log as planned yet.
 func runInterrupted(t testing.TB, sc interruptScenario) {
 	t.Helper()
-	srv := acctest.StartSandbox(t, func(o *sandbox.Options) {
-		o.ModifyDelay, o.RateLimits, o.Seed = sc.modifyDelay, true, sc.seed
-	})
-	tunnels := acctest.CreateFleet(t, srv, sc.connections)
-	acctest.CreateLogGroup(t, srv, fleetGroup)
-	dir := writeConfig(t, fleetConfig(tunnels))
+	srv, tunnels, dir := startFleet(t, sc.connections, sc.modifyDelay, sc.seed)
 	env := sandboxEnv(srv)
 	srv.SetFaults(sc.faults)
 	srv.ResetStats()

@@ -274,37 +274,31 @@ func TestAbuse_slowAndIdleClientsAreCutOff(t *testing.T) {
 		_, err := io.Copy(io.Discard, conn) // until the server closes (nil) or the deadline (error)
 		return err == nil
 	}
+	send := func(raw string) net.Conn {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = conn.Close() })
+		if _, err := io.WriteString(conn, raw); err != nil {
+			t.Fatal(err)
+		}
+		return conn
+	}
 
 	// A body announced as 100 bytes of which 10 arrive.
-	slow, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Close()
-	fmt.Fprintf(slow, "POST / HTTP/1.1\r\nHost: sandbox\r\nX-Amz-Target: Logs_20140328.DescribeLogGroups\r\nContent-Type: %s\r\nContent-Length: 100\r\n\r\n{\"limit\":", jsonType)
+	slow := send("POST / HTTP/1.1\r\nHost: sandbox\r\nX-Amz-Target: Logs_20140328.DescribeLogGroups\r\nContent-Type: " + jsonType +
+		"\r\nContent-Length: 100\r\n\r\n{\"limit\":")
 	if !closedWithin(slow, 3*time.Second) {
 		t.Error("a connection trickling its body was still open after 3s (ReadTimeout 300ms)")
 	}
-
 	// Headers that never end.
-	hdr, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hdr.Close()
-	fmt.Fprint(hdr, "POST / HTTP/1.1\r\nHost: sandbox\r\n")
-	if !closedWithin(hdr, 3*time.Second) {
+	if !closedWithin(send("POST / HTTP/1.1\r\nHost: sandbox\r\n"), 3*time.Second) {
 		t.Error("a connection that never finished its headers was still open after 3s")
 	}
-
 	// An idle keep-alive connection after one answered request.
-	idle, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idle.Close()
 	body := "Action=GetCallerIdentity&Version=2011-06-15"
-	fmt.Fprintf(idle, "POST / HTTP/1.1\r\nHost: sandbox\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s", formType, len(body), body)
+	idle := send(fmt.Sprintf("POST / HTTP/1.1\r\nHost: sandbox\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s", formType, len(body), body))
 	resp, err := http.ReadResponse(bufio.NewReader(idle), nil)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("the request before going idle: %v %v", resp, err)
