@@ -29,6 +29,9 @@ const (
 	SecretKey    = "sandbox-secret"
 	ModifyDelay  = 200 * time.Millisecond
 	PendingDelay = 50 * time.Millisecond
+	// ConnectionsPerGateway is AWS's quota of VPN connections per virtual private gateway, which the sandbox
+	// enforces (as it does 50 per Region and 5 gateways per Region).
+	ConnectionsPerGateway = 10
 )
 
 // StartSandbox runs an in-process sandbox on a free loopback port for the test's lifetime, with short delays and
@@ -92,15 +95,31 @@ func CreateVPNConnection(t testing.TB, srv *sandbox.Server, tags map[string]stri
 	t.Helper()
 	ctx := context.Background()
 	c := EC2(srv)
-	// One customer gateway per connection (each site has its own device), one virtual private gateway shared by
-	// all (a VGW carries many connections; AWS allows only 5 VGWs per region, and the sandbox enforces that).
+	// One customer gateway per connection (each site has its own device), virtual private gateways shared (a VGW
+	// carries up to 10 connections, and AWS allows only 5 VGWs per region; the sandbox enforces both): the first
+	// one with room, else a new one.
 	gws, err := c.DescribeVpnGateways(ctx, &ec2.DescribeVpnGatewaysInput{})
 	if err != nil {
 		t.Fatalf("DescribeVpnGateways: %v", err)
 	}
 	var vgwID *string
 	for _, g := range gws.VpnGateways {
-		if g.State == ec2types.VpnStateAvailable {
+		if g.State != ec2types.VpnStateAvailable {
+			continue
+		}
+		conns, err := c.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{Filters: []ec2types.Filter{
+			{Name: aws.String("vpn-gateway-id"), Values: []string{aws.ToString(g.VpnGatewayId)}},
+		}})
+		if err != nil {
+			t.Fatalf("DescribeVpnConnections: %v", err)
+		}
+		live := 0
+		for _, v := range conns.VpnConnections {
+			if v.State != ec2types.VpnStateDeleting && v.State != ec2types.VpnStateDeleted {
+				live++
+			}
+		}
+		if live < ConnectionsPerGateway {
 			vgwID = g.VpnGatewayId
 			break
 		}
@@ -200,4 +219,70 @@ func ClosedPortURL(t testing.TB) string {
 	addr := l.Addr().String()
 	_ = l.Close()
 	return "http://" + addr
+}
+
+// Tunnel is one tunnel of a fleet: its connection and outside IP address.
+type Tunnel struct{ ConnectionID, OutsideIP string }
+
+// ID is the tunnel's "<vpn_connection_id>/<outside_ip_address>", the resource ID of vpnlogs_tunnel_logging.
+func (t Tunnel) ID() string { return t.ConnectionID + "/" + t.OutsideIP }
+
+// CreateFleet creates n VPN connections on as few new virtual private gateways as AWS's quota allows
+// (ConnectionsPerGateway each), each with its own customer gateway, waits until all are available, and returns their
+// tunnels in creation order. It makes one create call per gateway and connection and only a few reads, so it fits
+// EC2's request-rate buckets when the sandbox enforces them.
+func CreateFleet(t testing.TB, srv *sandbox.Server, n int) []Tunnel {
+	t.Helper()
+	ctx := context.Background()
+	c := EC2(srv)
+	var vgw *string
+	var ids []string
+	for i := range n {
+		if i%ConnectionsPerGateway == 0 {
+			out, err := c.CreateVpnGateway(ctx, &ec2.CreateVpnGatewayInput{Type: "ipsec.1"})
+			if err != nil {
+				t.Fatalf("CreateVpnGateway: %v", err)
+			}
+			vgw = out.VpnGateway.VpnGatewayId
+		}
+		cgw, err := c.CreateCustomerGateway(ctx, &ec2.CreateCustomerGatewayInput{
+			BgpAsn: aws.Int32(65000), IpAddress: aws.String(fmt.Sprintf("198.51.%d.%d", 100+i/250, 1+i%250)), Type: "ipsec.1",
+		})
+		if err != nil {
+			t.Fatalf("CreateCustomerGateway: %v", err)
+		}
+		out, err := c.CreateVpnConnection(ctx, &ec2.CreateVpnConnectionInput{
+			CustomerGatewayId: cgw.CustomerGateway.CustomerGatewayId, VpnGatewayId: vgw, Type: aws.String("ipsec.1"),
+		})
+		if err != nil {
+			t.Fatalf("CreateVpnConnection %d of %d: %v", i+1, n, err)
+		}
+		ids = append(ids, aws.ToString(out.VpnConnection.VpnConnectionId))
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := c.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{VpnConnectionIds: ids})
+		if err != nil {
+			t.Fatalf("DescribeVpnConnections: %v", err)
+		}
+		byID := map[string]ec2types.VpnConnection{}
+		for _, v := range out.VpnConnections {
+			if v.State == ec2types.VpnStateAvailable {
+				byID[aws.ToString(v.VpnConnectionId)] = v
+			}
+		}
+		if len(byID) == len(ids) {
+			var tunnels []Tunnel
+			for _, id := range ids {
+				for _, o := range byID[id].Options.TunnelOptions {
+					tunnels = append(tunnels, Tunnel{ConnectionID: id, OutsideIP: aws.ToString(o.OutsideIpAddress)})
+				}
+			}
+			return tunnels
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d connections available after 30s", len(byID), len(ids))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

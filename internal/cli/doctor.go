@@ -100,6 +100,7 @@ With --output json, doctor prints one object (schema_version ` + fmt.Sprint(doct
 	fl.StringSliceVar(&f.logGroupARNs, "log-group-arn", nil, "log groups you plan to deliver to: project the resource policy's growth (repeatable or comma-separated)")
 	fl.StringVar(&f.output, "output", "text", "text or json")
 	fl.IntVar(&f.policySizeLimit, "policy-size-limit", logdelivery.DefaultPolicySizeLimit, "size limit of an account-level CloudWatch Logs resource policy, in characters (the provider's resource_policy_size_limit)")
+	requireNonEmpty(fl, "vpn-connection-id", "log-group-arn")
 	return cmd
 }
 

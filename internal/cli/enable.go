@@ -130,6 +130,7 @@ func addTunnelSelectionFlags(cmd *cobra.Command, f *tunnelChangeFlags) {
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and the checks, change nothing")
 	fl.BoolVar(&f.yes, "yes", false, "make the change (each tunnel is interrupted for up to several minutes)")
 	fl.DurationVar(&f.timeout, "timeout", defaultTunnelChangeTimeout, "give up after this long (AWS takes minutes per tunnel)")
+	requireNonEmpty(fl, "vpn-connection-id", "tunnel")
 }
 
 // tunnelChange is one tunnel's logging before and after.
@@ -142,6 +143,13 @@ func (f *tunnelChangeFlags) validate() error {
 	var errs []error
 	if f.vpnID == "" {
 		errs = append(errs, errors.New("--vpn-connection-id is required"))
+	} else if !vpn.ConnectionIDPattern.MatchString(f.vpnID) {
+		errs = append(errs, fmt.Errorf("--vpn-connection-id %q is not a VPN connection ID such as vpn-0123456789abcdef0", f.vpnID))
+	}
+	for _, ip := range f.tunnels {
+		if err := vpn.CheckOutsideIP(ip); err != nil {
+			errs = append(errs, fmt.Errorf("--tunnel: %w", err))
+		}
 	}
 	if f.timeout <= 0 {
 		errs = append(errs, fmt.Errorf("--timeout %s must be positive", f.timeout))
@@ -328,15 +336,16 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 	var done []string
 	for i, ch := range changing {
 		if err := applyTunnelChange(ctx, out, svc, conn.ID, ch, i+1, len(changing)); err != nil {
+			var pending *vpn.PendingError
+			if errors.As(err, &pending) {
+				done = append(done, ch.outsideIP+" (still being applied)")
+				i++
+			}
 			left := make([]string, 0, len(changing)-i)
 			for _, c := range changing[i:] {
 				left = append(left, c.outsideIP)
 			}
-			changed := "none"
-			if len(done) > 0 {
-				changed = strings.Join(done, ", ")
-			}
-			return fmt.Errorf("%w\nchanged: %s; not changed: %s", err, changed, strings.Join(left, ", "))
+			return fmt.Errorf("%w\nchanged: %s; not changed: %s", err, listOrNone(done), listOrNone(left))
 		}
 		done = append(done, ch.outsideIP)
 	}
@@ -389,15 +398,21 @@ func applyTunnelChange(ctx context.Context, out io.Writer, svc *vpn.Service, con
 			}
 		}
 	}()
-	t, err := svc.SetLogging(ctx, connID, ch.outsideIP, ch.to)
+	applied, err := svc.SetLogging(ctx, connID, ch.outsideIP, ch.to)
 	close(stop)
 	wg.Wait()
-	if err != nil {
+	var pending *vpn.PendingError
+	switch {
+	case errors.As(err, &pending):
+		fmt.Fprintf(out, "[%d/%d] %s: AWS accepted the change; stopped waiting after %s, AWS is still applying it\n", n, total, ch.outsideIP,
+			time.Since(start).Round(100*time.Millisecond))
+		return err
+	case err != nil:
 		fmt.Fprintf(out, "[%d/%d] %s: FAILED after %s\n", n, total, ch.outsideIP, time.Since(start).Round(100*time.Millisecond))
 		return err
 	}
 	_, err = fmt.Fprintf(out, "[%d/%d] %s: done in %s: tunnel log %s, BGP log %s\n", n, total, ch.outsideIP,
-		time.Since(start).Round(100*time.Millisecond), t.Logging.Activity, t.Logging.BGP)
+		time.Since(start).Round(100*time.Millisecond), applied.Tunnel.Logging.Activity, applied.Tunnel.Logging.BGP)
 	return err
 }
 
@@ -433,4 +448,11 @@ func groupsExistChecks(ctx context.Context, clients *awsconfig.Clients, want vpn
 	}
 	return []setupCheck{{Section: "arguments", Name: "log groups", Status: checkOK,
 		Message: fmt.Sprintf("%s %s.", strings.Join(names, " and "), plural(len(names), "exists", "exist"))}}
+}
+
+func listOrNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
 }

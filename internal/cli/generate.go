@@ -90,6 +90,7 @@ matches, or when AWS could not be read.`,
 	fl.BoolVar(&f.importExisting, "import", false, "adopt tunnels that already deliver logs (and an existing log group) with import blocks")
 	fl.StringVar(&f.out, "out", "", "write to this file instead of standard output")
 	fl.BoolVar(&f.force, "force", false, "overwrite the --out file if it exists")
+	requireNonEmpty(fl, "tag", "vpn-connection-id")
 	return cmd
 }
 

@@ -80,6 +80,7 @@ down but at least one unknown; 1 an error (flags, AWS, a log group that cannot b
 	fl.StringVar(&f.queryMode, "query-mode", health.ModeAuto, strings.Join(health.Modes, ", ")+
 		" (auto: download up to "+health.FormatDuration(health.InsightsThreshold)+", Logs Insights above)")
 	fl.StringVar(&f.output, "output", "text", "text or json")
+	requireNonEmpty(fl, "vpn-connection-id", "tunnel")
 	return cmd
 }
 
@@ -212,6 +213,11 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 	}
 	if f.output != "text" && f.output != "json" {
 		return fmt.Errorf("--output: %q is not text or json", f.output)
+	}
+	if f.tunnel != "" {
+		if err := vpn.CheckOutsideIP(f.tunnel); err != nil {
+			return fmt.Errorf("--tunnel: %w", err)
+		}
 	}
 	lookback, err := health.ParseLookback(f.lookback)
 	if err != nil {

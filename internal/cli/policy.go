@@ -55,6 +55,7 @@ and to --account-id where AWS allows it; with neither, resources are "*". No AWS
 	fl.BoolVar(&f.includeRead, "include-read", false, "add what reading the delivered logs needs ("+strings.Join(iampolicy.ReadActions, ", ")+")")
 	fl.BoolVar(&f.noTunnelModify, "no-tunnel-modify", false, "leave out ec2:ModifyVpnTunnelOptions and ec2:DescribeVpnConnections")
 	fl.BoolVar(&f.pretty, "pretty", false, "indent the JSON (default: minified)")
+	requireNonEmpty(fl, "account-id")
 	cmd.AddCommand(newPolicyCheckCommand(g))
 	return cmd
 }
@@ -138,6 +139,7 @@ could not run (the reason is printed), 1 other errors.`,
 	}
 	cmd.Flags().StringVar(&f.principalARN, "principal-arn", "", "IAM user, role or assumed-role session ARN to check (default: the caller)")
 	cmd.Flags().StringSliceVar(&f.actions, "actions", nil, "comma-separated actions to check (default: what enabling tunnel logging needs)")
+	requireNonEmpty(cmd.Flags(), "principal-arn", "actions")
 	return cmd
 }
 

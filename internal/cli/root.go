@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 )
@@ -49,7 +51,8 @@ exactly as in the provider.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Bare invocation prints usage instead of go-plugin's "This binary is a plugin" message.
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return checkNonEmpty(cmd) },
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
@@ -59,6 +62,38 @@ exactly as in the provider.`,
 		root.AddCommand(f(g))
 	}
 	return root
+}
+
+// nonEmptyAnnotation marks the flags that select or identify something. Given an empty value, they are an error
+// rather than "not given": an unset shell variable (--tunnel "$IP") must not widen a command to every tunnel.
+const nonEmptyAnnotation = "vpnlogs_non_empty"
+
+// requireNonEmpty marks flags of fs with nonEmptyAnnotation.
+func requireNonEmpty(fs *pflag.FlagSet, names ...string) {
+	for _, n := range names {
+		if err := fs.SetAnnotation(n, nonEmptyAnnotation, []string{"true"}); err != nil {
+			panic(err) // a flag name that does not exist: a programming error
+		}
+	}
+}
+
+// checkNonEmpty rejects marked flags given an empty value (or, for lists, no value or an empty element).
+func checkNonEmpty(cmd *cobra.Command) error {
+	var errs []error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if _, ok := f.Annotations[nonEmptyAnnotation]; !ok {
+			return
+		}
+		vals := []string{f.Value.String()}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			vals = sv.GetSlice()
+		}
+		if len(vals) == 0 || slices.ContainsFunc(vals, func(v string) bool { return strings.TrimSpace(v) == "" }) {
+			errs = append(errs, fmt.Errorf("--%s was given an empty value (an unset shell variable?): give a value, or leave "+
+				"the flag out", f.Name))
+		}
+	})
+	return errors.Join(errs...)
 }
 
 // Execute runs the CLI and returns the process exit code.

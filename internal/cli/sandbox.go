@@ -62,7 +62,13 @@ tunnels) or vpnlogs:scenario:<outside-ip> (one tunnel) on the VPN connection. Sc
 
 The region is the global --region (default: AWS_REGION, else us-east-1). Admin endpoints:
 GET /_sandbox/health, GET /_sandbox/stats, POST /_sandbox/reset-stats, GET /_sandbox/requests,
-GET|POST /_sandbox/faults, POST /_sandbox/deny, POST /_sandbox/caller.`,
+GET|POST /_sandbox/faults, POST /_sandbox/deny, POST /_sandbox/caller.
+
+Limits, so that clients cannot exhaust it: a request must arrive within ` + sandbox.DefaultReadTimeout.String() + ` (idle
+connections close after ` + sandbox.DefaultIdleTimeout.String() + `); a request body may hold at most ` + mib(sandbox.DefaultMaxBodyBytes) + `
+(413 RequestEntityTooLarge in the service's error shape), and the bodies held in memory at
+once total at most ` + mib(sandbox.DefaultBodyMemoryBytes) + ` however many clients send (beyond that, requests wait, then
+get the service's throttling error).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, f)
@@ -159,8 +165,26 @@ func (f *sandboxFlags) validate() error {
 	if len(f.accountID) != 12 || strings.Trim(f.accountID, "0123456789") != "" {
 		errs = append(errs, fmt.Errorf("--account-id %q must be 12 digits", f.accountID))
 	}
+	if f.callerARN != "" {
+		if err := sandbox.CheckCallerARN(f.callerARN); err != nil {
+			errs = append(errs, fmt.Errorf("--caller-arn: %w", err))
+		}
+	}
+	for _, list := range []struct {
+		flag    string
+		actions []string
+	}{{"--deny-actions", f.denyActions}, {"--explicit-deny-actions", f.explicitDenyActions}} {
+		for _, a := range list.actions {
+			if err := sandbox.CheckActionPattern(a); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", list.flag, err))
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
+
+// mib renders a byte count in MiB for the help.
+func mib(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }
 
 func runSandbox(ctx context.Context, stdout, stderr io.Writer, g *globalOptions, f *sandboxFlags) error {
 	if err := f.validate(); err != nil {

@@ -76,6 +76,23 @@ func cleanEnv() []string {
 // terraform runs the terraform CLI in dir with a dev_overrides configuration pointing at the built binary.
 func terraform(t testing.TB, dir string, env []string, args ...string) (string, int) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := terraformCmd(ctx, t, dir, env, args...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("terraform %v: %v", args, err)
+	}
+	return string(out), code
+}
+
+// terraformCmd prepares a terraform command in dir, with a dev_overrides CLI configuration pointing at the built
+// binary, for the caller to run.
+func terraformCmd(ctx context.Context, t testing.TB, dir string, env []string, args ...string) *exec.Cmd {
+	t.Helper()
 	rc := filepath.Join(dir, "dev.tfrc")
 	if err := os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
   dev_overrides {
@@ -86,19 +103,10 @@ func terraform(t testing.TB, dir string, env []string, args ...string) (string, 
 `, binDir)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, "terraform", append(args, "-no-color")...)
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(), append([]string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1"}, env...)...)
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("terraform %v: %v", args, err)
-	}
-	return string(out), code
+	return cmd
 }
 
 // writeConfig writes main.tf into a new directory.
@@ -127,7 +135,7 @@ func sandboxEnv(srv *sandbox.Server) []string {
 	}
 }
 
-func mustContain(t *testing.T, what, got string, wants ...string) {
+func mustContain(t testing.TB, what, got string, wants ...string) {
 	t.Helper()
 	norm := strings.Join(strings.Fields(got), " ")
 	for _, w := range wants {

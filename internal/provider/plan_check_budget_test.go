@@ -328,7 +328,7 @@ func budgetTestProviderData(t *testing.T, srv *sandbox.Server, limit int) *provi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, limit, false, testVPNPolling(), withPlanTiming(30*time.Millisecond, 5*time.Second))
+	return newProviderData(c, limit, false, WithVPNOptions(testVPNOptions), withPlanTiming(30*time.Millisecond, 5*time.Second))
 }
 
 // planDeliveries is one planning call of d's run that starts delivering to the named groups, as ModifyPlan makes

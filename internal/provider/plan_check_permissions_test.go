@@ -192,7 +192,7 @@ func newTestProviderData(t *testing.T, srv *sandbox.Server, preflight bool) *pro
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, defaultResourcePolicySizeLimit, preflight, testVPNPolling())
+	return newProviderData(c, defaultResourcePolicySizeLimit, preflight, WithVPNOptions(testVPNOptions))
 }
 
 func TestPreflight_checkPermissionsOncePerRun(t *testing.T) {

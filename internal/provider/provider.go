@@ -25,7 +25,6 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
 var _ provider.Provider = (*vpnlogsProvider)(nil)
@@ -34,25 +33,15 @@ var _ provider.Provider = (*vpnlogsProvider)(nil)
 const defaultResourcePolicySizeLimit = 5120
 
 // New returns the provider factory; version is "dev" for local builds and "test" in tests.
-func New(version string, opts ...option) func() provider.Provider {
+func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &vpnlogsProvider{version: version}
-		for _, o := range opts {
-			o(p)
-		}
-		return p
+		return &vpnlogsProvider{version: version, opts: opts}
 	}
 }
 
-// option adjusts the provider (tests: faster polling).
-type option func(*vpnlogsProvider)
-
-// withVPNOptions sets the options of each run's VPN service, for example the waiters' polling.
-func withVPNOptions(o vpn.Options) option { return func(p *vpnlogsProvider) { p.vpnOptions = o } }
-
 type vpnlogsProvider struct {
-	version    string
-	vpnOptions vpn.Options
+	version string
+	opts    []Option
 }
 
 type providerModel struct {
@@ -260,7 +249,7 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		limit = int(validators.Int64(m.ResourcePolicySizeLimit.ValueBigFloat()))
 	}
 	preflight := m.PreflightPermissions.IsNull() || m.PreflightPermissions.ValueBool()
-	data := newProviderData(clients, limit, preflight, p.vpnOptions)
+	data := newProviderData(clients, limit, preflight, p.opts...)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
@@ -35,28 +37,56 @@ type providerData struct {
 	groups *logdelivery.GroupLookup
 }
 
-// providerDataOption adjusts newProviderData (tests).
-type providerDataOption func(*providerData)
+// Option configures the provider that New builds.
+type Option func(*options)
 
-// withPlanTiming sets how long a plan's verdict waits for the run to settle (plan_run.go).
-func withPlanTiming(settle, maxWait time.Duration) providerDataOption {
-	return func(d *providerData) { d.plan.settle, d.plan.maxWait = settle, maxWait }
+type options struct {
+	vpn                     vpn.Options
+	planSettle, planMaxWait time.Duration
 }
 
-func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, vpnOpts vpn.Options, options ...providerDataOption) *providerData {
+// WithVPNOptions sets the options of the run's VPN service (tests shorten the poller's cadence to match the
+// sandbox's short modification delay). The provider's own poll-tick logging is kept unless o sets OnPollTick.
+func WithVPNOptions(o vpn.Options) Option {
+	return func(s *options) { s.vpn = o }
+}
+
+// withPlanTiming sets how long a plan's verdict waits for the run to settle (plan_run.go; tests).
+func withPlanTiming(settle, maxWait time.Duration) Option {
+	return func(s *options) { s.planSettle, s.planMaxWait = settle, maxWait }
+}
+
+func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, opts ...Option) *providerData {
+	o := options{planSettle: planSettle, planMaxWait: planMaxWait}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.vpn.OnPollTick == nil {
+		o.vpn.OnPollTick = logPollTick
+	}
 	d := &providerData{
 		clients:                 c,
-		vpn:                     vpn.NewService(c.EC2, vpnOpts),
+		vpn:                     vpn.NewService(c.EC2, o.vpn),
 		health:                  (&health.Reader{Logs: c.Logs}).NewSession(),
 		resourcePolicySizeLimit: policyLimit,
 		preflightPermissions:    preflight,
 		groups:                  logdelivery.NewGroupLookup(c.Logs, 25*time.Millisecond),
 	}
-	d.plan = newPlanRun(planSettle, planMaxWait, d.giveVerdict)
-	for _, o := range options {
-		o(d)
-	}
+	d.plan = newPlanRun(o.planSettle, o.planMaxWait, d.giveVerdict)
 	return d
+}
+
+// logPollTick logs one tick of the VPN service's shared poller: how many connections one DescribeVpnConnections
+// asked for on behalf of how many waiting tunnels.
+func logPollTick(ctx context.Context, t vpn.PollTick) {
+	fields := map[string]any{
+		"poll_tick": t.N, "vpn_connection_count": len(t.Connections), "waiters": t.Waiters, "describe_calls": t.Calls,
+		"interval_ms": t.Interval.Milliseconds(), "modify_estimate_ms": t.Estimate.Milliseconds(),
+	}
+	if t.Err != nil {
+		fields["error"] = t.Err.Error()
+	}
+	tflog.Debug(ctx, "polled EC2 VPN connections", fields)
 }
 
 // scope is the partition, region and account the provider works in, as logdelivery states scopes.

@@ -6,15 +6,21 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-// testAccProtoV6ProviderFactories runs the provider in-process for terraform-plugin-testing.
+// testAccProtoV6ProviderFactories runs the provider in-process for terraform-plugin-testing. The sandbox applies a
+// tunnel change in acctest.ModifyDelay; the VPN poller ticks at a matching pace.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"vpnlogs": providerserver.NewProtocol6WithError(New("test", withVPNOptions(testVPNPolling()))()),
+	"vpnlogs": providerserver.NewProtocol6WithError(New("test", WithVPNOptions(testVPNOptions))()),
 }
+
+var testVPNOptions = vpn.Options{PollMinDelay: 50 * time.Millisecond, PollMaxDelay: 200 * time.Millisecond}
 
 // isolateAWSEnv makes a test independent of the machine's AWS settings: no AWS_* variables, no shared
 // files, no instance metadata. Tests that call it cannot run in parallel (they use t.Setenv).

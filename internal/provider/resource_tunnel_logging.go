@@ -208,10 +208,10 @@ func (r *tunnelLoggingResource) Create(ctx context.Context, req resource.CreateR
 	defer cancel()
 
 	plan.ID = types.StringValue(vpn.TunnelID(plan.VPNConnectionID.ValueString(), plan.TunnelOutsideIPAddress.ValueString()))
-	if !r.apply(ctx, &plan, "creating", &resp.Diagnostics) {
-		return
+	// The whole plan model is recorded (with AWS's view of the logs), so that every planned value reaches state.
+	if r.apply(ctx, &plan, "creating", &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *tunnelLoggingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -281,10 +281,14 @@ func (r *tunnelLoggingResource) Delete(ctx context.Context, req resource.DeleteR
 
 	connID, ip := state.VPNConnectionID.ValueString(), state.TunnelOutsideIPAddress.ValueString()
 	_, err := r.data.vpn.SetLogging(ctx, connID, ip, vpn.Logging{})
-	if errors.Is(err, vpn.ErrNotFound) {
-		return // the connection or the tunnel is gone: nothing is logging any more
-	}
-	if err != nil {
+	var pending *vpn.PendingError
+	switch {
+	case errors.Is(err, vpn.ErrNotFound):
+		// The connection or the tunnel is gone: nothing is logging any more.
+	case errors.As(err, &pending):
+		// AWS is turning both logs off: the resource is gone as far as Terraform is concerned.
+		resp.Diagnostics.AddWarning("Tunnel logging change still in progress", pendingDetail(pending, "Both logs are being turned off"))
+	case err != nil:
 		resp.Diagnostics.AddError(fmt.Sprintf("deleting EC2 VPN connection (%s) tunnel (%s) log options", connID, ip), err.Error())
 	}
 }
@@ -304,7 +308,13 @@ func (r *tunnelLoggingResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("adopted"), false)...)
 }
 
-// apply sends the planned logging to AWS and records what AWS reports.
+// apply makes the tunnel log as planned and writes into plan what AWS then reports. It returns whether plan should
+// be recorded as the resource's state: always once AWS accepted a change, even when waiting for it to be applied
+// did not finish (Ctrl-C, the timeout): AWS goes on applying it, and a state that did not record it would leave the
+// tunnel logging outside Terraform's knowledge (a later destroy would not turn it off). Such a state carries the
+// planned values with a warning, not an error, so the resource is not tainted: a tainted one would be replaced,
+// which turns logging off and on again, two more interruptions of the tunnel. A tunnel that already logs as planned
+// is adopted without a change (see vpn.Service.SetLogging).
 func (r *tunnelLoggingResource) apply(ctx context.Context, plan *tunnelLoggingModel, verb string, diags *diag.Diagnostics) bool {
 	want, _ := r.plannedLogging(ctx, *plan, diags)
 	if diags.HasError() {
@@ -315,14 +325,39 @@ func (r *tunnelLoggingResource) apply(ctx context.Context, plan *tunnelLoggingMo
 		"vpn_connection_id": connID, "tunnel_outside_ip_address": ip,
 		"tunnel_log": want.Activity.String(), "bgp_log": want.BGP.String(),
 	})
-	t, err := r.data.vpn.SetLogging(ctx, connID, ip, want)
+	applied, err := r.data.vpn.SetLogging(ctx, connID, ip, want)
 	r.data.deliveryChanged()
-	if err != nil {
-		diags.AddError(fmt.Sprintf("%s EC2 VPN connection (%s) tunnel (%s) log options", verb, connID, ip), err.Error())
+	summary := fmt.Sprintf("%s EC2 VPN connection (%s) tunnel (%s) log options", verb, connID, ip)
+	var pending *vpn.PendingError
+	switch {
+	case errors.As(err, &pending):
+		diags.AddWarning("Tunnel logging change still in progress", pendingDetail(pending, "Terraform records the new log options in state"))
+		diags.Append(setLoggingModel(plan, pending.Want)...)
+		return true
+	case err != nil && applied != nil:
+		// AWS took the change but reports other options: record what it has, as an error.
+		diags.AddError(summary, err.Error())
+		diags.Append(setLoggingModel(plan, applied.Tunnel.Logging)...)
+		return true
+	case err != nil:
+		diags.AddError(summary, err.Error())
 		return false
 	}
-	diags.Append(setLoggingModel(plan, t.Logging)...)
+	if !applied.Modified {
+		tflog.Info(ctx, "tunnel already logs as planned: adopted without ModifyVpnTunnelOptions", map[string]any{
+			"vpn_connection_id": connID, "tunnel_outside_ip_address": ip,
+		})
+	}
+	diags.Append(setLoggingModel(plan, applied.Tunnel.Logging)...)
 	return !diags.HasError()
+}
+
+// pendingDetail explains a change AWS accepted but that was not seen through to the end.
+func pendingDetail(e *vpn.PendingError, recorded string) string {
+	return fmt.Sprintf("AWS accepted the change of tunnel %s of %s (%s), but waiting until the connection is available again "+
+		"stopped: %v. AWS finishes applying it by itself; the tunnel is interrupted meanwhile. %s; the next plan reads the "+
+		"tunnel again, and the next change to this connection waits for this one to finish.",
+		e.OutsideIP, e.ConnectionID, e.Want, e.Err, recorded)
 }
 
 // setLoggingModel writes AWS's view of the tunnel's logging into the model. ARNs keep the model's spelling when

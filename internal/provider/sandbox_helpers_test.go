@@ -3,20 +3,13 @@ package provider
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
-
-// testVPNPolling polls tunnel changes at the pace the sandbox applies them (acctest.ModifyDelay).
-func testVPNPolling() vpn.Options {
-	return vpn.Options{PollMinDelay: 50 * time.Millisecond, PollMaxDelay: 200 * time.Millisecond}
-}
 
 const (
 	testRegion        = acctest.Region

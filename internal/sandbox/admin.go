@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -77,6 +78,12 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
+		for _, a := range append(slices.Clone(in.Deny), in.Explicit...) {
+			if err := CheckActionPattern(a); err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+				return
+			}
+		}
 		s.SetDenyActions(in.Deny, in.Explicit)
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	case "POST /_sandbox/caller":
@@ -87,8 +94,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "expected {\"caller_arn\": \"arn:...\"}"})
 			return
 		}
-		if _, err := parseARN(in.CallerARN); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "caller_arn is not an ARN"})
+		if err := CheckCallerARN(in.CallerARN); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "caller_arn: " + err.Error()})
 			return
 		}
 		s.SetCallerARN(in.CallerARN)

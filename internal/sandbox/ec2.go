@@ -3,6 +3,8 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 )
 
 // ec2Handler serves one EC2 action. It runs with s.mu held, after the permission check and DryRun.
@@ -24,6 +26,37 @@ func init() {
 		"CreateTags":               (*Server).createTags,
 		"DeleteTags":               (*Server).deleteTags,
 	}
+}
+
+// ec2Params are the top-level request parameters of each action (the part of a key before its first "."), as
+// aws-sdk-go-v2's EC2 serializers and botocore's model name them. EC2 refuses any other with UnknownParameter; in
+// particular none of the Describe actions emulated here pages, so MaxResults and NextToken are unknown to them.
+var ec2Params = map[string][]string{
+	"CreateCustomerGateway":    {"BgpAsn", "BgpAsnExtended", "CertificateArn", "DeviceName", "IpAddress", "PublicIp", "TagSpecification", "Type"},
+	"DescribeCustomerGateways": {"CustomerGatewayId", "Filter"},
+	"CreateVpnGateway":         {"AmazonSideAsn", "AvailabilityZone", "TagSpecification", "Type"},
+	"DescribeVpnGateways":      {"Filter", "VpnGatewayId"},
+	"CreateVpnConnection": {"CustomerGatewayId", "Options", "PreSharedKeyStorage", "TagSpecification", "TransitGatewayId", "Type",
+		"VpnConcentratorId", "VpnGatewayId"},
+	"DescribeVpnConnections": {"Filter", "VpnConnectionId"},
+	"DeleteVpnConnection":    {"VpnConnectionId"},
+	"ModifyVpnTunnelOptions": {"PreSharedKeyStorage", "SkipTunnelReplacement", "TunnelOptions", "VpnConnectionId", "VpnTunnelOutsideIpAddress"},
+	"CreateTags":             {"ResourceId", "Tag"},
+	"DeleteTags":             {"ResourceId", "Tag"},
+}
+
+// checkEC2Params refuses parameters the action does not have, as EC2 does. Action, Version, DryRun and the
+// SigV4 query parameters of presigned requests (X-Amz-*) belong to every request.
+func checkEC2Params(action string, p params) *apiError {
+	for key := range p {
+		top, _, _ := strings.Cut(key, ".")
+		if top == "Action" || top == "Version" || top == "DryRun" || strings.HasPrefix(top, "X-Amz-") || slices.Contains(ec2Params[action], top) {
+			continue
+		}
+		// UNCONFIRMED: the message wording; the code is EC2's documented UnknownParameter.
+		return newError(0, "UnknownParameter", "The parameter %s is not recognized", clip(key, 64))
+	}
+	return nil
 }
 
 // ec2State is the EC2 model: gateways and VPN connections of the sandbox's one Region.
@@ -60,6 +93,9 @@ func (s *Server) newID(prefix string) string {
 // serveEC2 applies DryRun and runs the action.
 func (s *Server) serveEC2(caller principal, req *awsRequest, requestID string) (*response, *apiError) {
 	h := ec2Actions[req.action]
+	if e := checkEC2Params(req.action, req.params); e != nil {
+		return nil, e
+	}
 	dry, err := req.params.boolean("DryRun")
 	if err != nil {
 		return nil, errInvalidParameterValue("%s", err.Error())

@@ -95,6 +95,14 @@ func (s *Server) simulatePrincipalPolicy(_ principal, p params) (any, *apiError)
 	if e := s.checkPolicySource(source); e != nil {
 		return nil, e
 	}
+	// IAM's MaxItems range (1 to 1000). The sandbox answers in one page whatever the value.
+	if v, err := p.integer("MaxItems"); err != nil {
+		return nil, validationError("1 validation error detected: Value '%s' at 'maxItems' failed to satisfy constraint: Member must be a number", clip(p.get("MaxItems"), 32))
+	} else if v != nil && *v < 1 {
+		return nil, validationError("1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1", *v)
+	} else if v != nil && *v > 1000 {
+		return nil, validationError("1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000", *v)
+	}
 	resources := p.memberList("ResourceArns")
 	if len(resources) == 0 {
 		resources = []string{"*"}

@@ -2,8 +2,10 @@ package sandbox
 
 import (
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -191,4 +193,18 @@ func (s *Server) addRoleLocked(name, path string, opts ...RoleOption) {
 // trustPolicyEncoded is the AssumeRolePolicyDocument as IAM returns it: URL-encoded JSON.
 func (r *role) trustPolicyEncoded() string {
 	return strings.ReplaceAll(url.QueryEscape(r.TrustPolicyJSON), "+", "%20")
+}
+
+// callerARNPattern matches the identities a caller can have: an assumed-role session, a federated user, an IAM user
+// or role (with a path), or the account root.
+var callerARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:(sts::[0-9]{12}:(assumed-role/[\w+=,.@-]{1,64}/[\w+=,.@-]{2,64}|federated-user/[\w+=,.@-]{2,64})|` +
+	`iam::[0-9]{12}:((user|role)(/[\x21-\x7e]{1,510})?/[\w+=,.@-]{1,64}|root))$`)
+
+// CheckCallerARN checks that s can be the caller's identity (Options.CallerARN, POST /_sandbox/caller).
+func CheckCallerARN(s string) error {
+	if !callerARNPattern.MatchString(s) {
+		return fmt.Errorf("%q is not the ARN of an IAM user or role, an assumed-role session, a federated user or an account root; "+
+			"for example arn:aws:sts::123456789012:assumed-role/ROLE/SESSION or arn:aws:iam::123456789012:user/NAME", clip(s, 200))
+	}
+	return nil
 }

@@ -1,6 +1,10 @@
 package sandbox
 
-import "strings"
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
 
 // IAM evaluation decisions, as SimulatePrincipalPolicy spells them.
 const (
@@ -70,4 +74,16 @@ func clone(in []string) []string {
 		}
 	}
 	return out
+}
+
+// actionPattern matches an IAM action name as policies write it: "service:Action" with '*' and '?' wildcards in the
+// action, or "*" for every action.
+var actionPattern = regexp.MustCompile(`^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$`)
+
+// CheckActionPattern checks an entry of the deny lists (Options.DenyActions, POST /_sandbox/deny).
+func CheckActionPattern(s string) error {
+	if !actionPattern.MatchString(strings.TrimSpace(s)) {
+		return fmt.Errorf("%q is not an IAM action: write service:Action, wildcards allowed (logs:DescribeResourcePolicies, iam:*, logs:Put*)", clip(s, 200))
+	}
+	return nil
 }

@@ -2,17 +2,12 @@ package sandbox
 
 import (
 	"context"
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 )
-
-// maxBodyBytes bounds request bodies (CloudWatch Logs' largest, PutLogEvents, is 1 MiB).
-const maxBodyBytes = 8 << 20
 
 // defaultMinServiceTime is the least time the sandbox takes to answer an AWS call, as AWS never answers
 // within a millisecond. It narrows (but cannot close) a client-side race in aws-sdk-go-v2 that a
@@ -45,7 +40,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	requestID := newRequestID()
-	req := decodeRequest(r)
+	body, release, err := s.readBody(w, r)
+	defer release()
+	req := decodeRequest(r, body)
+	if err != nil {
+		req.err = s.bodyError(req.service, err)
+	}
 	resp, caller := s.serveAWS(r.Context(), req, requestID)
 	if d := s.minServiceTime - time.Since(start); d > 0 {
 		time.Sleep(d)
@@ -102,20 +102,15 @@ func credentialScope(r *http.Request) (accessKey, service string) {
 	return accessKey, service
 }
 
-// decodeRequest tells the service and action of a request and decodes its input. It never fails:
-// problems are carried in awsRequest.err to be answered in the service's error shape.
-func decodeRequest(r *http.Request) *awsRequest {
+// decodeRequest tells the service and action of a request and decodes its input (body, as read by readBody). It
+// never fails: problems are carried in awsRequest.err to be answered in the service's error shape. The service is
+// told by the X-Amz-Target header, then the SigV4 credential scope, then the protocol (an AWS JSON content type is
+// CloudWatch Logs', the sandbox's only JSON service), then the action name, so that even a malformed or unsigned
+// request gets its service's error shape.
+func decodeRequest(r *http.Request, body []byte) *awsRequest {
 	accessKey, scope := credentialScope(r)
 	req := &awsRequest{accessKey: accessKey}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err == nil && len(body) > maxBodyBytes {
-		err = errors.New("too large")
-	}
-	if err != nil {
-		req.service = knownService(scope)
-		req.err = newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "The request body could not be read or exceeds %d bytes.", maxBodyBytes)
-		return req
-	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 
 	// AWS JSON protocol: the operation is in X-Amz-Target.
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
@@ -130,7 +125,7 @@ func decodeRequest(r *http.Request) *awsRequest {
 		req.err = newError(0, "UnknownOperationException", "The sandbox does not know the target %q.", clip(target, 80))
 		return req
 	}
-	if knownService(scope) == "logs" {
+	if svc := knownService(scope); svc == "logs" || (svc == "" && strings.HasPrefix(ct, "application/x-amz-json-")) {
 		req.service = "logs"
 		req.err = newError(0, "UnknownOperationException", "CloudWatch Logs requests need an X-Amz-Target header (Logs_20140328.<Operation>).")
 		return req
@@ -139,7 +134,6 @@ func decodeRequest(r *http.Request) *awsRequest {
 	// Query protocols: Action=… in the URL query and/or the form-encoded body.
 	values, err := url.ParseQuery(r.URL.RawQuery)
 	if err == nil && r.Method != http.MethodGet && len(body) > 0 {
-		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if ct == "" || ct == "application/x-www-form-urlencoded" {
 			var form url.Values
 			if form, err = url.ParseQuery(string(body)); err == nil {

@@ -12,8 +12,13 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
+
+// maxHeaderBytes bounds a request's headers (AWS requests carry a few hundred bytes of them).
+const maxHeaderBytes = 64 << 10
 
 // Options configure a Server. The zero value is usable: every field has a default.
 type Options struct {
@@ -62,6 +67,18 @@ type Options struct {
 	SeedDemo bool  // create a demo fleet at start (see Demo)
 	Seed     int64 // seeds ids, addresses, faults and log traffic: same seed, same run
 
+	// The sandbox is a server users run, so its resources are bounded whatever clients send.
+	// ReadTimeout bounds reading one request, headers and body (default 30s): a client that trickles a body
+	// cannot hold a connection. IdleTimeout closes idle keep-alive connections (default 2m).
+	ReadTimeout, IdleTimeout time.Duration
+	// MaxBodyBytes bounds one request body (default 2 MiB; the largest AWS request the sandbox serves, a full
+	// PutLogEvents batch, is 1 MiB of events). A larger body is refused as soon as its length is known, or once
+	// that many bytes were read, with 413 RequestEntityTooLarge in the service's error shape.
+	// BodyMemoryBytes bounds the request bodies held in memory at once, all requests together (default 32 MiB):
+	// a request that would exceed it waits for room until ReadTimeout, then gets the service's throttling error.
+	// The sandbox's memory for request bodies is therefore at most BodyMemoryBytes, however many clients send.
+	MaxBodyBytes, BodyMemoryBytes int64
+
 	Now func() time.Time // clock; default time.Now
 }
 
@@ -93,8 +110,29 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.ReadTimeout == 0 {
+		o.ReadTimeout = DefaultReadTimeout
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.BodyMemoryBytes == 0 {
+		o.BodyMemoryBytes = DefaultBodyMemoryBytes
+	}
+	o.BodyMemoryBytes = max(o.BodyMemoryBytes, o.MaxBodyBytes+1)
 	return o
 }
+
+// Defaults of the request limits (see Options).
+const (
+	DefaultReadTimeout     = 30 * time.Second
+	DefaultIdleTimeout     = 2 * time.Minute
+	DefaultMaxBodyBytes    = 2 << 20
+	DefaultBodyMemoryBytes = 32 << 20
+)
 
 // defaultRoleName is the role behind the default caller.
 const defaultRoleName = "vpnlogs-sandbox"
@@ -106,7 +144,8 @@ type Server struct {
 
 	faults         *faultInjector
 	rec            *recorder
-	minServiceTime time.Duration // see defaultMinServiceTime
+	minServiceTime time.Duration       // see defaultMinServiceTime
+	bodyMemory     *semaphore.Weighted // Options.BodyMemoryBytes
 
 	mu            sync.Mutex
 	rnd           *rand.Rand // ids, addresses, traffic: seeded
@@ -140,6 +179,7 @@ func New(opts Options) *Server {
 		faults:         newFaultInjector(Faults{ThrottleRate: opts.ThrottleRate, ErrorRate: opts.ErrorRate, Latency: opts.Latency}, opts.Seed, opts.RateLimits, opts.Now),
 		rec:            newRecorder(opts.RequestLog),
 		minServiceTime: defaultMinServiceTime,
+		bodyMemory:     semaphore.NewWeighted(opts.BodyMemoryBytes),
 		rnd:            rand.New(rand.NewPCG(uint64(opts.Seed), 0x7a11_5eed)),
 		callerARN:      opts.CallerARN,
 		roles:          map[string]*role{},
@@ -204,7 +244,10 @@ func (s *Server) Start(addr string) error {
 		return errors.New("sandbox: already started")
 	}
 	s.listener = ln
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.httpSrv = &http.Server{
+		Handler: s, ReadHeaderTimeout: min(10*time.Second, s.opts.ReadTimeout), ReadTimeout: s.opts.ReadTimeout,
+		IdleTimeout: s.opts.IdleTimeout, MaxHeaderBytes: maxHeaderBytes,
+	}
 	srv := s.httpSrv
 	s.mu.Unlock()
 	s.wg.Add(1)

@@ -1,6 +1,7 @@
 package vpn
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -19,10 +20,11 @@ func TestParseTunnelID(t *testing.T) {
 	}{
 		{id: "vpn-0123456789abcdef0/203.0.113.10", conn: "vpn-0123456789abcdef0", ip: "203.0.113.10"},
 		{id: "vpn-12345678/2001:db8::1", conn: "vpn-12345678", ip: "2001:db8::1"},
-		{id: "vpn-0123456789abcdef0/203.0.113.010", errSubstring: "does not end with an IP address"},
+		{id: "vpn-0123456789abcdef0/203.0.113.010", errSubstring: `write "203.0.113.10"`},
+		{id: "vpn-0123456789abcdef0/::ffff:203.0.113.10", errSubstring: "IPv4-mapped"},
 		{id: "vpn-0123456789abcdef0", errSubstring: `has no "/"`},
-		{id: "vpn-0123456789abcdef0/", errSubstring: "does not end with an IP address"},
-		{id: "vpn-0123456789abcdef0/tunnel1", errSubstring: "does not end with an IP address"},
+		{id: "vpn-0123456789abcdef0/", errSubstring: "does not end with an outside IP address"},
+		{id: "vpn-0123456789abcdef0/tunnel1", errSubstring: "does not end with an outside IP address"},
 		{id: "vpc-0123456789abcdef0/203.0.113.10", errSubstring: "does not start with a VPN connection ID"},
 		{id: "vpn-0123/203.0.113.10", errSubstring: "does not start with a VPN connection ID"},
 		{id: "vpn-0123456789ABCDEF0/203.0.113.10", errSubstring: "does not start with a VPN connection ID"},
@@ -84,5 +86,53 @@ func TestOutsideIPs(t *testing.T) {
 	}
 	if got := (&Connection{}).OutsideIPs(); got == nil || len(got) != 0 {
 		t.Errorf("OutsideIPs of a connection without tunnels = %#v, want empty", got)
+	}
+}
+
+func TestCheckOutsideIP(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in, problem, canonical string
+	}{
+		{in: "203.0.113.10"},
+		{in: "2001:db8::1"},
+		{in: "::ffff:3.18.236.87", problem: "is an IPv4-mapped IPv6 address", canonical: "3.18.236.87"},
+		{in: "203.0.113.010", problem: "has leading zeros", canonical: "203.0.113.10"},
+		{in: "203.000.113.10", problem: "has leading zeros", canonical: "203.0.113.10"},
+		{in: " 3.18.236.87", problem: "has spaces around it", canonical: "3.18.236.87"},
+		{in: "3.18.236.87\n", problem: "has spaces around it", canonical: "3.18.236.87"},
+		{in: " ::ffff:3.18.236.87 ", problem: "has spaces around it"},
+		{in: "2001:DB8::1", problem: "is not in canonical form", canonical: "2001:db8::1"},
+		{in: "2001:db8:0:0::1", problem: "is not in canonical form", canonical: "2001:db8::1"},
+		{in: "fe80::1%eth0", problem: "has an IPv6 zone"},
+		{in: "", problem: "is not an IP address"},
+		{in: "tunnel1", problem: "is not an IP address"},
+		{in: "203.0.113.256", problem: "is not an IP address"},
+		{in: "203.0.113.0010", problem: "has leading zeros", canonical: "203.0.113.10"},
+		{in: "203.0.113.0256", problem: "is not an IP address"},
+	}
+	for _, tc := range cases {
+		err := CheckOutsideIP(tc.in)
+		if tc.problem == "" {
+			if err != nil {
+				t.Errorf("CheckOutsideIP(%q) = %v, want nil", tc.in, err)
+			}
+			continue
+		}
+		var e *OutsideIPError
+		if !errors.As(err, &e) {
+			t.Errorf("CheckOutsideIP(%q) = %v, want an *OutsideIPError", tc.in, err)
+			continue
+		}
+		if !strings.Contains(e.Problem, tc.problem) || e.Canonical != tc.canonical || e.Value != tc.in {
+			t.Errorf("CheckOutsideIP(%q) = %+v, want problem %q, canonical %q", tc.in, *e, tc.problem, tc.canonical)
+		}
+		// The message carries the fix: the form to write, or what to use instead.
+		if tc.canonical != "" && !strings.Contains(err.Error(), `write "`+tc.canonical+`"`) {
+			t.Errorf("CheckOutsideIP(%q) message %q lacks the fix", tc.in, err)
+		}
+		if tc.canonical == "" && !strings.Contains(err.Error(), "as DescribeVpnConnections reports it") {
+			t.Errorf("CheckOutsideIP(%q) message %q lacks the fix", tc.in, err)
+		}
 	}
 }

@@ -11,8 +11,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/smithy-go"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // EC2 is the part of the EC2 client this package uses.
@@ -34,9 +35,13 @@ type Options struct {
 	// SnapshotTTL is how long one DescribeVpnConnections snapshot serves reads. Default 60s: long enough for one
 	// Terraform refresh walk, short enough that a second run sees changes made meanwhile.
 	SnapshotTTL time.Duration
-	// PollMinDelay and PollMaxDelay bound the waiter's polling. AWS takes minutes to apply a tunnel change;
-	// defaults 5s and 30s keep well inside EC2's DescribeVpnConnections rate bucket (20/s).
+	// PollMinDelay and PollMaxDelay bound the interval of the shared poller's ticks (see poll.go), which is a tenth
+	// of the learned time AWS takes to apply a change. Defaults 250ms and 15s: one call per tick for the whole
+	// process stays far inside EC2's DescribeVpnConnections rate bucket (20/s) even at the minimum, which only
+	// modifications much faster than AWS's minutes reach.
 	PollMinDelay, PollMaxDelay time.Duration
+	// OnPollTick, when set, is called after each tick of the shared poller (the provider logs it).
+	OnPollTick func(context.Context, PollTick)
 	// Now is the clock (tests).
 	Now func() time.Time
 }
@@ -55,6 +60,8 @@ type Service struct {
 
 	locksMu sync.Mutex
 	locks   map[string]*sync.Mutex
+
+	poll *poller
 }
 
 // NewService returns a Service over the given EC2 client.
@@ -63,15 +70,18 @@ func NewService(client EC2, opts Options) *Service {
 		opts.SnapshotTTL = 60 * time.Second
 	}
 	if opts.PollMinDelay == 0 {
-		opts.PollMinDelay = 5 * time.Second
+		opts.PollMinDelay = 250 * time.Millisecond
 	}
 	if opts.PollMaxDelay == 0 {
-		opts.PollMaxDelay = 30 * time.Second
+		opts.PollMaxDelay = 15 * time.Second
 	}
+	opts.PollMaxDelay = max(opts.PollMaxDelay, opts.PollMinDelay)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{ec2: client, opts: opts, stale: map[string]bool{}, locks: map[string]*sync.Mutex{}}
+	s := &Service{ec2: client, opts: opts, stale: map[string]bool{}, locks: map[string]*sync.Mutex{}}
+	s.poll = newPoller(s)
+	return s
 }
 
 // Get returns one connection. A connection that does not exist or is deleting/deleted gives a *NotFoundError.
@@ -89,7 +99,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Connection, error) {
 	stale := s.stale[id]
 	s.mu.Unlock()
 	if !ok || stale {
-		got, err := s.describeOne(ctx, id)
+		got, err := s.refresh(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +144,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Connection, error) {
 		for _, id := range f.IDs {
 			c, ok := snap[id]
 			if !ok || s.isStale(id) {
-				got, err := s.describeOne(ctx, id)
+				got, err := s.refresh(ctx, id)
 				if err != nil {
 					return nil, err
 				}
@@ -145,7 +155,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Connection, error) {
 	} else {
 		for id, c := range snap {
 			if s.isStale(id) {
-				got, err := s.describeOne(ctx, id)
+				got, err := s.refresh(ctx, id)
 				if errors.Is(err, ErrNotFound) {
 					continue
 				} else if err != nil {
@@ -225,6 +235,15 @@ func (s *Service) loadSnapshot(ctx context.Context) (map[string]Connection, erro
 	return v.(map[string]Connection), nil //nolint:forcetypeassert // the flight function returns only this type
 }
 
+// refresh reads one connection again: from the shared poller's next tick when it is asking for that connection
+// anyway (it is being changed), else with describeOne.
+func (s *Service) refresh(ctx context.Context, id string) (*Connection, error) {
+	if c, ok, err := s.joinNextTick(ctx, id); ok {
+		return c, err
+	}
+	return s.describeOne(ctx, id)
+}
+
 // describeOne reads one connection by ID, coalescing concurrent reads of the same ID, and refreshes it in the
 // snapshot.
 func (s *Service) describeOne(ctx context.Context, id string) (*Connection, error) {
@@ -233,18 +252,7 @@ func (s *Service) describeOne(ctx context.Context, id string) (*Connection, erro
 		if err != nil {
 			return nil, err
 		}
-		s.mu.Lock()
-		if s.snapshot != nil {
-			// Copy on write: callers may be iterating the previous snapshot without the lock.
-			next := make(map[string]Connection, len(s.snapshot)+1)
-			for k, v := range s.snapshot {
-				next[k] = v
-			}
-			next[id] = *c
-			s.snapshot = next
-		}
-		delete(s.stale, id)
-		s.mu.Unlock()
+		s.store(map[string]Connection{id: *c})
 		return c, nil
 	})
 	if err != nil {
@@ -254,10 +262,30 @@ func (s *Service) describeOne(ctx context.Context, id string) (*Connection, erro
 	return &c, nil
 }
 
+// store puts connections just read into the snapshot (when there is one) and marks them fresh.
+func (s *Service) store(conns map[string]Connection) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.snapshot != nil {
+		// Copy on write: callers may be iterating the previous snapshot without the lock.
+		next := make(map[string]Connection, len(s.snapshot)+len(conns))
+		for k, v := range s.snapshot {
+			next[k] = v
+		}
+		for k, v := range conns {
+			next[k] = v
+		}
+		s.snapshot = next
+	}
+	for k := range conns {
+		delete(s.stale, k)
+	}
+}
+
 // describeByID calls DescribeVpnConnections for one ID and turns AWS's not-found answers into *NotFoundError.
 func describeByID(ctx context.Context, client EC2, id string) (*Connection, error) {
 	out, err := client.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{VpnConnectionIds: []string{id}})
-	if errorCodeIs(err, errCodeConnectionNotFound, errCodeConnectionID) {
+	if awserr.IsA(err, errCodeConnectionNotFound, errCodeConnectionID) {
 		return nil, &NotFoundError{ConnectionID: id}
 	}
 	if err != nil {
@@ -271,18 +299,4 @@ func describeByID(ctx context.Context, client EC2, id string) (*Connection, erro
 		}
 	}
 	return nil, &NotFoundError{ConnectionID: id}
-}
-
-// errorCodeIs reports whether err is an AWS API error with one of the codes.
-func errorCodeIs(err error, codes ...string) bool {
-	var ae smithy.APIError
-	if err == nil || !errors.As(err, &ae) {
-		return false
-	}
-	for _, c := range codes {
-		if ae.ErrorCode() == c {
-			return true
-		}
-	}
-	return false
 }

@@ -121,20 +121,20 @@ func TestService_setLoggingSerializesPerConnection(t *testing.T) {
 	c2, ips2 := acctest.CreateVPNConnection(t, srv, nil)
 	svc := vpn.NewService(acctest.EC2(srv), fastPolls)
 
-	run := func(jobs [][2]string) time.Duration {
+	run := func(want vpn.Logging, jobs [][2]string) time.Duration {
 		start := time.Now()
 		var wg sync.WaitGroup
 		for _, j := range jobs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				tun, err := svc.SetLogging(context.Background(), j[0], j[1], logTo(arn))
+				tun, err := svc.SetLogging(context.Background(), j[0], j[1], want)
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				if !tun.Logging.Equal(logTo(arn)) || tun.OutsideIP != j[1] {
-					t.Errorf("%s/%s reports %s", j[0], j[1], tun.Logging)
+				if !tun.Tunnel.Logging.Equal(want) || tun.Tunnel.OutsideIP != j[1] || !tun.Modified {
+					t.Errorf("%s/%s reports %s (modified: %v)", j[0], j[1], tun.Tunnel.Logging, tun.Modified)
 				}
 			}()
 		}
@@ -142,11 +142,11 @@ func TestService_setLoggingSerializesPerConnection(t *testing.T) {
 		return time.Since(start)
 	}
 
-	same := run([][2]string{{c1, ips1[0]}, {c1, ips1[1]}})
+	same := run(logTo(arn), [][2]string{{c1, ips1[0]}, {c1, ips1[1]}})
 	if same < 2*delay {
 		t.Errorf("two tunnels of one connection took %v: not serialized (each change keeps it modifying for %v)", same, delay)
 	}
-	parallel := run([][2]string{{c2, ips2[0]}, {c1, ips1[0]}})
+	parallel := run(vpn.Logging{BGP: logTo(arn).BGP}, [][2]string{{c2, ips2[0]}, {c1, ips1[0]}})
 	if parallel >= 2*delay {
 		t.Errorf("tunnels of two connections took %v: serialized across connections", parallel)
 	}
@@ -194,8 +194,8 @@ func TestService_setLoggingRetriesInvalidState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !tun.Logging.Equal(logTo(arn)) {
-		t.Errorf("logging = %s", tun.Logging)
+	if !tun.Tunnel.Logging.Equal(logTo(arn)) {
+		t.Errorf("logging = %s", tun.Tunnel.Logging)
 	}
 	if b.calls.Load() != 2 {
 		t.Errorf("the service sent %d modifies, want 2 (refused while busy, then accepted)", b.calls.Load())

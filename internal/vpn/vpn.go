@@ -120,8 +120,9 @@ type Telemetry struct {
 // Up reports whether AWS reports the tunnel up (the status compared without regard to case).
 func (t *Telemetry) Up() bool { return t != nil && strings.EqualFold(t.Status, TelemetryUp) }
 
-// Tunnel returns the tunnel with the given outside IP address. Addresses are compared as IPs, so
-// "203.0.113.010" and "203.0.113.10" match and IPv6 spellings are canonicalised.
+// Tunnel returns the tunnel with the given outside IP address. Addresses are compared as IPs, so IPv6 spellings
+// ("2001:DB8::1", "2001:db8:0:0::1") match; an IPv4-mapped IPv6 address is a different address and does not match an
+// IPv4 one (AWS would not accept it either: inputs are checked with CheckOutsideIP).
 func (c *Connection) Tunnel(outsideIP string) (*Tunnel, bool) {
 	want := canonicalIP(outsideIP)
 	for i := range c.Tunnels {
@@ -148,7 +149,7 @@ func (c *Connection) Terminal() bool {
 
 func canonicalIP(s string) string {
 	if a, err := netip.ParseAddr(s); err == nil {
-		return a.Unmap().String()
+		return a.String()
 	}
 	return s
 }

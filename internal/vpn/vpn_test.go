@@ -112,13 +112,16 @@ func fmtAll(c Connection) string {
 func TestConnectionTunnel_canonicalAddresses(t *testing.T) {
 	t.Parallel()
 	c := Connection{Tunnels: []Tunnel{{OutsideIP: "2001:db8::1"}, {OutsideIP: "203.0.113.10"}}}
-	for _, ip := range []string{"2001:db8:0:0::1", "2001:DB8::1", "203.0.113.10", "::ffff:203.0.113.10"} {
+	for _, ip := range []string{"2001:db8:0:0::1", "2001:DB8::1", "203.0.113.10"} {
 		if _, ok := c.Tunnel(ip); !ok {
 			t.Errorf("Tunnel(%q) not found", ip)
 		}
 	}
-	if _, ok := c.Tunnel("203.0.113.11"); ok {
-		t.Error("Tunnel(203.0.113.11) found a tunnel that does not exist")
+	// A mapped address is another address to AWS: matching it would send a string AWS rejects.
+	for _, ip := range []string{"203.0.113.11", "::ffff:203.0.113.10"} {
+		if _, ok := c.Tunnel(ip); ok {
+			t.Errorf("Tunnel(%q) found a tunnel", ip)
+		}
 	}
 }
 

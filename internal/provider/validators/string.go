@@ -2,8 +2,8 @@ package validators
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -13,6 +13,7 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/duration"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
 // stringValidator adapts a check of a known string value to validator.String. check returns the summary and detail
@@ -118,17 +119,15 @@ func LogGroupName() validator.String {
 	}}
 }
 
-// IPAddress accepts an IP address in the form AWS reports it.
+// IPAddress accepts a tunnel outside IP address in the form AWS reports it (vpn.CheckOutsideIP, which words the fix).
 func IPAddress() validator.String {
-	return stringValidator{description: description("value must be an IP address"), check: func(p, s string) (string, string) {
-		a, err := netip.ParseAddr(s)
-		switch {
-		case err != nil:
-			return "Invalid IP address", fmt.Sprintf("%s: %q is not an IP address. Use the tunnel's outside IP address as "+
-				"DescribeVpnConnections reports it, for example \"203.0.113.10\".", p, s)
-		case a.String() != s:
-			return "Non-canonical IP address", fmt.Sprintf("%s: write %q as %q, the form AWS reports, so that the resource ID and "+
-				"imports match.", p, s, a.String())
+	return stringValidator{description: description("value must be an IP address as AWS reports it"), check: func(p, s string) (string, string) {
+		var e *vpn.OutsideIPError
+		if err := vpn.CheckOutsideIP(s); errors.As(err, &e) {
+			if e.Canonical != "" {
+				return "Non-canonical IP address", fmt.Sprintf("%s: %s.", p, e)
+			}
+			return "Invalid IP address", fmt.Sprintf("%s: %s.", p, e)
 		}
 		return "", ""
 	}}

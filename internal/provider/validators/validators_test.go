@@ -47,7 +47,10 @@ func TestStringValidators(t *testing.T) {
 		{"log group name aws/", LogGroupName(), path.Root("name"), "aws/x", "Invalid log group name", []string{"name: ", `did you mean "/aws/x"`}},
 		{"IP ok", IPAddress(), path.Root("ip"), "203.0.113.10", "", nil},
 		{"IP not one", IPAddress(), path.Root("ip"), "tunnel1", "Invalid IP address", []string{`ip: "tunnel1" is not an IP address`}},
-		{"IP spelling", IPAddress(), path.Root("ip"), "2001:DB8::1", "Non-canonical IP address", []string{`write "2001:DB8::1" as "2001:db8::1"`}},
+		{"IP spelling", IPAddress(), path.Root("ip"), "2001:DB8::1", "Non-canonical IP address", []string{`ip: "2001:DB8::1" is not in canonical form: write "2001:db8::1"`}},
+		{"IP mapped", IPAddress(), path.Root("ip"), "::ffff:3.18.236.87", "Non-canonical IP address", []string{`is an IPv4-mapped IPv6 address: write "3.18.236.87"`}},
+		{"IP leading zeros", IPAddress(), path.Root("ip"), "203.0.113.010", "Non-canonical IP address", []string{`has leading zeros`, `write "203.0.113.10"`}},
+		{"IP spaces", IPAddress(), path.Root("ip"), " 203.0.113.10", "Non-canonical IP address", []string{`has spaces around it: write "203.0.113.10"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

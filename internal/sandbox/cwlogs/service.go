@@ -220,6 +220,9 @@ func (s *Service) Handle(op string, body []byte) (status int, resp []byte, errCo
 	}
 	h, ok := handlers[op]
 	if !ok {
+		if len(op) > 64 { // never echo a hostile name back in full
+			op = op[:64] + "…"
+		}
 		return errorResponse(newErr(CodeUnknownOperation, "Operation %q is not supported by the CloudWatch Logs sandbox (supported: %v)", op, Operations()))
 	}
 	if s.opt.RateLimits && !s.allow(op) {
