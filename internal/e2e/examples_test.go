@@ -75,6 +75,31 @@ func copyExample(t *testing.T, dir string) string {
 	return work
 }
 
+// copyTests copies the example's tests/*.tftest.hcl next to its copy and says whether there were any.
+func copyTests(t *testing.T, dir, work string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		return false
+	}
+	if err := os.Mkdir(filepath.Join(work, "tests"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(work, "tests", filepath.Base(f)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return true
+}
+
 // importCommands are the address and ID of each `terraform import ADDRESS ID` line of the example's import.sh.
 func importCommands(t *testing.T, dir string) [][2]string {
 	t.Helper()
@@ -99,8 +124,8 @@ func importCommands(t *testing.T, dir string) [][2]string {
 }
 
 // Every example applies against `sandbox --seed-demo`, plans no change afterwards, imports what its import.sh says
-// (planning no change again), and destroys, with the real terraform binary and the provider through dev_overrides,
-// as examples/README.md tells users to run them.
+// (planning no change again), destroys, and passes its tests/*.tftest.hcl if it has some, with the real terraform
+// binary and the provider through dev_overrides, as examples/README.md tells users to run them.
 func TestExamples_applyPlanDestroyAgainstSeededSandbox(t *testing.T) {
 	t.Parallel()
 	dirs := exampleDirs(t)
@@ -138,7 +163,14 @@ func TestExamples_applyPlanDestroyAgainstSeededSandbox(t *testing.T) {
 			if out, code := terraform(t, work, env, "destroy", "-auto-approve", "-input=false"); code != 0 {
 				t.Fatalf("destroy: exit %d\n%s", code, out)
 			}
-			// Destroy gives the fleet back as it was seeded: no tunnel logs any more.
+			// An example with tests/*.tftest.hcl passes `terraform test` against the same sandbox.
+			if copyTests(t, dir, work) {
+				if out, code := terraform(t, work, env, "test"); code != 0 {
+					t.Fatalf("terraform test: exit %d\n%s", code, out)
+				}
+			}
+			// Destroy (and terraform test's own teardown) gives the fleet back as it was seeded: no tunnel logs any
+			// more.
 			for _, v := range srv.Demo().VPNConnections {
 				info, _ := srv.VPNConnection(v.ID)
 				for _, tn := range info.Tunnels {
