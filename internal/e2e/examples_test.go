@@ -47,27 +47,36 @@ func exampleDirs(t *testing.T) []string {
 	return dirs
 }
 
-// copyExample copies the .tf files of dir into a new directory, adding the provider requirement when the example
-// has none, as examples/README.md says to.
-func copyExample(t *testing.T, dir string) string {
+// copyFiles copies the files matching pattern into dst (created if needed) and returns their contents.
+func copyFiles(t *testing.T, pattern, dst string) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	files, err := filepath.Glob(pattern)
 	if err != nil {
 		t.Fatal(err)
 	}
-	work := t.TempDir()
-	declared := false
+	var contents []string
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		declared = declared || strings.Contains(string(b), "required_providers")
-		if err := os.WriteFile(filepath.Join(work, filepath.Base(f)), b, 0o600); err != nil {
+		if err := os.MkdirAll(dst, 0o700); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		contents = append(contents, string(b))
 	}
-	if !declared {
+	return contents
+}
+
+// copyExample copies the .tf files of dir into a new directory, adding the provider requirement when the example
+// has none, as examples/README.md says to.
+func copyExample(t *testing.T, dir string) string {
+	t.Helper()
+	work := t.TempDir()
+	if !strings.Contains(strings.Join(copyFiles(t, filepath.Join(dir, "*.tf"), work), "\n"), "required_providers") {
 		if err := os.WriteFile(filepath.Join(work, "terraform.tf"), []byte(requiredProvidersTF), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -78,26 +87,7 @@ func copyExample(t *testing.T, dir string) string {
 // copyTests copies the example's tests/*.tftest.hcl next to its copy and says whether there were any.
 func copyTests(t *testing.T, dir, work string) bool {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		return false
-	}
-	if err := os.Mkdir(filepath.Join(work, "tests"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(work, "tests", filepath.Base(f)), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return true
+	return len(copyFiles(t, filepath.Join(dir, "tests", "*.tftest.hcl"), filepath.Join(work, "tests"))) > 0
 }
 
 // importCommands are the address and ID of each `terraform import ADDRESS ID` line of the example's import.sh.
