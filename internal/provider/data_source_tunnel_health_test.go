@@ -546,8 +546,6 @@ func TestTunnelHealthDataSource_examples(t *testing.T) {
 			},
 			{
 				Config: sandboxProviderConfig(srv, example("check.tf", okID, okIPs[0])+failing),
-				// Terraform plans a check block's data source as a read at apply, every time.
-				ExpectNonEmptyPlan: true,
 				ConfigStateChecks: []statecheck.StateCheck{
 					checkStatus("check.vpn_tunnel_healthy", "pass"),
 					checkStatus("check.other_tunnel_healthy", "fail"),
