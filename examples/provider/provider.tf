@@ -17,7 +17,16 @@ provider "vpnlogs" {
   }
 }
 
-# Against the local sandbox (`terraform-provider-vpnlogs sandbox`), point every service at it:
+# Who Terraform runs as: here the session of the assumed role.
+data "vpnlogs_account" "current" {}
+
+output "caller_arn" {
+  value = data.vpnlogs_account.current.caller_arn # arn:aws:sts::123456789012:assumed-role/vpn-logging/terraform
+}
+
+# Against the local sandbox: `terraform-provider-vpnlogs sandbox --seed-demo` has the role above, so this file runs
+# unchanged once what the sandbox prints is exported (AWS_ENDPOINT_URL=http://127.0.0.1:4599, ...). Or point every
+# service at it in the provider block:
 #
 # provider "vpnlogs" {
 #   region     = "us-east-1"
@@ -30,5 +39,3 @@ provider "vpnlogs" {
 #     iam  = "http://127.0.0.1:4599"
 #   }
 # }
-#
-# or export AWS_ENDPOINT_URL=http://127.0.0.1:4599 and keep the provider block empty.

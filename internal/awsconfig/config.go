@@ -332,7 +332,9 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 	}
 
 	if c.AssumeRole != nil {
-		stsForRole := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = endpoint(ServiceSTS) })
+		// As for every client: an explicit endpoint first, else what the SDK resolved (AWS_ENDPOINT_URL_STS,
+		// AWS_ENDPOINT_URL), never nothing.
+		stsForRole := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = firstNonNil(endpoint(ServiceSTS), o.BaseEndpoint) })
 		ar := c.AssumeRole
 		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(stsForRole, ar.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 			o.RoleSessionName = ar.SessionName

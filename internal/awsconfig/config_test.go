@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
 func isolate(t *testing.T) {
@@ -170,3 +172,26 @@ type closeTracking struct {
 }
 
 func (c *closeTracking) Close() error { c.closed = true; return nil }
+
+// assume_role reaches STS where every other call goes: an endpoint given only by AWS_ENDPOINT_URL (as the sandbox
+// tells users to export) applies to the AssumeRole call too.
+func TestLoad_assumeRoleHonoursEndpointEnv(t *testing.T) {
+	isolate(t)
+	srv := sandbox.New(sandbox.Options{AccountID: "123456789012", SeedDemo: true})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL())
+	c, err := Load(context.Background(), Config{Region: "us-east-1", AccessKey: "test", SecretKey: "test",
+		AssumeRole: &AssumeRole{RoleARN: "arn:aws:iam::123456789012:role/vpn-logging", SessionName: "terraform"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:aws:sts::123456789012:assumed-role/vpn-logging/terraform"; c.CallerARN != want {
+		t.Errorf("caller %q, want %q", c.CallerARN, want)
+	}
+	if n := srv.Stats()["sts"]["AssumeRole"]; n != 1 {
+		t.Errorf("the sandbox served %d AssumeRole calls, want 1", n)
+	}
+}

@@ -92,7 +92,7 @@ get the service's throttling error).`,
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every AWS request")
 	fl.StringVar(&f.requestLog, "request-log", "", "append one JSON line per AWS request to this file (\"-\": stderr)")
 	fl.StringVar(&f.scenario, "scenario", sandbox.ScenarioHealthy, "log scenario of tunnels without a vpnlogs:scenario tag")
-	fl.BoolVar(&f.seedDemo, "seed-demo", false, "create a demo fleet (gateways, 3 VPN connections, 2 log groups) at start")
+	fl.BoolVar(&f.seedDemo, "seed-demo", false, "create the demo fleet at start: 3 VPN connections (vpn-0123456789abcdef0, …ef1, …ef2), their gateways, an IAM role and 2 log groups, with the same ids and addresses whatever --seed")
 	fl.BoolVar(&f.noRateLimits, "no-rate-limits", false, "do not enforce AWS's request-rate limits")
 	fl.DurationVar(&f.trafficInterval, "traffic-interval", 30*time.Second, "how often fresh log events are written for tunnels with logging enabled (0: history only)")
 	fl.Int64Var(&f.seed, "seed", 0, "seed of ids, addresses, faults and log traffic (same seed, same run)")

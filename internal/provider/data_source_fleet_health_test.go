@@ -214,13 +214,11 @@ func TestFleetHealthDataSource_examples(t *testing.T) {
 						"down": knownvalue.Int64Exact(2), "unknown": knownvalue.Int64Exact(2),
 					})),
 					statecheck.ExpectKnownOutputValue("unhealthy_tunnels", unhealthyOf(ids[2], ids[3])),
-					statecheck.ExpectKnownValue("data.vpnlogs_fleet_health.prod", tfjsonpath.New("tunnels"), tunnelKeysOf(ids[:4]...)),
+					statecheck.ExpectKnownValue("data.vpnlogs_fleet_health.fleet", tfjsonpath.New("tunnels"), tunnelKeysOf(ids[:4]...)),
 				},
 			},
 			{
 				Config: sandboxProviderConfig(srv, check+stagingCheck),
-				// Terraform plans a check block's data source as a read at apply, every time.
-				ExpectNonEmptyPlan: true,
 				ConfigStateChecks: []statecheck.StateCheck{
 					checkStatus("check.vpn_fleet_healthy", "fail"),
 					checkStatus("check.staging_fleet_healthy", "pass"),
@@ -231,7 +229,8 @@ func TestFleetHealthDataSource_examples(t *testing.T) {
 }
 
 // unhealthyOf checks the unhealthy_tunnels output: exactly the tunnels of two connections, those of the first down
-// with a fix, those of the second unknown because logging is disabled (no issue, so no fix).
+// with the key mismatch as their root cause and its fix, those of the second unknown because logging is disabled,
+// with the resource that enables it as the fix.
 func unhealthyOf(down, disabled string) knownvalue.Check { return unhealthy{down, disabled} }
 
 type unhealthy struct{ down, disabled string }
@@ -245,10 +244,12 @@ func (u unhealthy) CheckValue(v any) error {
 		entry, _ := e.(map[string]any)
 		id, _, _ := strings.Cut(key, "/")
 		switch reason := fmt.Sprint(entry["reason"]); {
-		case id == u.down && (entry["status"] != "down" || entry["fix"] == nil || !strings.Contains(reason, "IKE phase 1 is down")):
-			return fmt.Errorf("%s: %v, want down with a fix", key, entry)
-		case id == u.disabled && (entry["status"] != "unknown" || entry["fix"] != nil || !strings.HasPrefix(reason, "Logging is disabled")):
-			return fmt.Errorf("%s: %v, want unknown (logging disabled) without a fix", key, entry)
+		case id == u.down && (entry["status"] != "down" || entry["cause"] != "ike.psk_mismatch" || entry["fix"] == nil ||
+			!strings.Contains(reason, "IKE phase 1 is down")):
+			return fmt.Errorf("%s: %v, want down, caused by ike.psk_mismatch, with a fix", key, entry)
+		case id == u.disabled && (entry["status"] != "unknown" || entry["cause"] != "logging.disabled" ||
+			!strings.Contains(fmt.Sprint(entry["fix"]), "vpnlogs_tunnel_logging") || !strings.HasPrefix(reason, "Logging is disabled")):
+			return fmt.Errorf("%s: %v, want unknown (logging disabled) with the resource that enables it as the fix", key, entry)
 		}
 	}
 	return nil

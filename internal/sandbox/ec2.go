@@ -70,17 +70,42 @@ type ec2State struct {
 	vpnOrder []string
 	usedIPs  map[string]bool // AWS outside addresses ever handed out: never reused
 	ids      map[string]bool
+	// pinned are values the next allocations of a kind (an id prefix, pinOutsideIP, pinInsideCIDR) take
+	// before drawing from the seeded source: how the demo fleet gets its documented ids and addresses
+	// whatever the seed (see seedDemo).
+	pinned map[string][]string
 }
+
+// Kinds of pinned values besides id prefixes.
+const (
+	pinOutsideIP  = "outside-ip"
+	pinInsideCIDR = "inside-cidr"
+)
 
 func newEC2State() *ec2State {
 	return &ec2State{
 		cgws: map[string]*customerGateway{}, vgws: map[string]*vpnGateway{}, tgws: map[string]bool{},
-		vpns: map[string]*vpnConnection{}, usedIPs: map[string]bool{}, ids: map[string]bool{},
+		vpns: map[string]*vpnConnection{}, usedIPs: map[string]bool{}, ids: map[string]bool{}, pinned: map[string][]string{},
 	}
 }
 
-// newID returns a fresh resource id such as vpn-0a1b2c3d4e5f67890 (17 hex digits). Caller holds s.mu.
+// takePinned removes and returns the next pinned value of kind, if any. Caller holds s.mu.
+func (s *Server) takePinned(kind string) (string, bool) {
+	q := s.ec2.pinned[kind]
+	if len(q) == 0 {
+		return "", false
+	}
+	s.ec2.pinned[kind] = q[1:]
+	return q[0], true
+}
+
+// newID returns a fresh resource id such as vpn-0a1b2c3d4e5f67890 (17 hex digits): the next pinned id
+// of the prefix if there is one and it is free, else a seeded random one. Caller holds s.mu.
 func (s *Server) newID(prefix string) string {
+	if id, ok := s.takePinned(prefix); ok && !s.ec2.ids[id] {
+		s.ec2.ids[id] = true
+		return id
+	}
 	for {
 		id := fmt.Sprintf("%s-0%016x", prefix, s.rnd.Uint64())
 		if !s.ec2.ids[id] {

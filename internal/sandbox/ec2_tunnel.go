@@ -378,8 +378,12 @@ func newPSK() string {
 }
 
 // allocOutsideIP hands out an AWS outside address never handed out before. Caller holds s.mu.
-// Addresses come from ranges AWS uses for VPN endpoints (3.x and 52.x).
+// Addresses come from ranges AWS uses for VPN endpoints (3.x and 52.x), unless one is pinned.
 func (s *Server) allocOutsideIP() string {
+	if ip, ok := s.takePinned(pinOutsideIP); ok && !s.ec2.usedIPs[ip] {
+		s.ec2.usedIPs[ip] = true
+		return ip
+	}
 	for {
 		first := []int{3, 52}[s.rnd.IntN(2)]
 		ip := fmt.Sprintf("%d.%d.%d.%d", first, s.rnd.IntN(256), s.rnd.IntN(256), 1+s.rnd.IntN(254))
@@ -390,8 +394,13 @@ func (s *Server) allocOutsideIP() string {
 	}
 }
 
-// allocInsideCIDR picks a free, unreserved /30 in 169.254.0.0/16. Caller holds s.mu.
+// allocInsideCIDR picks a free, unreserved /30 in 169.254.0.0/16: the pinned one if it is such, else
+// a seeded random one. Caller holds s.mu.
 func (s *Server) allocInsideCIDR(inUse map[string]bool) string {
+	if c, ok := s.takePinned(pinInsideCIDR); ok && !inUse[c] && validateInsideCIDR(c) == nil {
+		inUse[c] = true
+		return c
+	}
 	for {
 		c := "169.254." + strconv.Itoa(s.rnd.IntN(256)) + "." + strconv.Itoa(4*s.rnd.IntN(64)) + "/30"
 		if !inUse[c] && !slices.Contains(reservedInsideCIDRs, c) {

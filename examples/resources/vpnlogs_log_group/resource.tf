@@ -17,8 +17,9 @@ resource "vpnlogs_tunnel_logging" "tunnel1" {
   tunnel_log = { log_group_arn = vpnlogs_log_group.vpn.arn }
 }
 
-# An existing group whose name is outside /aws/vendedlogs/: allowed only with the opt-in (each such group adds
-# about 70 characters to the account-wide policy), and kept, with its logs, when the resource is destroyed.
+# A group that must keep a name outside /aws/vendedlogs/ (other tools read it, say): allowed only with the opt-in
+# (each such group adds about 70 characters to the account-wide policy), and kept, with its logs, when the resource
+# is destroyed.
 resource "vpnlogs_log_group" "legacy" {
   name                     = "/vpn/legacy"
   allow_outside_vendedlogs = true

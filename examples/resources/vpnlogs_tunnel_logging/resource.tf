@@ -18,13 +18,14 @@ resource "vpnlogs_tunnel_logging" "tunnel1" {
   }
 }
 
-# Every tunnel of every production connection, from the discovery data source.
-data "vpnlogs_vpn_connections" "prod" {
-  tags = { env = "prod" }
+# Every tunnel of every staging connection, from the discovery data source. (A tunnel must be managed by one
+# resource only: this set must not include the tunnel above.)
+data "vpnlogs_vpn_connections" "staging" {
+  tags = { env = "staging" }
 }
 
 resource "vpnlogs_tunnel_logging" "fleet" {
-  for_each = toset(data.vpnlogs_vpn_connections.prod.tunnel_ids)
+  for_each = toset(data.vpnlogs_vpn_connections.staging.tunnel_ids)
 
   vpn_connection_id         = split("/", each.value)[0]
   tunnel_outside_ip_address = split("/", each.value)[1]
