@@ -84,6 +84,9 @@ func TestHealthCommand_fleet(t *testing.T) {
 		{"--tag", "site=a"},
 		{"--vpn-connection-id", ids[0] + "," + ids[5], "--vpn-connection-id", ids[10], "--vpn-connection-id", ids[15] + "," + ids[20]},
 	} {
+		// Each run is a new process with its own pacing: let the sandbox's FilterLogEvents bucket, which the previous
+		// run drew on, fill again (with AWS_MAX_ATTEMPTS=2 a throttled call has one retry only).
+		time.Sleep(time.Second)
 		_, out, errOut := runHealthCLI(t, append(args, "--output", "json")...)
 		var sub fleetReads
 		if err := json.Unmarshal([]byte(out), &sub); err != nil {
@@ -94,7 +97,7 @@ func TestHealthCommand_fleet(t *testing.T) {
 		}
 		for _, tu := range sub.Tunnels {
 			if id := tu.VPNConnectionID + "/" + tu.OutsideIP; byTunnel[id] != tu.Status+" "+tu.StatusReason {
-				t.Errorf("%v: %s is %q, with --all %q", args, id, tu.Status+" "+tu.StatusReason, byTunnel[id])
+				t.Errorf("%v: %s is %q (error %q), with --all %q", args, id, tu.Status+" "+tu.StatusReason, tu.Error, byTunnel[id])
 			}
 		}
 	}
