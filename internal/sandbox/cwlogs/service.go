@@ -48,6 +48,9 @@ type Options struct {
 	// RateLimits enforces per-API TPS quotas (token buckets, burst = rate) with
 	// ThrottlingException.
 	RateLimits bool
+	// SurfacePanics lets a panic in an operation propagate out of Handle instead of becoming
+	// InternalServerException, so that fuzz tests see it. Servers leave it false.
+	SurfacePanics bool
 }
 
 // Defaults applied by New.
@@ -162,10 +165,6 @@ const (
 	CodeInternalServer        = "InternalServerException"
 )
 
-// recoverPanics turns a panic in an operation into InternalServerException. The fuzz
-// test switches it off so that panics surface.
-var recoverPanics = true
-
 type handlerFunc func(s *Service, body []byte) (any, *APIError)
 
 var handlers = map[string]handlerFunc{
@@ -209,9 +208,10 @@ func Operations() []string {
 // Handle serves one AWS JSON 1.1 operation; op is the part of X-Amz-Target after
 // "Logs_20140328.". It returns the HTTP status, the response body (a JSON object, also
 // for errors: {"__type":code,"message":...}) and the AWS error code ("" on success).
-// Handle never panics.
+// Handle never panics (unless Options.SurfacePanics): a panic in an operation becomes
+// InternalServerException.
 func (s *Service) Handle(op string, body []byte) (status int, resp []byte, errCode string) {
-	if recoverPanics {
+	if !s.opt.SurfacePanics {
 		defer func() {
 			if r := recover(); r != nil {
 				status, resp, errCode = errorResponse(newErr(CodeInternalServer, "internal error in the CloudWatch Logs sandbox: %v", r))
