@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 // DeliveryPolicyName is the account-level policy V1 log delivery maintains, and the name
@@ -142,9 +144,9 @@ func (s *Service) deliveryTarget(arn string) (string, *DeliveryError) {
 	if !ok {
 		return "", &DeliveryError{Code: DeliveryCodeInvalidParameterValue, Message: fmt.Sprintf(
 			"The CloudWatch Logs log group ARN %q is not valid. Expected arn:%s:logs:%s:%s:log-group:NAME (optionally followed by :*).",
-			arn, partitionFor(s.opt.Region), s.opt.Region, s.opt.AccountID)}
+			arn, awsapi.Partition(s.opt.Region), s.opt.Region, s.opt.AccountID)}
 	}
-	if part != partitionFor(s.opt.Region) || region != s.opt.Region || account != s.opt.AccountID {
+	if part != awsapi.Partition(s.opt.Region) || region != s.opt.Region || account != s.opt.AccountID {
 		return "", &DeliveryError{Code: DeliveryCodeInvalidParameterValue, Message: fmt.Sprintf(
 			"The CloudWatch Logs log group %q is in Region %q and account %q; log delivery needs a log group in the VPN connection's Region %q and account %q.",
 			arn, region, account, s.opt.Region, s.opt.AccountID)}

@@ -3,8 +3,8 @@
 // policies, Logs Insights) and the V1 log delivery that Site-to-Site VPN performs when a
 // tunnel log is enabled.
 //
-// The package is an independent model of AWS: it imports no other package of this
-// project. Permission checks, fault injection and request counting are done by the
+// The package is an independent model of AWS: it imports no package of the product (of the
+// sandbox, only awsapi for partitions). Permission checks, fault injection and request counting are done by the
 // sandbox core before Handle is called; this package implements the service
 // semantics (validation, limits, paging, error codes, side effects).
 //
@@ -132,7 +132,7 @@ func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 // Status is the HTTP status AWS uses for the error.
 func (e *APIError) Status() int {
 	switch e.Code {
-	case "ServiceUnavailableException", "InternalServerException", "InternalFailure":
+	case CodeServiceUnavailable, CodeInternalServer, CodeInternalFailure:
 		return 500
 	}
 	return 400
@@ -143,11 +143,11 @@ func newErr(code, format string, args ...any) *APIError {
 }
 
 func invalidParam(format string, args ...any) *APIError {
-	return newErr("InvalidParameterException", format, args...)
+	return newErr(CodeInvalidParameter, format, args...)
 }
 
 func notFound(format string, args ...any) *APIError {
-	return newErr("ResourceNotFoundException", format, args...)
+	return newErr(CodeResourceNotFound, format, args...)
 }
 
 // Error codes used by this package (the "__type" values).
@@ -163,6 +163,12 @@ const (
 	CodeSerialization         = "SerializationException"
 	CodeUnknownOperation      = "UnknownOperationException"
 	CodeInternalServer        = "InternalServerException"
+	CodeInvalidOperation      = "InvalidOperationException"
+
+	// Answered by the sandbox core before Handle is reached (permissions, injected faults), and 5xx codes.
+	CodeAccessDenied       = "AccessDeniedException"
+	CodeServiceUnavailable = "ServiceUnavailableException"
+	CodeInternalFailure    = "InternalFailure"
 )
 
 type handlerFunc func(s *Service, body []byte) (any, *APIError)

@@ -1,25 +1,27 @@
-package sandbox
+package ec2
 
 import (
 	"net/netip"
 	"strconv"
 	"time"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
-type customerGateway struct {
+type CustomerGateway struct {
 	ID, IPAddress, Type, State, DeviceName, CertificateARN string
 	BGPASN                                                 int64
-	Tags                                                   tagMap
+	Tags                                                   TagMap
 	Created                                                time.Time
 }
 
-type vpnGateway struct {
+type VpnGateway struct {
 	ID, Type, State, AvailabilityZone string
 	AmazonSideASN                     int64
-	Tags                              tagMap
+	Tags                              TagMap
 }
 
-func (g *customerGateway) attr(name string) ([]string, bool) {
+func (g *CustomerGateway) attr(name string) ([]string, bool) {
 	switch name {
 	case "customer-gateway-id":
 		return []string{g.ID}, true
@@ -35,7 +37,7 @@ func (g *customerGateway) attr(name string) ([]string, bool) {
 	return tagAttr(g.Tags, name)
 }
 
-func (g *vpnGateway) attr(name string) ([]string, bool) {
+func (g *VpnGateway) attr(name string) ([]string, bool) {
 	switch name {
 	case "vpn-gateway-id":
 		return []string{g.ID}, true
@@ -53,37 +55,37 @@ func (g *vpnGateway) attr(name string) ([]string, bool) {
 	return tagAttr(g.Tags, name)
 }
 
-func requireIPSec1(p params) *apiError {
-	t, ok := p.str("Type")
+func requireIPSec1(p awsapi.Params) *awsapi.Error {
+	t, ok := p.Str("Type")
 	if !ok {
 		return errMissingParameter("Type")
 	}
 	if t != "ipsec.1" {
-		return errInvalidParameterValue("Invalid value '%s' for Type. Valid values: ipsec.1", clip(t, 32))
+		return errInvalidParameterValue("Invalid value '%s' for Type. Valid values: ipsec.1", awsapi.Clip(t, 32))
 	}
 	return nil
 }
 
-func (s *Server) createCustomerGateway(_ principal, p params) (any, *apiError) {
+func (s *Service) createCustomerGateway(_ string, p awsapi.Params) (any, *awsapi.Error) {
 	if e := requireIPSec1(p); e != nil {
 		return nil, e
 	}
-	ip, ok := p.str("IpAddress")
+	ip, ok := p.Str("IpAddress")
 	if !ok {
-		ip, ok = p.str("PublicIp")
+		ip, ok = p.Str("PublicIp")
 	}
-	certARN := p.get("CertificateArn")
+	certARN := p.Get("CertificateArn")
 	if !ok && certARN == "" {
 		return nil, errMissingParameter("IpAddress")
 	}
 	if ok {
 		a, err := netip.ParseAddr(ip)
 		if err != nil || !a.Is4() {
-			return nil, errInvalidParameterValue("Value (%s) for parameter ipAddress is invalid. Invalid Format.", clip(ip, 64))
+			return nil, errInvalidParameterValue("Value (%s) for parameter ipAddress is invalid. Invalid Format.", awsapi.Clip(ip, 64))
 		}
 	}
 	asn := int64(65000) // AWS default when BgpAsn is omitted
-	if v, err := p.integer("BgpAsn"); err != nil {
+	if v, err := p.Integer("BgpAsn"); err != nil {
 		return nil, errInvalidParameterValue("%s", err.Error())
 	} else if v != nil {
 		if *v < 1 || *v > 2147483647 {
@@ -91,11 +93,11 @@ func (s *Server) createCustomerGateway(_ principal, p params) (any, *apiError) {
 		}
 		asn = *v
 	}
-	if v, err := p.integer("BgpAsnExtended"); err != nil {
+	if v, err := p.Integer("BgpAsnExtended"); err != nil {
 		return nil, errInvalidParameterValue("%s", err.Error())
 	} else if v != nil {
-		if _, sent := p.str("BgpAsn"); sent {
-			return nil, newError(0, "InvalidParameterCombination", "BgpAsn and BgpAsnExtended are mutually exclusive.")
+		if _, sent := p.Str("BgpAsn"); sent {
+			return nil, awsapi.NewError(0, CodeInvalidParameterCombination, "BgpAsn and BgpAsnExtended are mutually exclusive.")
 		}
 		if *v < 2147483648 || *v > 4294967294 {
 			return nil, errInvalidParameterValue("Value (%d) for parameter BgpAsnExtended is invalid. Valid range: 2147483648-4294967294.", *v)
@@ -108,45 +110,45 @@ func (s *Server) createCustomerGateway(_ principal, p params) (any, *apiError) {
 	}
 	// Documented idempotency: creating a customer gateway with the same type, IP address and BGP
 	// ASN as an existing one returns the existing gateway.
-	for _, id := range s.ec2.cgwOrder {
-		g := s.ec2.cgws[id]
+	for _, id := range s.cgwOrder {
+		g := s.cgws[id]
 		if g.State == "available" && g.IPAddress == ip && g.BGPASN == asn && g.Type == "ipsec.1" && ip != "" {
 			return &createCustomerGatewayResponse{CustomerGateway: s.xCustomerGateway(g)}, nil
 		}
 	}
-	if n := s.quota(QuotaCustomerGatewaysPerRegion); len(s.ec2.cgws) >= n {
-		return nil, newError(0, "CustomerGatewayLimitExceeded", "You have reached the maximum number of customer gateways (%d) for this Region.", n)
+	if n := s.quota(QuotaCustomerGatewaysPerRegion); len(s.cgws) >= n {
+		return nil, awsapi.NewError(0, CodeCustomerGatewayLimitExceeded, "You have reached the maximum number of customer gateways (%d) for this Region.", n)
 	}
-	g := &customerGateway{
-		ID: s.newID("cgw"), IPAddress: ip, Type: "ipsec.1", State: "available", DeviceName: p.get("DeviceName"),
-		CertificateARN: certARN, BGPASN: asn, Tags: tagMap{}, Created: s.now(),
+	g := &CustomerGateway{
+		ID: s.newID("cgw"), IPAddress: ip, Type: "ipsec.1", State: "available", DeviceName: p.Get("DeviceName"),
+		CertificateARN: certARN, BGPASN: asn, Tags: TagMap{}, Created: s.now(),
 	}
 	if e := g.Tags.applyTags(tags); e != nil {
 		return nil, e
 	}
-	s.ec2.cgws[g.ID] = g
-	s.ec2.cgwOrder = append(s.ec2.cgwOrder, g.ID)
+	s.cgws[g.ID] = g
+	s.cgwOrder = append(s.cgwOrder, g.ID)
 	return &createCustomerGatewayResponse{CustomerGateway: s.xCustomerGateway(g)}, nil
 }
 
-func (s *Server) describeCustomerGateways(_ principal, p params) (any, *apiError) {
-	ids := p.list("CustomerGatewayId")
-	fs := p.filters()
-	if e := validateFilterNames(fs, (&customerGateway{}).attr); e != nil {
+func (s *Service) describeCustomerGateways(_ string, p awsapi.Params) (any, *awsapi.Error) {
+	ids := p.List("CustomerGatewayId")
+	fs := p.Filters()
+	if e := validateFilterNames(fs, (&CustomerGateway{}).attr); e != nil {
 		return nil, e
 	}
 	var missing []string
 	for _, id := range ids {
-		if _, ok := s.ec2.cgws[id]; !ok {
+		if _, ok := s.cgws[id]; !ok {
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, notFoundError("InvalidCustomerGatewayID.NotFound", "customerGateway", missing)
+		return nil, notFoundError(CodeCustomerGatewayNotFound, "customerGateway", missing)
 	}
 	out := &describeCustomerGatewaysResponse{}
-	for _, id := range pick(ids, s.ec2.cgwOrder) {
-		g := s.ec2.cgws[id]
+	for _, id := range pick(ids, s.cgwOrder) {
+		g := s.cgws[id]
 		if ok, e := matchFilters(fs, g.attr); e != nil {
 			return nil, e
 		} else if ok {
@@ -156,12 +158,12 @@ func (s *Server) describeCustomerGateways(_ principal, p params) (any, *apiError
 	return out, nil
 }
 
-func (s *Server) createVpnGateway(_ principal, p params) (any, *apiError) {
+func (s *Service) createVpnGateway(_ string, p awsapi.Params) (any, *awsapi.Error) {
 	if e := requireIPSec1(p); e != nil {
 		return nil, e
 	}
 	asn := int64(64512) // AWS default Amazon-side ASN
-	if v, err := p.integer("AmazonSideAsn"); err != nil {
+	if v, err := p.Integer("AmazonSideAsn"); err != nil {
 		return nil, errInvalidParameterValue("%s", err.Error())
 	} else if v != nil {
 		if (*v < 64512 || *v > 65534) && (*v < 4200000000 || *v > 4294967294) {
@@ -173,36 +175,36 @@ func (s *Server) createVpnGateway(_ principal, p params) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if len(s.ec2.vgws) >= s.quota(QuotaVPNGatewaysPerRegion) {
-		return nil, newError(0, "VpnGatewayLimitExceeded", "The maximum number of virtual private gateways has been reached.")
+	if len(s.vgws) >= s.quota(QuotaVPNGatewaysPerRegion) {
+		return nil, awsapi.NewError(0, CodeVpnGatewayLimitExceeded, "The maximum number of virtual private gateways has been reached.")
 	}
-	g := &vpnGateway{ID: s.newID("vgw"), Type: "ipsec.1", State: "available", AvailabilityZone: p.get("AvailabilityZone"), AmazonSideASN: asn, Tags: tagMap{}}
+	g := &VpnGateway{ID: s.newID("vgw"), Type: "ipsec.1", State: "available", AvailabilityZone: p.Get("AvailabilityZone"), AmazonSideASN: asn, Tags: TagMap{}}
 	if e := g.Tags.applyTags(tags); e != nil {
 		return nil, e
 	}
-	s.ec2.vgws[g.ID] = g
-	s.ec2.vgwOrder = append(s.ec2.vgwOrder, g.ID)
+	s.vgws[g.ID] = g
+	s.vgwOrder = append(s.vgwOrder, g.ID)
 	return &createVpnGatewayResponse{VpnGateway: xVpnGatewayOf(g)}, nil
 }
 
-func (s *Server) describeVpnGateways(_ principal, p params) (any, *apiError) {
-	ids := p.list("VpnGatewayId")
-	fs := p.filters()
-	if e := validateFilterNames(fs, (&vpnGateway{}).attr); e != nil {
+func (s *Service) describeVpnGateways(_ string, p awsapi.Params) (any, *awsapi.Error) {
+	ids := p.List("VpnGatewayId")
+	fs := p.Filters()
+	if e := validateFilterNames(fs, (&VpnGateway{}).attr); e != nil {
 		return nil, e
 	}
 	var missing []string
 	for _, id := range ids {
-		if _, ok := s.ec2.vgws[id]; !ok {
+		if _, ok := s.vgws[id]; !ok {
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, notFoundError("InvalidVpnGatewayID.NotFound", "vpnGateway", missing)
+		return nil, notFoundError(CodeVpnGatewayNotFound, "vpnGateway", missing)
 	}
 	out := &describeVpnGatewaysResponse{}
-	for _, id := range pick(ids, s.ec2.vgwOrder) {
-		g := s.ec2.vgws[id]
+	for _, id := range pick(ids, s.vgwOrder) {
+		g := s.vgws[id]
 		if ok, e := matchFilters(fs, g.attr); e != nil {
 			return nil, e
 		} else if ok {
@@ -232,12 +234,12 @@ func pick(requested, order []string) []string {
 
 // notFoundError names the missing ids the way EC2 does: "The vpnConnection ID 'vpn-1' does not
 // exist" / "The vpnConnection IDs 'vpn-1, vpn-2' do not exist".
-func notFoundError(code, noun string, ids []string) *apiError {
+func notFoundError(code, noun string, ids []string) *awsapi.Error {
 	for i := range ids {
-		ids[i] = clip(ids[i], 64)
+		ids[i] = awsapi.Clip(ids[i], 64)
 	}
 	if len(ids) == 1 {
-		return newError(0, code, "The %s ID '%s' does not exist", noun, ids[0])
+		return awsapi.NewError(0, code, "The %s ID '%s' does not exist", noun, ids[0])
 	}
 	joined := ""
 	for i, id := range ids {
@@ -246,5 +248,5 @@ func notFoundError(code, noun string, ids []string) *apiError {
 		}
 		joined += id
 	}
-	return newError(0, code, "The %s IDs '%s' do not exist", noun, joined)
+	return awsapi.NewError(0, code, "The %s IDs '%s' do not exist", noun, joined)
 }

@@ -1,12 +1,14 @@
-package sandbox
+package ec2
 
 import (
 	"sort"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
-// tagMap holds a resource's tags.
-type tagMap map[string]string
+// TagMap holds a resource's tags.
+type TagMap map[string]string
 
 // AWS tag limits (EC2 "Tag your resources": 50 user tags, key ≤128, value ≤256, aws: reserved).
 const (
@@ -15,20 +17,21 @@ const (
 	maxTagValueLen     = 256
 )
 
-func (t tagMap) sorted() []tag {
+func (t TagMap) sorted() []awsapi.Tag {
 	keys := make([]string, 0, len(t))
 	for k := range t {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out := make([]tag, 0, len(keys))
+	out := make([]awsapi.Tag, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, tag{Key: k, Value: t[k], hasValue: true})
+		out = append(out, awsapi.Tag{Key: k, Value: t[k], HasValue: true})
 	}
 	return out
 }
 
-func (t tagMap) copy() map[string]string {
+// Copy returns the tags as a new map.
+func (t TagMap) Copy() map[string]string {
 	out := make(map[string]string, len(t))
 	for k, v := range t {
 		out[k] = v
@@ -36,7 +39,7 @@ func (t tagMap) copy() map[string]string {
 	return out
 }
 
-func validateTag(tg tag) *apiError {
+func validateTag(tg awsapi.Tag) *awsapi.Error {
 	switch {
 	case tg.Key == "":
 		return errInvalidParameterValue("Tag keys must not be empty.")
@@ -51,7 +54,7 @@ func validateTag(tg tag) *apiError {
 }
 
 // applyTags validates tags and adds them to t (all or nothing).
-func (t tagMap) applyTags(tags []tag) *apiError {
+func (t TagMap) applyTags(tags []awsapi.Tag) *awsapi.Error {
 	added := 0
 	for _, tg := range tags {
 		if e := validateTag(tg); e != nil {
@@ -62,7 +65,7 @@ func (t tagMap) applyTags(tags []tag) *apiError {
 		}
 	}
 	if len(t)+added > maxTagsPerResource {
-		return newError(0, "TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
+		return awsapi.NewError(0, CodeTagLimitExceeded, "The maximum number of Tags for a resource has been reached.")
 	}
 	for _, tg := range tags {
 		t[tg.Key] = tg.Value
@@ -72,49 +75,49 @@ func (t tagMap) applyTags(tags []tag) *apiError {
 
 // tagSpecTags returns the TagSpecification tags for resourceType; specifications for another type
 // are rejected like AWS does.
-func tagSpecTags(p params, resourceType string) ([]tag, *apiError) {
-	var out []tag
-	for rt, tags := range p.tagSpecifications() {
+func tagSpecTags(p awsapi.Params, resourceType string) ([]awsapi.Tag, *awsapi.Error) {
+	var out []awsapi.Tag
+	for rt, tags := range p.TagSpecifications() {
 		if rt != resourceType {
-			return nil, errInvalidParameterValue("'%s' is not a valid taggable resource type for this operation.", clip(rt, 64))
+			return nil, errInvalidParameterValue("'%s' is not a valid taggable resource type for this operation.", awsapi.Clip(rt, 64))
 		}
 		out = append(out, tags...)
 	}
 	return out, nil
 }
 
-// resourceTags finds the tags of an EC2 resource by id. Caller holds s.mu.
-func (s *Server) resourceTags(id string) (tagMap, *apiError) {
+// resourceTags finds the tags of an EC2 resource by id.
+func (s *Service) resourceTags(id string) (TagMap, *awsapi.Error) {
 	switch {
 	case strings.HasPrefix(id, "vpn-"):
-		if c, ok := s.ec2.vpns[id]; ok {
+		if c, ok := s.vpns[id]; ok {
 			return c.Tags, nil
 		}
-		return nil, newError(0, "InvalidVpnConnectionID.NotFound", "The vpnConnection ID '%s' does not exist", clip(id, 64))
+		return nil, awsapi.NewError(0, CodeVpnConnectionNotFound, "The vpnConnection ID '%s' does not exist", awsapi.Clip(id, 64))
 	case strings.HasPrefix(id, "cgw-"):
-		if c, ok := s.ec2.cgws[id]; ok {
+		if c, ok := s.cgws[id]; ok {
 			return c.Tags, nil
 		}
-		return nil, newError(0, "InvalidCustomerGatewayID.NotFound", "The customerGateway ID '%s' does not exist", clip(id, 64))
+		return nil, awsapi.NewError(0, CodeCustomerGatewayNotFound, "The customerGateway ID '%s' does not exist", awsapi.Clip(id, 64))
 	case strings.HasPrefix(id, "vgw-"):
-		if g, ok := s.ec2.vgws[id]; ok {
+		if g, ok := s.vgws[id]; ok {
 			return g.Tags, nil
 		}
-		return nil, newError(0, "InvalidVpnGatewayID.NotFound", "The vpnGateway ID '%s' does not exist", clip(id, 64))
+		return nil, awsapi.NewError(0, CodeVpnGatewayNotFound, "The vpnGateway ID '%s' does not exist", awsapi.Clip(id, 64))
 	}
-	return nil, newError(0, "InvalidID", "The ID '%s' is not valid", clip(id, 64))
+	return nil, awsapi.NewError(0, CodeInvalidID, "The ID '%s' is not valid", awsapi.Clip(id, 64))
 }
 
-func (s *Server) createTags(_ principal, p params) (any, *apiError) {
-	ids := p.list("ResourceId")
+func (s *Service) createTags(_ string, p awsapi.Params) (any, *awsapi.Error) {
+	ids := p.List("ResourceId")
 	if len(ids) == 0 {
 		return nil, errMissingParameter("ResourceId")
 	}
-	tags := p.tags("Tag")
+	tags := p.Tags("Tag")
 	if len(tags) == 0 {
 		return nil, errMissingParameter("Tag")
 	}
-	targets := make([]tagMap, 0, len(ids))
+	targets := make([]TagMap, 0, len(ids))
 	for _, id := range ids {
 		t, e := s.resourceTags(id)
 		if e != nil {
@@ -124,7 +127,7 @@ func (s *Server) createTags(_ principal, p params) (any, *apiError) {
 	}
 	// Validate everything before changing anything.
 	for _, t := range targets {
-		probe := tagMap(t.copy())
+		probe := TagMap(t.Copy())
 		if e := probe.applyTags(tags); e != nil {
 			return nil, e
 		}
@@ -132,19 +135,19 @@ func (s *Server) createTags(_ principal, p params) (any, *apiError) {
 	for _, t := range targets {
 		_ = t.applyTags(tags)
 	}
-	return &ec2Return{Return: true}, nil
+	return &returnResponse{Return: true}, nil
 }
 
 // deleteTags: a tag given with a value is deleted only if the value matches (an empty value matches
 // only an empty value); a tag given without one is deleted whatever its value; no tags at all
 // deletes every tag of the resources (EC2 DeleteTags documentation).
-func (s *Server) deleteTags(_ principal, p params) (any, *apiError) {
-	ids := p.list("ResourceId")
+func (s *Service) deleteTags(_ string, p awsapi.Params) (any, *awsapi.Error) {
+	ids := p.List("ResourceId")
 	if len(ids) == 0 {
 		return nil, errMissingParameter("ResourceId")
 	}
-	tags := p.tags("Tag")
-	targets := make([]tagMap, 0, len(ids))
+	tags := p.Tags("Tag")
+	targets := make([]TagMap, 0, len(ids))
 	for _, id := range ids {
 		t, e := s.resourceTags(id)
 		if e != nil {
@@ -160,12 +163,12 @@ func (s *Server) deleteTags(_ principal, p params) (any, *apiError) {
 			continue
 		}
 		for _, tg := range tags {
-			if v, ok := t[tg.Key]; ok && (!tg.hasValue || v == tg.Value) {
+			if v, ok := t[tg.Key]; ok && (!tg.HasValue || v == tg.Value) {
 				delete(t, tg.Key)
 			}
 		}
 	}
-	return &ec2Return{Return: true}, nil
+	return &returnResponse{Return: true}, nil
 }
 
 // attrFunc returns a resource's values for a filter name, and false when the name is not a filter of
@@ -173,7 +176,7 @@ func (s *Server) deleteTags(_ principal, p params) (any, *apiError) {
 type attrFunc func(name string) ([]string, bool)
 
 // tagAttr answers the tag filters common to all resources: tag:<key>, tag-key, tag-value.
-func tagAttr(t tagMap, name string) ([]string, bool) {
+func tagAttr(t TagMap, name string) ([]string, bool) {
 	switch {
 	case strings.HasPrefix(name, "tag:"):
 		if v, ok := t[strings.TrimPrefix(name, "tag:")]; ok {
@@ -199,11 +202,11 @@ func tagAttr(t tagMap, name string) ([]string, bool) {
 // matchFilters applies EC2 filter semantics: filters AND together, the values of one filter OR
 // together, values may use '*' and '?' wildcards (case-sensitive). An unknown filter name is an
 // error, as on AWS.
-func matchFilters(fs []filter, attr attrFunc) (bool, *apiError) {
+func matchFilters(fs []awsapi.Filter, attr attrFunc) (bool, *awsapi.Error) {
 	for _, f := range fs {
 		vals, ok := attr(f.Name)
 		if !ok {
-			return false, errInvalidParameterValue("The filter '%s' is invalid", clip(f.Name, 64))
+			return false, errInvalidParameterValue("The filter '%s' is invalid", awsapi.Clip(f.Name, 64))
 		}
 		if !anyMatch(f.Values, vals) {
 			return false, nil
@@ -215,7 +218,7 @@ func matchFilters(fs []filter, attr attrFunc) (bool, *apiError) {
 func anyMatch(patterns, vals []string) bool {
 	for _, p := range patterns {
 		for _, v := range vals {
-			if wildcardMatch(p, v, false) {
+			if awsapi.WildcardMatch(p, v, false) {
 				return true
 			}
 		}
@@ -224,10 +227,10 @@ func anyMatch(patterns, vals []string) bool {
 }
 
 // validateFilterNames rejects unknown filter names even when there is nothing to filter.
-func validateFilterNames(fs []filter, attr attrFunc) *apiError {
+func validateFilterNames(fs []awsapi.Filter, attr attrFunc) *awsapi.Error {
 	for _, f := range fs {
 		if _, ok := attr(f.Name); !ok {
-			return errInvalidParameterValue("The filter '%s' is invalid", clip(f.Name, 64))
+			return errInvalidParameterValue("The filter '%s' is invalid", awsapi.Clip(f.Name, 64))
 		}
 	}
 	return nil
