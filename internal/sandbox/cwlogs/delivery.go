@@ -216,7 +216,7 @@ func coveredBy(stmts []*jnode, target string) bool {
 			continue
 		}
 		for _, r := range st.get("Resource").strings() {
-			if iamGlob(r, target) {
+			if awsapi.WildcardMatch(r, target, false) {
 				return true
 			}
 		}
@@ -325,32 +325,4 @@ func (s *Service) addDeliveryGrant(root *jnode, entry string) {
 	default:
 		root.set("Statement", jarr(newSt))
 	}
-}
-
-// iamGlob matches s against an IAM-style pattern: '*' any run, '?' any one character.
-func iamGlob(pattern, s string) bool {
-	p := []rune(pattern)
-	t := []rune(s)
-	pi, ti := 0, 0
-	star, mark := -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

@@ -132,28 +132,14 @@ func (s *Service) createCustomerGateway(_ string, p awsapi.Params) (any, *awsapi
 }
 
 func (s *Service) describeCustomerGateways(_ string, p awsapi.Params) (any, *awsapi.Error) {
-	ids := p.List("CustomerGatewayId")
-	fs := p.Filters()
-	if e := validateFilterNames(fs, (&CustomerGateway{}).attr); e != nil {
+	gs, e := describe(p, "CustomerGatewayId", s.cgws, s.cgwOrder, CodeCustomerGatewayNotFound, "customerGateway",
+		func(g *CustomerGateway) attrFunc { return g.attr }, &CustomerGateway{})
+	if e != nil {
 		return nil, e
 	}
-	var missing []string
-	for _, id := range ids {
-		if _, ok := s.cgws[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, notFoundError(CodeCustomerGatewayNotFound, "customerGateway", missing)
-	}
 	out := &describeCustomerGatewaysResponse{}
-	for _, id := range pick(ids, s.cgwOrder) {
-		g := s.cgws[id]
-		if ok, e := matchFilters(fs, g.attr); e != nil {
-			return nil, e
-		} else if ok {
-			out.CustomerGateways.Items = append(out.CustomerGateways.Items, s.xCustomerGateway(g))
-		}
+	for _, g := range gs {
+		out.CustomerGateways.Items = append(out.CustomerGateways.Items, s.xCustomerGateway(g))
 	}
 	return out, nil
 }
@@ -188,65 +174,14 @@ func (s *Service) createVpnGateway(_ string, p awsapi.Params) (any, *awsapi.Erro
 }
 
 func (s *Service) describeVpnGateways(_ string, p awsapi.Params) (any, *awsapi.Error) {
-	ids := p.List("VpnGatewayId")
-	fs := p.Filters()
-	if e := validateFilterNames(fs, (&VpnGateway{}).attr); e != nil {
+	gs, e := describe(p, "VpnGatewayId", s.vgws, s.vgwOrder, CodeVpnGatewayNotFound, "vpnGateway",
+		func(g *VpnGateway) attrFunc { return g.attr }, &VpnGateway{})
+	if e != nil {
 		return nil, e
 	}
-	var missing []string
-	for _, id := range ids {
-		if _, ok := s.vgws[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, notFoundError(CodeVpnGatewayNotFound, "vpnGateway", missing)
-	}
 	out := &describeVpnGatewaysResponse{}
-	for _, id := range pick(ids, s.vgwOrder) {
-		g := s.vgws[id]
-		if ok, e := matchFilters(fs, g.attr); e != nil {
-			return nil, e
-		} else if ok {
-			out.VpnGateways.Items = append(out.VpnGateways.Items, xVpnGatewayOf(g))
-		}
+	for _, g := range gs {
+		out.VpnGateways.Items = append(out.VpnGateways.Items, xVpnGatewayOf(g))
 	}
 	return out, nil
-}
-
-// pick returns the requested ids (deduplicated, in creation order) or, when none were requested, all.
-func pick(requested, order []string) []string {
-	if len(requested) == 0 {
-		return order
-	}
-	want := map[string]bool{}
-	for _, id := range requested {
-		want[id] = true
-	}
-	var out []string
-	for _, id := range order {
-		if want[id] {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// notFoundError names the missing ids the way EC2 does: "The vpnConnection ID 'vpn-1' does not
-// exist" / "The vpnConnection IDs 'vpn-1, vpn-2' do not exist".
-func notFoundError(code, noun string, ids []string) *awsapi.Error {
-	for i := range ids {
-		ids[i] = awsapi.Clip(ids[i], 64)
-	}
-	if len(ids) == 1 {
-		return awsapi.NewError(0, code, "The %s ID '%s' does not exist", noun, ids[0])
-	}
-	joined := ""
-	for i, id := range ids {
-		if i > 0 {
-			joined += ", "
-		}
-		joined += id
-	}
-	return awsapi.NewError(0, code, "The %s IDs '%s' do not exist", noun, joined)
 }

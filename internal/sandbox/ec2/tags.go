@@ -108,6 +108,19 @@ func (s *Service) resourceTags(id string) (TagMap, *awsapi.Error) {
 	return nil, awsapi.NewError(0, CodeInvalidID, "The ID '%s' is not valid", awsapi.Clip(id, 64))
 }
 
+// resourcesTags finds the tags of every resource, failing on the first that does not exist.
+func (s *Service) resourcesTags(ids []string) ([]TagMap, *awsapi.Error) {
+	out := make([]TagMap, 0, len(ids))
+	for _, id := range ids {
+		t, e := s.resourceTags(id)
+		if e != nil {
+			return nil, e
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
 func (s *Service) createTags(_ string, p awsapi.Params) (any, *awsapi.Error) {
 	ids := p.List("ResourceId")
 	if len(ids) == 0 {
@@ -117,13 +130,9 @@ func (s *Service) createTags(_ string, p awsapi.Params) (any, *awsapi.Error) {
 	if len(tags) == 0 {
 		return nil, errMissingParameter("Tag")
 	}
-	targets := make([]TagMap, 0, len(ids))
-	for _, id := range ids {
-		t, e := s.resourceTags(id)
-		if e != nil {
-			return nil, e
-		}
-		targets = append(targets, t)
+	targets, e := s.resourcesTags(ids)
+	if e != nil {
+		return nil, e
 	}
 	// Validate everything before changing anything.
 	for _, t := range targets {
@@ -147,13 +156,9 @@ func (s *Service) deleteTags(_ string, p awsapi.Params) (any, *awsapi.Error) {
 		return nil, errMissingParameter("ResourceId")
 	}
 	tags := p.Tags("Tag")
-	targets := make([]TagMap, 0, len(ids))
-	for _, id := range ids {
-		t, e := s.resourceTags(id)
-		if e != nil {
-			return nil, e
-		}
-		targets = append(targets, t)
+	targets, e := s.resourcesTags(ids)
+	if e != nil {
+		return nil, e
 	}
 	for _, t := range targets {
 		if len(tags) == 0 {
@@ -169,69 +174,4 @@ func (s *Service) deleteTags(_ string, p awsapi.Params) (any, *awsapi.Error) {
 		}
 	}
 	return &returnResponse{Return: true}, nil
-}
-
-// attrFunc returns a resource's values for a filter name, and false when the name is not a filter of
-// that resource type.
-type attrFunc func(name string) ([]string, bool)
-
-// tagAttr answers the tag filters common to all resources: tag:<key>, tag-key, tag-value.
-func tagAttr(t TagMap, name string) ([]string, bool) {
-	switch {
-	case strings.HasPrefix(name, "tag:"):
-		if v, ok := t[strings.TrimPrefix(name, "tag:")]; ok {
-			return []string{v}, true
-		}
-		return nil, true
-	case name == "tag-key":
-		out := make([]string, 0, len(t))
-		for k := range t {
-			out = append(out, k)
-		}
-		return out, true
-	case name == "tag-value":
-		out := make([]string, 0, len(t))
-		for _, v := range t {
-			out = append(out, v)
-		}
-		return out, true
-	}
-	return nil, false
-}
-
-// matchFilters applies EC2 filter semantics: filters AND together, the values of one filter OR
-// together, values may use '*' and '?' wildcards (case-sensitive). An unknown filter name is an
-// error, as on AWS.
-func matchFilters(fs []awsapi.Filter, attr attrFunc) (bool, *awsapi.Error) {
-	for _, f := range fs {
-		vals, ok := attr(f.Name)
-		if !ok {
-			return false, errInvalidParameterValue("The filter '%s' is invalid", awsapi.Clip(f.Name, 64))
-		}
-		if !anyMatch(f.Values, vals) {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-func anyMatch(patterns, vals []string) bool {
-	for _, p := range patterns {
-		for _, v := range vals {
-			if awsapi.WildcardMatch(p, v, false) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// validateFilterNames rejects unknown filter names even when there is nothing to filter.
-func validateFilterNames(fs []awsapi.Filter, attr attrFunc) *awsapi.Error {
-	for _, f := range fs {
-		if _, ok := attr(f.Name); !ok {
-			return errInvalidParameterValue("The filter '%s' is invalid", awsapi.Clip(f.Name, 64))
-		}
-	}
-	return nil
 }

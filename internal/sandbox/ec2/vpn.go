@@ -327,28 +327,14 @@ func (t *Tunnel) retarget(vpnID string) {
 
 func (s *Service) describeVpnConnections(_ string, p awsapi.Params) (any, *awsapi.Error) {
 	now := s.now()
-	ids := p.List("VpnConnectionId")
-	fs := p.Filters()
-	if e := validateFilterNames(fs, s.vpnAttr(&Connection{Tags: TagMap{}}, now)); e != nil {
+	cs, e := describe(p, "VpnConnectionId", s.vpns, s.vpnOrder, CodeVpnConnectionNotFound, "vpnConnection",
+		func(c *Connection) attrFunc { return s.vpnAttr(c, now) }, &Connection{Tags: TagMap{}})
+	if e != nil {
 		return nil, e
 	}
-	var missing []string
-	for _, id := range ids {
-		if _, ok := s.vpns[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, notFoundError(CodeVpnConnectionNotFound, "vpnConnection", missing)
-	}
 	out := &describeVpnConnectionsResponse{}
-	for _, id := range pick(ids, s.vpnOrder) {
-		c := s.vpns[id]
-		if ok, e := matchFilters(fs, s.vpnAttr(c, now)); e != nil {
-			return nil, e
-		} else if ok {
-			out.VpnConnections.Items = append(out.VpnConnections.Items, s.xVpnConnection(c, now))
-		}
+	for _, c := range cs {
+		out.VpnConnections.Items = append(out.VpnConnections.Items, s.xVpnConnection(c, now))
 	}
 	return out, nil
 }
