@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -123,7 +124,7 @@ func TestAccItem03_ModifyWhileModifyingIsInvalidState(t *testing.T) {
 		}
 		_, err := tg.modify(tg.EC2, tr, logsTo(arn, "", "text"))
 		tg.waitAvailable(t, tr)
-		switch code := errorCode(err); {
+		switch code := awserr.Code(err); {
 		case err == nil:
 			t.Errorf("a second change while the first was being applied was accepted: §8.3 assumes InvalidVpnConnection.InvalidState")
 		case code != "InvalidVpnConnection.InvalidState":
@@ -144,7 +145,7 @@ func TestAccItem04_MissingLogGroupIsInvalidParameterValue(t *testing.T) {
 		if err == nil {
 			t.Fatalf("enabling the tunnel log towards %s, which does not exist, was accepted: §8.4 assumes InvalidParameterValue", missing)
 		}
-		if code := errorCode(err); code != "InvalidParameterValue" {
+		if code := awserr.Code(err); code != "InvalidParameterValue" {
 			t.Errorf("enabling the tunnel log towards a missing log group failed with %s (%v), not InvalidParameterValue", code, err)
 		}
 		if !sameLogs(before.LogOptions.CloudWatchLogOptions, after.LogOptions.CloudWatchLogOptions) {
@@ -169,7 +170,7 @@ func TestAccItem04_NoCreateLogDeliveryIsUnauthorizedOperation(t *testing.T) {
 		if err == nil {
 			t.Fatalf("a caller without logs:CreateLogDelivery enabled the tunnel log: §8.4 assumes UnauthorizedOperation")
 		}
-		if code := errorCode(err); code != "UnauthorizedOperation" {
+		if code := awserr.Code(err); code != "UnauthorizedOperation" {
 			t.Errorf("a caller without logs:CreateLogDelivery got %s (%v), not UnauthorizedOperation", code, err)
 		}
 	})

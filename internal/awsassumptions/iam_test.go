@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/iampolicy"
 )
 
@@ -39,7 +40,7 @@ func TestAccItem14_SimulatorEvaluatesCreateLogDelivery(t *testing.T) {
 		out, err := tg.IAM.SimulatePrincipalPolicy(tg.ctx, &iam.SimulatePrincipalPolicyInput{
 			PolicySourceArn: aws.String(source), ActionNames: []string{action}})
 		if err != nil {
-			t.Fatalf("simulating %s for %s failed (%s): §8.14 assumes the simulator evaluates it: %v", action, source, errorCode(err), err)
+			t.Fatalf("simulating %s for %s failed (%s): §8.14 assumes the simulator evaluates it: %v", action, source, awserr.Code(err), err)
 		}
 		if len(out.EvaluationResults) != 1 {
 			t.Fatalf("%d evaluation results, want 1", len(out.EvaluationResults))
@@ -55,7 +56,7 @@ func TestAccItem14_SimulatorEvaluatesCreateLogDelivery(t *testing.T) {
 		}
 		_, err = tg.IAM.SimulatePrincipalPolicy(tg.ctx, &iam.SimulatePrincipalPolicyInput{
 			PolicySourceArn: aws.String(caller.ARN), ActionNames: []string{action}})
-		if code := errorCode(err); code != "InvalidInput" {
+		if code := awserr.Code(err); code != "InvalidInput" {
 			t.Errorf("simulating the session ARN %s gave %s (%v), §8.14 assumes InvalidInput", caller.ARN, code, err)
 		}
 	})

@@ -2,7 +2,6 @@ package awsassumptions
 
 import (
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -12,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
@@ -159,12 +158,11 @@ func TestAccItem13_FilterLogEventsThrottling(t *testing.T) {
 					func(o *cloudwatchlogs.Options) { o.Retryer = aws.NopRetryer{} })
 				mu.Lock()
 				defer mu.Unlock()
-				var ae smithy.APIError
 				switch {
 				case err == nil:
-				case errorCode(err) == "ThrottlingException" && errors.As(err, &ae):
+				case awserr.IsA(err, "ThrottlingException"):
 					throttled++
-					messages = append(messages, ae.ErrorMessage())
+					messages = append(messages, awserr.Message(err))
 				default:
 					others = append(others, err)
 				}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 const ordinaryPrefix = "/vpnlogs-acc/"
@@ -23,7 +25,7 @@ func (tg *target) testPolicy(t *testing.T) string {
 	name := "vpnlogs-acc-" + randomSuffix()
 	t.Cleanup(func() {
 		_, err := tg.Logs.DeleteResourcePolicy(context.Background(), &cloudwatchlogs.DeleteResourcePolicyInput{PolicyName: aws.String(name)})
-		if err != nil && errorCode(err) != "ResourceNotFoundException" {
+		if err != nil && awserr.Code(err) != "ResourceNotFoundException" {
 			t.Errorf("deleting resource policy %s: %v", name, err)
 		}
 	})
@@ -58,7 +60,7 @@ func TestAccItem06_AccountPolicyLengthLimit(t *testing.T) {
 			t.Fatalf("a policy of %d characters was accepted: the enforced limit is above %d (§8.6; set %s to check another value)",
 				limit+1, limit, envPolicySizeLimit)
 		}
-		if code := errorCode(err); code != "InvalidParameterException" {
+		if code := awserr.Code(err); code != "InvalidParameterException" {
 			t.Errorf("a policy over the limit failed with %s (%v), not InvalidParameterException", code, err)
 		}
 	})
@@ -183,7 +185,7 @@ func TestAccItem07_FullPolicyError(t *testing.T) {
 			t.Fatalf("enabling delivery to %s was accepted although %s had no room for it within %d characters "+
 				"(the enforced limit is higher, §8.6)", name, deliveryPolicyName, limit)
 		}
-		if code := errorCode(err); code != "InvalidParameterValue" {
+		if code := awserr.Code(err); code != "InvalidParameterValue" {
 			t.Errorf("enabling delivery with the policy full failed with %s (%v), not InvalidParameterValue: record it in §8.7", code, err)
 		}
 		if now, _ := tg.deliveryPolicy(t); now != full {

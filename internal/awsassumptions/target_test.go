@@ -2,7 +2,6 @@ package awsassumptions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -15,10 +14,10 @@ import (
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -127,15 +126,6 @@ func (tg *target) deniedClients(t *testing.T) *awsconfig.Clients {
 	return cl
 }
 
-// errorCode is the AWS error code of err, "" for none.
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
 func randomSuffix() string { return fmt.Sprintf("%08x", rand.Uint32()) }
 
 // ---- log groups ----
@@ -154,7 +144,7 @@ func (tg *target) logGroup(t *testing.T, prefix string) (string, string) {
 	}
 	t.Cleanup(func() {
 		_, err := tg.Logs.DeleteLogGroup(context.Background(), &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(name)})
-		if err != nil && errorCode(err) != "ResourceNotFoundException" {
+		if err != nil && awserr.Code(err) != "ResourceNotFoundException" {
 			t.Errorf("deleting log group %s: %v", name, err)
 		}
 	})

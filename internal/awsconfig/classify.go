@@ -14,6 +14,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // This file classifies what goes wrong while the configuration is loaded and checked, so that each failure names its
@@ -201,20 +203,13 @@ func unreachableError(c Config, cfg aws.Config, svc, operation string, u Unreach
 }
 
 // credentialsCodes are the error codes with which AWS rejects the credentials themselves (not a permission).
-var credentialsCodes = map[string]bool{
-	"InvalidClientTokenId":        true,
-	"SignatureDoesNotMatch":       true,
-	"IncompleteSignature":         true,
-	"ExpiredToken":                true,
-	"ExpiredTokenException":       true,
-	"InvalidAccessKeyId":          true,
-	"UnrecognizedClientException": true,
-	"MissingAuthenticationToken":  true,
-	"InvalidToken":                true,
+var credentialsCodes = []string{
+	"InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature", "ExpiredToken", "ExpiredTokenException",
+	"InvalidAccessKeyId", "UnrecognizedClientException", "MissingAuthenticationToken", "InvalidToken",
 }
 
 // IsCredentialsError reports whether err is (or wraps) an AWS API error that rejects the credentials.
-func IsCredentialsError(err error) bool { return hasErrorCode(err, credentialsCodes) }
+func IsCredentialsError(err error) bool { return awserr.IsA(err, credentialsCodes...) }
 
 // identityError words a failed sts:GetCallerIdentity: an endpoint that cannot be reached, credentials AWS rejects,
 // or a call that failed for another reason. skip names the way to go on without the check, in the tool's words.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -436,22 +437,29 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// PartitionForRegion gives the partition a region belongs to.
+// regionPartitions maps the name prefix of a region outside the aws partition to its partition.
+var regionPartitions = map[string]string{
+	"cn-":      "aws-cn",
+	"us-gov-":  "aws-us-gov",
+	"us-iso-":  "aws-iso",
+	"us-isob-": "aws-iso-b",
+	"eusc-":    "aws-eusc",
+}
+
+// PartitionForRegion gives the partition a region belongs to: aws unless the region's name has the prefix of
+// another partition.
 func PartitionForRegion(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "eusc-"):
-		return "aws-eusc"
+	for prefix, partition := range regionPartitions {
+		if strings.HasPrefix(region, prefix) {
+			return partition
+		}
 	}
 	return "aws"
 }
+
+// PartitionPrefixes returns the region name prefixes PartitionForRegion knows and their partitions. The sandbox keeps
+// its own table, as an independent model of AWS; internal/repo's tests hold the two equal.
+func PartitionPrefixes() map[string]string { return maps.Clone(regionPartitions) }
 
 func partitionFromARN(a string) string {
 	parts := strings.SplitN(a, ":", 3)

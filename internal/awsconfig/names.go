@@ -1,10 +1,9 @@
 package awsconfig
 
 import (
-	"errors"
 	"regexp"
 
-	"github.com/aws/smithy-go"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // The shapes of the AWS identifiers every package checks: one definition, so that the provider's validators, the
@@ -21,19 +20,7 @@ var (
 // accessDeniedCodes are the error codes with which AWS services refuse a call for lack of permission: IAM and STS
 // (AccessDenied), JSON services such as CloudWatch Logs (AccessDeniedException), EC2 (UnauthorizedOperation), and
 // the rarer UnauthorizedAccess and UnauthorizedException.
-var accessDeniedCodes = map[string]bool{
-	"AccessDenied":          true,
-	"AccessDeniedException": true,
-	"UnauthorizedOperation": true,
-	"UnauthorizedAccess":    true,
-	"UnauthorizedException": true,
-}
+var accessDeniedCodes = []string{"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess", "UnauthorizedException"}
 
 // IsAccessDenied reports whether err is (or wraps) an AWS API error that refuses the call for lack of permission.
-func IsAccessDenied(err error) bool { return hasErrorCode(err, accessDeniedCodes) }
-
-// hasErrorCode reports whether err is (or wraps) an AWS API error whose code is in codes.
-func hasErrorCode(err error, codes map[string]bool) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && codes[ae.ErrorCode()]
-}
+func IsAccessDenied(err error) bool { return awserr.IsA(err, accessDeniedCodes...) }

@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/smithy-go"
-
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // codeResourceNotFound is the CloudWatch Logs error code of a log group that does not exist.
@@ -51,10 +50,5 @@ func wrapErr(group, op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	e := &Error{Group: group, Operation: op, Err: err}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		e.Code = ae.ErrorCode()
-	}
-	return e
+	return &Error{Group: group, Operation: op, Code: awserr.Code(err), Err: err}
 }

@@ -2,7 +2,6 @@ package iampolicy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -12,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // STS is the part of the STS client Check uses.
@@ -325,41 +324,38 @@ func NormalizeActions(in []string) []string {
 	return out
 }
 
+// IAM error codes simulationFailure explains.
+const (
+	codeNoSuchEntity = "NoSuchEntity"
+	codeInvalidInput = "InvalidInput"
+)
+
 // simulationFailure explains a SimulatePrincipalPolicy error: what was not checked and what to do.
 func simulationFailure(err error, caller, principal string, pathless bool) string {
-	code := errorCode(err)
+	code := awserr.Code(err)
 	switch {
 	case awsconfig.IsAccessDenied(err):
 		return fmt.Sprintf("The permissions of %s were not simulated: %s may not call %s (%s). Allow %s on %s to enable this check.",
 			principal, caller, ActionSimulatePrincipalPolicy, code, ActionSimulatePrincipalPolicy, principal)
-	case code == "NoSuchEntity" && pathless:
+	case code == codeNoSuchEntity && pathless:
 		return fmt.Sprintf("The permissions were not simulated: IAM has no role %s (NoSuchEntity). The role probably has a path, which could not be read; "+
 			"give principal_arn (--principal-arn) with the role's full ARN.", principal)
-	case code == "NoSuchEntity":
+	case code == codeNoSuchEntity:
 		return fmt.Sprintf("The permissions were not simulated: IAM has no principal %s (NoSuchEntity). Check the ARN, including the path.", principal)
-	case code == "InvalidInput":
+	case code == codeInvalidInput:
 		return fmt.Sprintf("The permissions were not simulated: IAM cannot simulate %s (%s). Give principal_arn (--principal-arn) as an IAM user or role ARN.",
 			principal, errorText(err))
 	}
 	return fmt.Sprintf("The permissions of %s were not simulated: %s failed (%s).", principal, ActionSimulatePrincipalPolicy, errorText(err))
 }
 
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
 // errorText is the API error's code and message when there is one, else the error.
 func errorText(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		if msg := ae.ErrorMessage(); msg != "" {
-			return ae.ErrorCode() + ": " + msg
+	if code := awserr.Code(err); code != "" {
+		if msg := awserr.Message(err); msg != "" {
+			return code + ": " + msg
 		}
-		return ae.ErrorCode()
+		return code
 	}
 	if err == nil {
 		return "no role returned"

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // DescribeGroupsAPI is the part of the CloudWatch Logs client that looks log groups up (logs:DescribeLogGroups).
@@ -72,20 +74,15 @@ func ValidateNewLogGroupName(name string) error {
 	return nil
 }
 
-// IsRetentionDays reports whether days is a retention period CloudWatch Logs accepts.
-func IsRetentionDays(days int64) bool {
-	for _, d := range RetentionDays {
-		if d == days {
-			return true
-		}
-	}
-	return false
-}
+// CloudWatch Logs error codes this package acts on.
+const (
+	codeResourceNotFound = "ResourceNotFoundException"
+	codeInvalidParameter = "InvalidParameterException"
+)
 
 // IsNotFound reports whether err is CloudWatch Logs' ResourceNotFoundException or ErrLogGroupNotFound.
 func IsNotFound(err error) bool {
-	var nf *cwltypes.ResourceNotFoundException
-	return errors.As(err, &nf) || errors.Is(err, ErrLogGroupNotFound)
+	return awserr.IsA(err, codeResourceNotFound) || errors.Is(err, ErrLogGroupNotFound)
 }
 
 // DescribeLogGroup looks one log group up by exact name with DescribeLogGroups alone (logGroupNamePrefix, paginated

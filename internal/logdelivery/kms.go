@@ -2,12 +2,12 @@ package logdelivery
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // KMSKeyAPI is the part of the CloudWatch Logs client that changes a log group's KMS key.
@@ -21,8 +21,7 @@ type KMSKeyAPI interface {
 // change can take up to 5 minutes to take effect.
 func AssociateKMSKey(ctx context.Context, api KMSKeyAPI, name, keyARN string) error {
 	_, err := api.AssociateKmsKey(ctx, &cloudwatchlogs.AssociateKmsKeyInput{LogGroupName: aws.String(name), KmsKeyId: aws.String(keyARN)})
-	var invalid *cwltypes.InvalidParameterException
-	if errors.As(err, &invalid) {
+	if awserr.IsA(err, codeInvalidParameter) {
 		return fmt.Errorf("CloudWatch Logs rejected the KMS key %s: %w.\n\nThe key must be an enabled symmetric KMS key in the "+
 			"log group's region, and its key policy must allow the service principal logs.<region>.amazonaws.com to use it "+
 			"(kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*)", keyARN, err)

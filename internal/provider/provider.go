@@ -24,13 +24,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 )
 
 var _ provider.Provider = (*vpnlogsProvider)(nil)
-
-// defaultResourcePolicySizeLimit is the account-level resource policy size AWS documents (5,120 characters).
-const defaultResourcePolicySizeLimit = 5120
 
 // New returns the provider factory; version is "dev" for local builds and "test" in tests.
 func New(version string, opts ...Option) func() provider.Provider {
@@ -137,7 +135,7 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"resource_policy_size_limit": schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Size limit, in characters, of an account-level CloudWatch Logs resource policy, used by the "+
-					"plan-time budget check. Defaults to %d, the limit AWS documents; AWS is raising it, so it is a setting.", defaultResourcePolicySizeLimit),
+					"plan-time budget check. Defaults to %d, the limit AWS documents; AWS is raising it, so it is a setting.", logdelivery.DefaultPolicySizeLimit),
 				Validators: []validator.Number{validators.WholeNumber(100, 1_000_000)},
 			},
 			"retry_mode": schema.StringAttribute{
@@ -244,7 +242,7 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"region": clients.Region, "account_id": clients.AccountID, "partition": clients.Partition,
 	})
 
-	limit := defaultResourcePolicySizeLimit
+	limit := logdelivery.DefaultPolicySizeLimit
 	if !m.ResourcePolicySizeLimit.IsNull() && !m.ResourcePolicySizeLimit.IsUnknown() {
 		limit = int(validators.Int64(m.ResourcePolicySizeLimit.ValueBigFloat()))
 	}

@@ -2,15 +2,15 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
 
 // logAPICalls adds one tflog DEBUG line per AWS API call: service, operation, HTTP status, error code, request ID,
@@ -35,9 +35,8 @@ func logAPICalls(stack *middleware.Stack) error {
 			if r, ok := retry.GetAttemptResults(md); ok {
 				fields["attempts"] = len(r.Results)
 			}
-			var ae smithy.APIError
-			if errors.As(err, &ae) {
-				fields["aws.error_code"] = ae.ErrorCode()
+			if code := awserr.Code(err); code != "" {
+				fields["aws.error_code"] = code
 			} else if err != nil {
 				fields["error"] = err.Error()
 			}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 // serveAdmin answers the /_sandbox/ endpoints. They are not AWS calls: not counted, not logged, no
@@ -101,7 +103,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.SetCallerARN(in.CallerARN)
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such sandbox endpoint: " + clip(route, 100)})
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such sandbox endpoint: " + awsapi.Clip(route, 100)})
 	}
 }
 

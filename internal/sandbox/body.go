@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"sync"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 // Errors of readBody, answered in the service's error shape.
@@ -61,14 +63,14 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, func(
 }
 
 // bodyError is the answer to a body readBody refused, in the shape of service.
-func (s *Server) bodyError(service string, err error) *apiError {
+func (s *Server) bodyError(service string, err error) *awsapi.Error {
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		return newError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+		return awsapi.NewError(http.StatusRequestEntityTooLarge, awsapi.CodeRequestEntityTooLarge,
 			"The request body exceeds %d bytes.", s.opts.MaxBodyBytes)
 	case errors.Is(err, errBodyNoMemory):
 		// Too many large bodies at once: AWS would throttle; clients retry.
 		return throttleError(service)
 	}
-	return newError(http.StatusBadRequest, "RequestTimeout", "The request body was not received in full within %s.", s.opts.ReadTimeout)
+	return awsapi.NewError(http.StatusBadRequest, awsapi.CodeRequestTimeout, "The request body was not received in full within %s.", s.opts.ReadTimeout)
 }

@@ -1,13 +1,14 @@
 package sandbox
 
 import (
-	"errors"
-	"fmt"
-	"strconv"
+	"maps"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/ec2"
 )
 
 // Go-side control of the model, for tests and the demo. None of it is an AWS call: nothing is
-// counted, logged or faulted, and no permission applies.
+// counted, logged or faulted, and no permission applies. The EC2 model (internal/sandbox/ec2) does the work; these
+// methods lock the sandbox and speak its vocabulary (scenarios, info snapshots without secrets).
 
 // TunnelLogOptions are a tunnel's CloudWatch Logs options.
 type TunnelLogOptions struct {
@@ -55,82 +56,27 @@ type VPNConnectionSpec struct {
 }
 
 // ErrNotFound is returned by control methods for an unknown VPN connection or tunnel.
-var ErrNotFound = errors.New("sandbox: not found")
+var ErrNotFound = ec2.ErrNotFound
 
 // CreateVPNConnection creates a VPN connection (and, if needed, its gateways) through the same code
 // as the EC2 API, so the same validation applies.
 func (s *Server) CreateVPNConnection(spec VPNConnectionSpec) (VPNConnectionInfo, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	caller := s.principalFor(s.callerARN)
-	cgwID := spec.CustomerGatewayID
-	if cgwID == "" {
-		ip := spec.CustomerGatewayIP
-		if ip == "" {
-			ip = "198.51.100." + strconv.Itoa(10+len(s.ec2.cgws)%240)
-		}
-		p := params{"Type": {"ipsec.1"}, "IpAddress": {ip}}
-		if spec.BGPASN != 0 {
-			p["BgpAsn"] = []string{strconv.FormatInt(spec.BGPASN, 10)}
-		}
-		out, e := s.createCustomerGateway(caller, p)
-		if e != nil {
-			return VPNConnectionInfo{}, e
-		}
-		cgw, ok := out.(*createCustomerGatewayResponse)
-		if !ok {
-			return VPNConnectionInfo{}, fmt.Errorf("sandbox: CreateCustomerGateway returned %T", out)
-		}
-		cgwID = cgw.CustomerGateway.CustomerGatewayID
-	}
-	p := params{"Type": {"ipsec.1"}, "CustomerGatewayId": {cgwID}}
-	switch {
-	case spec.TransitGatewayID != "":
-		p["TransitGatewayId"] = []string{spec.TransitGatewayID}
-	case spec.VpnGatewayID != "":
-		p["VpnGatewayId"] = []string{spec.VpnGatewayID}
-	case len(s.ec2.vgwOrder) > 0:
-		p["VpnGatewayId"] = []string{s.ec2.vgwOrder[0]}
-	default:
-		out, e := s.createVpnGateway(caller, params{"Type": {"ipsec.1"}})
-		if e != nil {
-			return VPNConnectionInfo{}, e
-		}
-		vgw, ok := out.(*createVpnGatewayResponse)
-		if !ok {
-			return VPNConnectionInfo{}, fmt.Errorf("sandbox: CreateVpnGateway returned %T", out)
-		}
-		p["VpnGatewayId"] = []string{vgw.VpnGateway.VpnGatewayID}
-	}
-	if spec.StaticRoutesOnly {
-		p["Options.StaticRoutesOnly"] = []string{"true"}
-	}
-	n := 0
-	addTag := func(k, v string) {
-		n++
-		p[fmt.Sprintf("TagSpecification.1.Tag.%d.Key", n)] = []string{k}
-		p[fmt.Sprintf("TagSpecification.1.Tag.%d.Value", n)] = []string{v}
-	}
-	for k, v := range spec.Tags {
-		addTag(k, v)
-	}
+	tags := maps.Clone(spec.Tags)
 	if spec.Scenario != "" {
-		addTag(ScenarioTag, spec.Scenario)
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		tags[ScenarioTag] = spec.Scenario
 	}
-	if n > 0 {
-		p["TagSpecification.1.ResourceType"] = []string{"vpn-connection"}
-	}
-	out, e := s.createVpnConnection(caller, p)
-	if e != nil {
-		return VPNConnectionInfo{}, e
-	}
-	vc, ok := out.(*vpnConnectionResponse)
-	if !ok {
-		return VPNConnectionInfo{}, fmt.Errorf("sandbox: CreateVpnConnection returned %T", out)
-	}
-	c := s.ec2.vpns[vc.VpnConnection.VpnConnectionID]
-	if spec.Available {
-		c.AvailableAt = c.Created
+	c, err := s.ec2.CreateConnection(s.iam.PrincipalFor(s.callerARN).PolicyARN, ec2.ConnectionSpec{
+		CustomerGatewayID: spec.CustomerGatewayID, CustomerGatewayIP: spec.CustomerGatewayIP, BGPASN: spec.BGPASN,
+		VpnGatewayID: spec.VpnGatewayID, TransitGatewayID: spec.TransitGatewayID, StaticRoutesOnly: spec.StaticRoutesOnly,
+		Tags: tags, Available: spec.Available,
+	})
+	if err != nil {
+		return VPNConnectionInfo{}, err
 	}
 	return s.infoLocked(c), nil
 }
@@ -140,9 +86,7 @@ func (s *Server) CreateVPNConnection(spec VPNConnectionSpec) (VPNConnectionInfo,
 func (s *Server) AddTransitGateway() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := s.newID("tgw")
-	s.ec2.tgws[id] = true
-	return id
+	return s.ec2.AddTransitGateway()
 }
 
 // VPNConnection returns a snapshot of a connection (deleted ones included while visible).
@@ -150,18 +94,18 @@ func (s *Server) VPNConnection(id string) (VPNConnectionInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleLocked()
-	c, ok := s.ec2.vpns[id]
+	c, ok := s.ec2.Connection(id)
 	if !ok {
 		return VPNConnectionInfo{}, false
 	}
 	return s.infoLocked(c), true
 }
 
-func (s *Server) infoLocked(c *vpnConnection) VPNConnectionInfo {
+func (s *Server) infoLocked(c *ec2.Connection) VPNConnectionInfo {
 	info := VPNConnectionInfo{
-		ID: c.ID, State: c.state(s.now()), Type: c.Type, CustomerGatewayID: c.CustomerGatewayID,
+		ID: c.ID, State: c.State(s.now()), Type: c.Type, CustomerGatewayID: c.CustomerGatewayID,
 		VpnGatewayID: c.VpnGatewayID, TransitGateway: c.TransitGatewayID, StaticRoutesOnly: c.StaticRoutesOnly,
-		Tags: c.Tags.copy(),
+		Tags: c.Tags.Copy(),
 	}
 	for _, t := range c.Tunnels {
 		ti := TunnelInfo{
@@ -171,11 +115,11 @@ func (s *Server) infoLocked(c *vpnConnection) VPNConnectionInfo {
 				BGPLogEnabled: t.Log.BGPEnabled, BGPLogGroupARN: t.Log.BGPGroupARN, BGPLogOutputFormat: t.Log.BGPFormat,
 			},
 		}
-		if t.activity != nil {
-			ti.ActivityStream = t.activity.Stream
+		if t.Activity != nil {
+			ti.ActivityStream = t.Activity.Stream
 		}
-		if t.bgp != nil {
-			ti.BGPStream = t.bgp.Stream
+		if t.BGP != nil {
+			ti.BGPStream = t.BGP.Stream
 		}
 		info.Tunnels = append(info.Tunnels, ti)
 	}
@@ -188,12 +132,7 @@ func (s *Server) infoLocked(c *vpnConnection) VPNConnectionInfo {
 func (s *Server) SetTunnelOrderReversed(vpnID string, reversed bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.ec2.vpns[vpnID]
-	if !ok {
-		return fmt.Errorf("%w: VPN connection %s", ErrNotFound, vpnID)
-	}
-	c.Reversed = reversed
-	return nil
+	return s.ec2.SetTunnelOrderReversed(vpnID, reversed)
 }
 
 // DeleteVPNConnectionOutOfBand deletes a connection as if someone did it outside the code under test:
@@ -201,14 +140,7 @@ func (s *Server) SetTunnelOrderReversed(vpnID string, reversed bool) error {
 func (s *Server) DeleteVPNConnectionOutOfBand(vpnID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.ec2.vpns[vpnID]
-	if !ok {
-		return fmt.Errorf("%w: VPN connection %s", ErrNotFound, vpnID)
-	}
-	if c.DeleteRequested.IsZero() {
-		s.markDeleted(c, s.now(), 0)
-	}
-	return nil
+	return s.ec2.DeleteOutOfBand(vpnID)
 }
 
 // SetTunnelLogOptionsOutOfBand changes a tunnel's log options as a console user would: the same
@@ -218,40 +150,12 @@ func (s *Server) DeleteVPNConnectionOutOfBand(vpnID string) error {
 func (s *Server) SetTunnelLogOptionsOutOfBand(vpnID, outsideIP string, o TunnelLogOptions) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.ec2.vpns[vpnID]
-	if !ok {
-		return fmt.Errorf("%w: VPN connection %s", ErrNotFound, vpnID)
+	if err := s.ec2.SetTunnelLogOptionsOutOfBand(vpnID, outsideIP, ec2.LogOptions{
+		Enabled: o.LogEnabled, GroupARN: o.LogGroupARN, Format: o.LogOutputFormat,
+		BGPEnabled: o.BGPLogEnabled, BGPGroupARN: o.BGPLogGroupARN, BGPFormat: o.BGPLogOutputFormat,
+	}); err != nil {
+		return err
 	}
-	t := c.tunnel(outsideIP)
-	if t == nil {
-		return fmt.Errorf("%w: tunnel %s of %s", ErrNotFound, outsideIP, vpnID)
-	}
-	sp := &tunnelSpec{LogEnabled: &o.LogEnabled, BGPLogEnabled: &o.BGPLogEnabled}
-	if o.LogEnabled {
-		sp.LogGroupARN, sp.LogFormat = &o.LogGroupARN, nonEmpty(o.LogOutputFormat)
-	}
-	if o.BGPLogEnabled {
-		sp.BGPLogGroupARN, sp.BGPLogFormat = &o.BGPLogGroupARN, nonEmpty(o.BGPLogOutputFormat)
-	}
-	next, e := sp.apply(t)
-	if e != nil {
-		return e
-	}
-	// The console user is allowed everything: skip the permission check, keep the delivery rules.
-	if groups := newlyEnabledGroups(t.Log, next.Log); len(groups) > 0 {
-		if err := s.logs.EnableDelivery(uniqueStrings(groups)); err != nil {
-			return err
-		}
-	}
-	*t = *next
-	t.retarget(c.ID)
 	s.settleLocked()
 	return nil
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

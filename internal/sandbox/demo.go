@@ -2,8 +2,11 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/ec2"
 )
 
 // DemoFleet is what Options.SeedDemo creates: a small estate with logging not yet enabled, so a
@@ -82,16 +85,17 @@ func (f DemoFleet) String() string {
 func (s *Server) seedDemo() {
 	fleet := DemoFleet{VpnGatewayID: demoVpnGatewayID}
 	for _, want := range demoConnections {
-		s.mu.Lock()
-		s.ec2.pinned = map[string][]string{"vgw": {demoVpnGatewayID}, "cgw": {want.CustomerGatewayID}, "vpn": {want.ID}}
+		pins := map[string][]string{"vgw": {demoVpnGatewayID}, "cgw": {want.CustomerGatewayID}, "vpn": {want.ID}}
 		tags := map[string]string{"Name": want.Name, "env": want.Env}
 		for i, t := range want.Tunnels {
-			s.ec2.pinned[pinOutsideIP] = append(s.ec2.pinned[pinOutsideIP], t.OutsideIPAddress)
-			s.ec2.pinned[pinInsideCIDR] = append(s.ec2.pinned[pinInsideCIDR], t.InsideCIDR)
+			pins[ec2.PinOutsideIP] = append(pins[ec2.PinOutsideIP], t.OutsideIPAddress)
+			pins[ec2.PinInsideCIDR] = append(pins[ec2.PinInsideCIDR], t.InsideCIDR)
 			if i > 0 && t.Scenario != want.Tunnels[0].Scenario {
 				tags[ScenarioTunnelPrefix+t.OutsideIPAddress] = t.Scenario
 			}
 		}
+		s.mu.Lock()
+		s.ec2.Pin(pins)
 		s.mu.Unlock()
 		info, err := s.CreateVPNConnection(VPNConnectionSpec{
 			CustomerGatewayIP: want.CustomerGatewayIP, BGPASN: want.BGPASN, Scenario: want.Tunnels[0].Scenario,
@@ -101,10 +105,12 @@ func (s *Server) seedDemo() {
 			panic("sandbox: demo fleet: " + err.Error()) // a fresh model always has room
 		}
 		s.mu.Lock()
-		s.ec2.vgws[info.VpnGatewayID].Tags["Name"] = "demo-vgw"
-		s.ec2.cgws[info.CustomerGatewayID].Tags["Name"] = want.Name + "-cgw"
-		s.ec2.pinned = map[string][]string{}
+		err = errors.Join(s.ec2.SetTag(info.VpnGatewayID, "Name", "demo-vgw"), s.ec2.SetTag(info.CustomerGatewayID, "Name", want.Name+"-cgw"))
+		s.ec2.Pin(nil)
 		s.mu.Unlock()
+		if err != nil {
+			panic("sandbox: demo fleet: " + err.Error())
+		}
 		got := DemoVPN{ID: info.ID, Name: want.Name, Env: want.Env, CustomerGatewayID: info.CustomerGatewayID,
 			CustomerGatewayIP: want.CustomerGatewayIP, BGPASN: want.BGPASN}
 		for _, t := range info.Tunnels {
@@ -124,7 +130,8 @@ func (s *Server) seedDemo() {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.addRoleLocked(demoRoleName, "/")
-	fleet.RoleARN = s.roles[demoRoleName].arn(s.partition(), s.opts.AccountID)
+	s.iam.AddRole(demoRoleName, "/")
+	r, _ := s.iam.Role(demoRoleName)
+	fleet.RoleARN = s.iam.RoleARN(r)
 	s.demo = fleet
 }

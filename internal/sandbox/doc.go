@@ -1,7 +1,17 @@
 // Package sandbox is a local AWS-compatible server for offline tests and demos. It speaks the real
-// wire protocols — EC2 query, awsQuery (STS, IAM) and AWS JSON 1.1 (CloudWatch Logs, modelled by
-// the sub-package cwlogs) — on one port, so the unmodified aws-sdk-go-v2, the AWS CLI and terraform
-// with this provider work against it.
+// wire protocols — EC2 query, awsQuery (STS, IAM) and AWS JSON 1.1 (CloudWatch Logs) — on one port,
+// so the unmodified aws-sdk-go-v2, the AWS CLI and terraform with this provider work against it.
+//
+// # Layout
+//
+// Each AWS service is modelled by its own sub-package: ec2 (Site-to-Site VPN: gateways, VPN
+// connections, tunnels, tags, quotas), cwlogs (CloudWatch Logs and the log delivery VPN sets up),
+// iam (principals, GetRole, SimulatePrincipalPolicy, the deny lists) and sts (GetCallerIdentity,
+// AssumeRole); awsapi holds what they share on the wire (errors, Query parameters, XML envelopes,
+// ARNs and partitions). This package is the server core that wires them: the listener and request
+// limits, routing by protocol and SigV4 scope, the permission check, injected faults and request-rate
+// buckets, statistics, the /_sandbox/ admin endpoints, the log scenarios and the traffic they write,
+// the demo fleet, and the Go API tests use (New, Options, CreateVPNConnection, ...).
 //
 // It is an independent model of AWS: it imports none of the product's domain packages, so tests of
 // the product against it check the product's rules against a separate statement of AWS behaviour.

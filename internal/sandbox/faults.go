@@ -6,6 +6,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/ec2"
 )
 
 // Faults are injected into AWS calls (never into the /_sandbox/ admin endpoints): ThrottleRate and
@@ -51,7 +55,7 @@ func (fi *faultInjector) get() Faults {
 }
 
 // inject returns the error a request fails with before reaching its service, or nil.
-func (fi *faultInjector) inject(service, action string) *apiError {
+func (fi *faultInjector) inject(service, action string) *awsapi.Error {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
 	if fi.rateLimits && service == "ec2" {
@@ -104,29 +108,29 @@ func (b *tokenBucket) take(now time.Time) bool {
 }
 
 // throttleError is each service's own throttling error.
-func throttleError(service string) *apiError {
+func throttleError(service string) *awsapi.Error {
 	switch service {
 	case "ec2":
-		return newError(http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded.")
+		return awsapi.NewError(http.StatusServiceUnavailable, ec2.CodeRequestLimitExceeded, "Request limit exceeded.")
 	case "logs":
 		// UNCONFIRMED: the message (docs/design/aws-behaviour.md §6 "Throttling error"); the code is confirmed.
-		return newError(0, "ThrottlingException", "Rate exceeded")
+		return awsapi.NewError(0, cwlogs.CodeThrottling, "Rate exceeded")
 	default: // sts, iam
-		return newError(0, "Throttling", "Rate exceeded")
+		return awsapi.NewError(0, awsapi.CodeThrottling, "Rate exceeded")
 	}
 }
 
 // serverError is each service's 5xx error; EC2 has two (alt picks Unavailable).
-func serverError(service string, alt bool) *apiError {
+func serverError(service string, alt bool) *awsapi.Error {
 	switch service {
 	case "ec2":
 		if alt {
-			return newError(http.StatusServiceUnavailable, "Unavailable", "The server is overloaded and can't handle the request.")
+			return awsapi.NewError(http.StatusServiceUnavailable, ec2.CodeUnavailable, "The server is overloaded and can't handle the request.")
 		}
-		return newError(http.StatusInternalServerError, "InternalError", "An internal error has occurred.")
+		return awsapi.NewError(http.StatusInternalServerError, ec2.CodeInternalError, "An internal error has occurred.")
 	case "logs":
-		return newError(http.StatusInternalServerError, "ServiceUnavailableException", "The service cannot complete the request.")
+		return awsapi.NewError(http.StatusInternalServerError, cwlogs.CodeServiceUnavailable, "The service cannot complete the request.")
 	default:
-		return newError(http.StatusInternalServerError, "ServiceFailure", "The request processing has failed because of an unknown error, exception or failure.")
+		return awsapi.NewError(http.StatusInternalServerError, awsapi.CodeServiceFailure, "The request processing has failed because of an unknown error, exception or failure.")
 	}
 }

@@ -2,11 +2,19 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/ec2"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/iam"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/sts"
 )
 
 // defaultMinServiceTime is the least time the sandbox takes to answer an AWS call, as AWS never answers
@@ -26,10 +34,10 @@ const logsTargetPrefix = "Logs_20140328."
 type awsRequest struct {
 	service   string // ec2, sts, iam, logs; "" when it cannot be told
 	action    string
-	params    params // Query protocols
-	body      []byte // JSON protocol
+	params    awsapi.Params // Query protocols
+	body      []byte        // JSON protocol
 	accessKey string
-	err       *apiError // decoding failed: answer this
+	err       *awsapi.Error // decoding failed: answer this
 }
 
 // ServeHTTP routes one request: /_sandbox/ admin endpoints, else an AWS call on any path.
@@ -56,10 +64,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Recorded before the response is written, so a client that has its answer always finds it counted.
 	s.rec.record(RequestRecord{
-		Time: start.UTC(), Service: svc, Action: statsActionName(action), Status: resp.status,
-		ErrorCode: resp.errCode, DurationMS: float64(time.Since(start).Microseconds()) / 1000, Caller: caller,
+		Time: start.UTC(), Service: svc, Action: statsActionName(action), Status: resp.Status,
+		ErrorCode: resp.ErrCode, DurationMS: float64(time.Since(start).Microseconds()) / 1000, Caller: caller,
 	})
-	resp.write(w, requestID)
+	resp.Write(w, requestID)
+}
+
+// newRequestID returns a UUID-shaped request id. Request ids need no reproducibility, so they come
+// from the runtime's concurrency-safe generator rather than the seeded one.
+func newRequestID() string {
+	a, b := rand.Uint64(), rand.Uint64()
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0xfff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff)
 }
 
 // statsActionName keeps hostile action names out of the statistics.
@@ -117,17 +132,17 @@ func decodeRequest(r *http.Request, body []byte) *awsRequest {
 		if op, ok := strings.CutPrefix(target, logsTargetPrefix); ok {
 			req.service, req.action, req.body = "logs", op, body
 			if op == "" {
-				req.err = newError(0, "UnknownOperationException", "Missing operation in X-Amz-Target.")
+				req.err = awsapi.NewError(0, cwlogs.CodeUnknownOperation, "Missing operation in X-Amz-Target.")
 			}
 			return req
 		}
 		req.service = "logs"
-		req.err = newError(0, "UnknownOperationException", "The sandbox does not know the target %q.", clip(target, 80))
+		req.err = awsapi.NewError(0, cwlogs.CodeUnknownOperation, "The sandbox does not know the target %q.", awsapi.Clip(target, 80))
 		return req
 	}
 	if svc := knownService(scope); svc == "logs" || (svc == "" && strings.HasPrefix(ct, "application/x-amz-json-")) {
 		req.service = "logs"
-		req.err = newError(0, "UnknownOperationException", "CloudWatch Logs requests need an X-Amz-Target header (Logs_20140328.<Operation>).")
+		req.err = awsapi.NewError(0, cwlogs.CodeUnknownOperation, "CloudWatch Logs requests need an X-Amz-Target header (Logs_20140328.<Operation>).")
 		return req
 	}
 
@@ -143,19 +158,19 @@ func decodeRequest(r *http.Request, body []byte) *awsRequest {
 			}
 		}
 	}
-	req.params = params(values)
-	req.action = req.params.get("Action")
+	req.params = awsapi.Params(values)
+	req.action = req.params.Get("Action")
 	req.service = knownService(scope)
 	if req.service == "" {
 		req.service = serviceOfAction(req.action)
 	}
 	switch {
 	case err != nil:
-		req.err = newError(0, "MalformedQueryString", "The query string or form body is not valid URL encoding.")
+		req.err = awsapi.NewError(0, awsapi.CodeMalformedQueryString, "The query string or form body is not valid URL encoding.")
 	case scope != "" && knownService(scope) == "" && req.service == "":
-		req.err = newError(0, "InvalidAction", "The sandbox does not emulate the service %q.", clip(scope, 40))
+		req.err = awsapi.NewError(0, awsapi.CodeInvalidAction, "The sandbox does not emulate the service %q.", awsapi.Clip(scope, 40))
 	case req.action == "":
-		req.err = newError(0, "MissingAction", "The request must contain the parameter Action.")
+		req.err = awsapi.NewError(0, awsapi.CodeMissingAction, "The request must contain the parameter Action.")
 	}
 	return req
 }
@@ -171,41 +186,34 @@ func knownService(s string) string {
 // serviceOfAction is the fallback when a request carries no SigV4 credential scope.
 func serviceOfAction(action string) string {
 	switch {
-	case ec2Actions[action] != nil:
+	case ec2.HasAction(action):
 		return "ec2"
-	case stsActions[action] != nil:
+	case sts.HasAction(action):
 		return "sts"
-	case iamActions[action] != nil:
+	case iam.HasAction(action):
 		return "iam"
 	}
 	return ""
 }
 
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
 // errorResponse renders an error in the shape of the request's service.
-func errorResponse(service string, e *apiError, requestID string) *response {
+func errorResponse(service string, e *awsapi.Error, requestID string) *awsapi.Response {
 	switch service {
 	case "ec2":
-		return ec2ErrorResponse(e, requestID)
+		return ec2.ErrorResponse(e, requestID)
 	case "logs":
-		return jsonErrorResponse(e)
+		return awsapi.JSONErrorResponse(e)
 	case "iam":
-		return queryErrorResponse(iamNamespace, e, requestID)
+		return awsapi.QueryErrorResponse(iam.Namespace, e, requestID)
 	case "sts":
-		return queryErrorResponse(stsNamespace, e, requestID)
+		return awsapi.QueryErrorResponse(sts.Namespace, e, requestID)
 	}
-	return queryErrorResponse("", e, requestID)
+	return awsapi.QueryErrorResponse("", e, requestID)
 }
 
 // serveAWS answers an AWS call: latency, faults, the action's existence, permissions, then the
 // service. It returns the response and the caller's ARN (for the request record).
-func (s *Server) serveAWS(ctx context.Context, req *awsRequest, requestID string) (*response, string) {
+func (s *Server) serveAWS(ctx context.Context, req *awsRequest, requestID string) (*awsapi.Response, string) {
 	if req.err != nil {
 		return errorResponse(req.service, req.err, requestID), ""
 	}
@@ -236,22 +244,22 @@ func (s *Server) serveAWS(ctx context.Context, req *awsRequest, requestID string
 		// cwlogs has its own lock; no sandbox state is needed past this point.
 		s.mu.Unlock()
 		status, body, code := s.logs.Handle(req.action, req.body)
-		resp := &response{status: status, contentType: "application/x-amz-json-1.1", body: body, errCode: code}
+		resp := &awsapi.Response{Status: status, ContentType: "application/x-amz-json-1.1", Body: body, ErrCode: code}
 		if code != "" {
-			resp.header = map[string]string{"X-Amzn-ErrorType": code}
+			resp.Header = map[string]string{"X-Amzn-ErrorType": code}
 		}
 		return resp, caller.ARN
 	}
 	defer s.mu.Unlock()
-	var resp *response
-	var e *apiError
+	var resp *awsapi.Response
+	var e *awsapi.Error
 	switch req.service {
 	case "ec2":
-		resp, e = s.serveEC2(caller, req, requestID)
+		resp, e = s.ec2.Serve(caller.PolicyARN, req.action, req.params, requestID)
 	case "sts":
-		resp, e = s.serveSTS(caller, req, requestID)
+		resp, e = s.sts.Serve(caller, req.action, req.params, requestID)
 	case "iam":
-		resp, e = s.serveIAM(caller, req, requestID)
+		resp, e = s.iam.Serve(req.action, req.params, requestID)
 	}
 	if e != nil {
 		return errorResponse(req.service, e, requestID), caller.ARN
@@ -260,15 +268,15 @@ func (s *Server) serveAWS(ctx context.Context, req *awsRequest, requestID string
 }
 
 // checkAction rejects actions the service does not have (or the sandbox does not emulate).
-func (s *Server) checkAction(req *awsRequest) *apiError {
+func (s *Server) checkAction(req *awsRequest) *awsapi.Error {
 	var known bool
 	switch req.service {
 	case "ec2":
-		known = ec2Actions[req.action] != nil
+		known = ec2.HasAction(req.action)
 	case "sts":
-		known = stsActions[req.action] != nil
+		known = sts.HasAction(req.action)
 	case "iam":
-		known = iamActions[req.action] != nil
+		known = iam.HasAction(req.action)
 	case "logs":
 		return nil // cwlogs answers unknown operations itself
 	}
@@ -276,47 +284,47 @@ func (s *Server) checkAction(req *awsRequest) *apiError {
 		return nil
 	}
 	if req.service == "ec2" {
-		return newError(0, "InvalidAction", "The action %s is not valid for this web service.", clip(req.action, 64))
+		return awsapi.NewError(0, awsapi.CodeInvalidAction, "The action %s is not valid for this web service.", awsapi.Clip(req.action, 64))
 	}
-	return newError(0, "InvalidAction", "Could not find operation %s for version %s.", clip(req.action, 64), clip(req.params.get("Version"), 16))
+	return awsapi.NewError(0, awsapi.CodeInvalidAction, "Could not find operation %s for version %s.", awsapi.Clip(req.action, 64), awsapi.Clip(req.params.Get("Version"), 16))
 }
 
 // authorize applies the deny lists to the caller: the service's access-denied error when the action
 // is denied. sts:GetCallerIdentity needs no permission (AWS: "No permissions are required").
-func (s *Server) authorize(caller principal, req *awsRequest) *apiError {
+func (s *Server) authorize(caller iam.Principal, req *awsRequest) *awsapi.Error {
 	if req.service == "sts" && req.action == "GetCallerIdentity" {
 		return nil
 	}
 	action := req.service + ":" + req.action
-	if s.decide(caller.PolicyARN, action) == decisionAllowed {
+	if s.iam.Allowed(caller.PolicyARN, action) {
 		return nil
 	}
 	return s.accessDenied(caller, req.service, action, s.resourceOf(req))
 }
 
 // accessDenied is the service's error for a denied action.
-func (s *Server) accessDenied(caller principal, service, action, resource string) *apiError {
+func (s *Server) accessDenied(caller iam.Principal, service, action, resource string) *awsapi.Error {
 	switch service {
 	case "ec2":
-		return newError(http.StatusForbidden, "UnauthorizedOperation", "You are not authorized to perform this operation.")
+		return awsapi.NewError(http.StatusForbidden, ec2.CodeUnauthorizedOperation, "You are not authorized to perform this operation.")
 	case "logs":
-		return newError(0, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s", caller.ARN, action, resource)
+		return awsapi.NewError(0, cwlogs.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller.ARN, action, resource)
 	}
-	return newError(http.StatusForbidden, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s", caller.ARN, action, resource)
+	return awsapi.NewError(http.StatusForbidden, awsapi.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller.ARN, action, resource)
 }
 
 // resourceOf names the resource of an action for access-denied messages.
 func (s *Server) resourceOf(req *awsRequest) string {
 	switch req.service {
 	case "iam":
-		if v := req.params.get("PolicySourceArn"); v != "" {
+		if v := req.params.Get("PolicySourceArn"); v != "" {
 			return v
 		}
-		if v := req.params.get("RoleName"); v != "" {
+		if v := req.params.Get("RoleName"); v != "" {
 			return "arn:" + s.partition() + ":iam::" + s.opts.AccountID + ":role/" + v
 		}
 	case "sts":
-		if v := req.params.get("RoleArn"); v != "" {
+		if v := req.params.Get("RoleArn"); v != "" {
 			return v
 		}
 	case "logs":

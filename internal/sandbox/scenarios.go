@@ -3,6 +3,8 @@ package sandbox
 import (
 	"sort"
 	"time"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/ec2"
 )
 
 // Scenario names: what the tunnel-activity and BGP logs of a tunnel tell. A tunnel's scenario comes
@@ -123,7 +125,7 @@ func scenarioByName(name string) *scenario {
 }
 
 // scenarioOf is the effective scenario of a tunnel. Caller holds s.mu.
-func (s *Server) scenarioOf(c *vpnConnection, t *tunnel) string {
+func (s *Server) scenarioOf(c *ec2.Connection, t *ec2.Tunnel) string {
 	if v, ok := c.Tags[ScenarioTunnelPrefix+t.OutsideIP]; ok && ValidScenario(v) {
 		return v
 	}
@@ -134,4 +136,11 @@ func (s *Server) scenarioOf(c *vpnConnection, t *tunnel) string {
 		return s.opts.Scenario
 	}
 	return ScenarioHealthy
+}
+
+// tunnelStatus is what vgwTelemetry reports of a tunnel: its scenario's steady state (ec2.Options.Status).
+// Caller holds s.mu.
+func (s *Server) tunnelStatus(c *ec2.Connection, t *ec2.Tunnel) ec2.TunnelStatus {
+	sc := scenarioByName(s.scenarioOf(c, t))
+	return ec2.TunnelStatus{IPsecUp: sc.ipsecUp, BGPUp: sc.bgpUp, AcceptedRoutes: sc.acceptedRoutes}
 }

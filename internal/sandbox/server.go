@@ -8,13 +8,16 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/semaphore"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/ec2"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/iam"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/sts"
 )
 
 // maxHeaderBytes bounds a request's headers (AWS requests carry a few hundred bytes of them).
@@ -102,7 +105,7 @@ func (o Options) withDefaults() Options {
 		o.DeliveryPolicyModel = cwlogs.DeliveryModelAccount
 	}
 	if o.CallerARN == "" {
-		o.CallerARN = "arn:" + partitionOf(o.Region) + ":sts::" + o.AccountID + ":assumed-role/" + defaultRoleName + "/sandbox-session"
+		o.CallerARN = "arn:" + awsapi.Partition(o.Region) + ":sts::" + o.AccountID + ":assumed-role/" + defaultRoleName + "/sandbox-session"
 	}
 	if o.Scenario == "" {
 		o.Scenario = ScenarioHealthy
@@ -140,23 +143,21 @@ const defaultRoleName = "vpnlogs-sandbox"
 // Server is the sandbox. Create it with New; serve it with Start or mount Handler.
 type Server struct {
 	opts Options
-	logs *cwlogs.Service
+	logs *cwlogs.Service // has its own lock
 
 	faults         *faultInjector
 	rec            *recorder
 	minServiceTime time.Duration       // see defaultMinServiceTime
 	bodyMemory     *semaphore.Weighted // Options.BodyMemoryBytes
 
-	mu            sync.Mutex
-	rnd           *rand.Rand // ids, addresses, traffic: seeded
-	callerARN     string
-	roles         map[string]*role
-	users         map[string]*user
-	sessions      map[string]*session
-	deny          denyLists
-	principalDeny map[string]denyLists
-	ec2           *ec2State
-	demo          DemoFleet
+	// mu guards what follows, the EC2, IAM and STS models included: they are not safe for concurrent use.
+	mu        sync.Mutex
+	rnd       *rand.Rand // ids, addresses, credentials: seeded, shared by the models
+	callerARN string
+	ec2       *ec2.Service
+	iam       *iam.Service
+	sts       *sts.Service
+	demo      DemoFleet
 
 	httpSrv   *http.Server
 	listener  net.Listener
@@ -182,16 +183,19 @@ func New(opts Options) *Server {
 		bodyMemory:     semaphore.NewWeighted(opts.BodyMemoryBytes),
 		rnd:            rand.New(rand.NewPCG(uint64(opts.Seed), 0x7a11_5eed)),
 		callerARN:      opts.CallerARN,
-		roles:          map[string]*role{},
-		users:          map[string]*user{},
-		sessions:       map[string]*session{},
-		deny:           denyLists{implicit: clone(opts.DenyActions), explicit: clone(opts.ExplicitDenyActions)},
-		principalDeny:  map[string]denyLists{},
-		ec2:            newEC2State(),
 		stop:           make(chan struct{}),
 	}
-	s.addRoleLocked(defaultRoleName, "/")
-	s.registerPrincipalOf(s.callerARN)
+	s.iam = iam.New(iam.Options{
+		Partition: awsapi.Partition(opts.Region), AccountID: opts.AccountID, Now: opts.Now,
+		DenyActions: opts.DenyActions, ExplicitDenyActions: opts.ExplicitDenyActions,
+	})
+	s.sts = sts.New(sts.Options{IAM: s.iam, Rand: s.rnd, Now: opts.Now})
+	s.ec2 = ec2.New(ec2.Options{
+		Now: opts.Now, Rand: s.rnd, PendingDelay: opts.PendingDelay, ModifyDelay: opts.ModifyDelay, Quotas: opts.Quotas,
+		Logs: s.logs, Allowed: s.iam.Allowed, Status: s.tunnelStatus,
+	})
+	s.iam.AddRole(defaultRoleName, "/")
+	s.iam.RegisterPrincipalOf(s.callerARN)
 	if opts.SeedDemo {
 		s.seedDemo()
 	}
@@ -204,18 +208,7 @@ func New(opts Options) *Server {
 
 func (s *Server) now() time.Time { return s.opts.Now() }
 
-// partitionOf is the AWS partition of a Region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
-func (s *Server) partition() string { return partitionOf(s.opts.Region) }
+func (s *Server) partition() string { return awsapi.Partition(s.opts.Region) }
 
 // Options returns the effective options (defaults filled in).
 func (s *Server) Options() Options { return s.opts }
@@ -318,20 +311,3 @@ func (s *Server) Requests() []RequestRecord { return s.rec.requests() }
 
 // SetFaults changes the injected faults at runtime.
 func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
-
-// SetCallerARN changes the identity of requests not signed with AssumeRole credentials. The IAM
-// principal behind it (role or user) is registered if unknown.
-func (s *Server) SetCallerARN(callerARN string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.callerARN = callerARN
-	s.registerPrincipalOf(callerARN)
-}
-
-// AddRole registers (or replaces) an IAM role, which GetRole, AssumeRole and
-// SimulatePrincipalPolicy then know.
-func (s *Server) AddRole(name, path string, opts ...RoleOption) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.addRoleLocked(name, path, opts...)
-}

@@ -9,30 +9,36 @@ import (
 	"time"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/ec2"
 )
 
 // historySpan is how far back the history written at activation reaches, so that readers find data
 // at once.
 const historySpan = 60 * time.Minute
 
-// Log stream names.
-//
-// UNCONFIRMED: AWS says only that the stream name "uses VpnConnectionID and TunnelOutsideIPAddress"
-// (docs/design/aws-behaviour.md §5.1). The sandbox names the tunnel-activity stream vpn-<id>-<outside-ip> (the form
-// AWS's monitoring sample parses) and the BGP stream vpn-<id>_<outside-ip>-bgp (the BGP record's
-// resource_id plus a suffix, so both logs can share a group). Both contain the VPN id and the
-// outside IP: readers must match on that, not on an exact name.
-func activityStreamName(vpnID, outsideIP string) string { return vpnID + "-" + outsideIP }
-func bgpStreamName(vpnID, outsideIP string) string      { return vpnID + "_" + outsideIP + "-bgp" }
+// settleLocked does the work due by now: deleted connections past their retention disappear, and
+// connections that became available get the log streams and history of their tunnels' new delivery
+// targets. It runs before every request, so state follows time without goroutines. Caller holds s.mu.
+func (s *Server) settleLocked() {
+	now := s.now()
+	s.ec2.Settle(now)
+	for _, c := range s.ec2.Connections() {
+		if c.State(now) == "available" {
+			for _, t := range c.Tunnels {
+				s.activateLogs(c, t, now)
+			}
+		}
+	}
+}
 
 // activateLogs creates the streams of a tunnel's new delivery targets and writes their history.
 // Caller holds s.mu; the connection is available.
-func (s *Server) activateLogs(c *vpnConnection, t *tunnel, now time.Time) {
-	for _, tg := range []*logTarget{t.activity, t.bgp} {
-		if tg == nil || tg.activated {
+func (s *Server) activateLogs(c *ec2.Connection, t *ec2.Tunnel, now time.Time) {
+	for _, tg := range []*ec2.LogTarget{t.Activity, t.BGP} {
+		if tg == nil || tg.Activated {
 			continue
 		}
-		tg.activated = true
+		tg.Activated = true
 		// A group deleted since logging was enabled receives nothing, as on AWS.
 		if err := s.logs.EnsureStream(tg.Group, tg.Stream); err != nil {
 			continue
@@ -40,14 +46,14 @@ func (s *Server) activateLogs(c *vpnConnection, t *tunnel, now time.Time) {
 		sc := scenarioByName(s.scenarioOf(c, t))
 		events := s.history(c, t, tg, sc, now)
 		_ = s.logs.AppendEvents(tg.Group, tg.Stream, events)
-		t.lastTrafficMillis = max(t.lastTrafficMillis, now.UnixMilli())
+		t.Traffic.LastMillis = max(t.Traffic.LastMillis, now.UnixMilli())
 	}
 }
 
 // history lays the scenario out over the historySpan before end: intro once, then the loop every
 // period, whole loops only, so that the history ends in the scenario's steady state. The events of
 // one target (activity or BGP) are returned in time order.
-func (s *Server) history(c *vpnConnection, t *tunnel, tg *logTarget, sc *scenario, end time.Time) []cwlogs.InputEvent {
+func (s *Server) history(c *ec2.Connection, t *ec2.Tunnel, tg *ec2.LogTarget, sc *scenario, end time.Time) []cwlogs.InputEvent {
 	start := end.Add(-historySpan)
 	var out []cwlogs.InputEvent
 	emit := func(base time.Time, steps []step) {
@@ -90,9 +96,8 @@ func (s *Server) trafficLoop(interval time.Duration) {
 // interval. Connections being modified, pending or deleted write nothing. Caller holds s.mu.
 func (s *Server) freshTrafficLocked(interval time.Duration) {
 	now := s.now()
-	for _, id := range s.ec2.vpnOrder {
-		c := s.ec2.vpns[id]
-		if c.state(now) != "available" {
+	for _, c := range s.ec2.Connections() {
+		if c.State(now) != "available" {
 			continue
 		}
 		for _, t := range c.Tunnels {
@@ -101,10 +106,10 @@ func (s *Server) freshTrafficLocked(interval time.Duration) {
 	}
 }
 
-func (s *Server) freshTunnelTraffic(c *vpnConnection, t *tunnel, interval time.Duration, now time.Time) {
-	targets := []*logTarget{}
-	for _, tg := range []*logTarget{t.activity, t.bgp} {
-		if tg != nil && tg.activated {
+func (s *Server) freshTunnelTraffic(c *ec2.Connection, t *ec2.Tunnel, interval time.Duration, now time.Time) {
+	targets := []*ec2.LogTarget{}
+	for _, tg := range []*ec2.LogTarget{t.Activity, t.BGP} {
+		if tg != nil && tg.Activated {
 			targets = append(targets, tg)
 		}
 	}
@@ -112,13 +117,13 @@ func (s *Server) freshTunnelTraffic(c *vpnConnection, t *tunnel, interval time.D
 		return
 	}
 	sc := scenarioByName(s.scenarioOf(c, t))
-	from := max(t.lastTrafficMillis, now.Add(-interval).UnixMilli())
+	from := max(t.Traffic.LastMillis, now.Add(-interval).UnixMilli())
 	span := now.UnixMilli() - from
 	if span <= 0 {
 		return
 	}
 	n := int64(len(sc.loop))
-	batches := map[*logTarget][]cwlogs.InputEvent{}
+	batches := map[*ec2.LogTarget][]cwlogs.InputEvent{}
 	for i, st := range sc.loop {
 		ms := from + (int64(i)+1)*span/(n+1)
 		for _, tg := range targets {
@@ -132,12 +137,12 @@ func (s *Server) freshTunnelTraffic(c *vpnConnection, t *tunnel, interval time.D
 			_ = s.logs.AppendEvents(tg.Group, tg.Stream, batches[tg])
 		}
 	}
-	t.lastTrafficMillis = now.UnixMilli()
+	t.Traffic.LastMillis = now.UnixMilli()
 }
 
 // render formats a step for a target, or reports false when the step belongs to the other log.
-func (s *Server) render(c *vpnConnection, t *tunnel, tg *logTarget, st step, ts time.Time) (string, bool) {
-	isBGP := tg == t.bgp
+func (s *Server) render(c *ec2.Connection, t *ec2.Tunnel, tg *ec2.LogTarget, st step, ts time.Time) (string, bool) {
+	isBGP := tg == t.BGP
 	switch {
 	case st.tun != nil && !isBGP:
 		return s.renderTunnel(c, t, tg.Format, *st.tun, ts), true
@@ -187,7 +192,7 @@ type bgpMessage struct {
 	Details   string `json:"details,omitempty"`
 }
 
-func (s *Server) renderTunnel(c *vpnConnection, t *tunnel, format string, ev tunnelEvent, ts time.Time) string {
+func (s *Server) renderTunnel(c *ec2.Connection, t *ec2.Tunnel, format string, ev tunnelEvent, ts time.Time) string {
 	rec := tunnelRecord{
 		EventTimestamp: ts.Unix(), Timestamp: readableTime(ts),
 		DPDEnabled: t.DPDTimeoutAction != "none", NATTDetected: false,
@@ -203,7 +208,7 @@ func (s *Server) renderTunnel(c *vpnConnection, t *tunnel, format string, ev tun
 	return string(b)
 }
 
-func (s *Server) renderBGP(c *vpnConnection, t *tunnel, format string, ev bgpEvent, ts time.Time) string {
+func (s *Server) renderBGP(c *ec2.Connection, t *ec2.Tunnel, format string, ev bgpEvent, ts time.Time) string {
 	rec := bgpRecord{
 		ResourceID: c.ID + "_" + t.OutsideIP, EventTimestamp: ts.UnixMilli(), Timestamp: readableTime(ts),
 		Type: ev.typ, Status: ev.status, Message: bgpMessage{Details: s.expand(c, t, ev.details)},
@@ -237,30 +242,30 @@ func (s *Server) renderBGP(c *vpnConnection, t *tunnel, format string, ev bgpEve
 // {neighbor} its inside (BGP peer) address, {awsinside} the AWS inside address, {asn} / {awsasn}
 // the customer / Amazon side ASN, {nextid} / {id} the next / current IKE message id, {nextspi} a
 // new SPI. Caller holds s.mu.
-func (s *Server) expand(c *vpnConnection, t *tunnel, msg string) string {
+func (s *Server) expand(c *ec2.Connection, t *ec2.Tunnel, msg string) string {
 	if !strings.Contains(msg, "{") {
 		return msg
 	}
-	awsInside, cgwInside := t.insideIPs()
+	awsInside, cgwInside := t.InsideIPs()
 	cgwIP, asn, awsASN := "", "65000", "64512"
-	if g := s.ec2.cgws[c.CustomerGatewayID]; g != nil {
+	if g := s.ec2.CustomerGateway(c.CustomerGatewayID); g != nil {
 		cgwIP, asn = g.IPAddress, strconv.FormatInt(g.BGPASN, 10)
 	}
-	if g := s.ec2.vgws[c.VpnGatewayID]; g != nil {
+	if g := s.ec2.VpnGateway(c.VpnGatewayID); g != nil {
 		awsASN = strconv.FormatInt(g.AmazonSideASN, 10)
 	}
 	if strings.Contains(msg, "{nextid}") {
-		t.trafficSeq++
+		t.Traffic.Seq++
 	}
 	spi := ""
 	if strings.Contains(msg, "{nextspi}") {
-		t.spiSeq++
+		t.Traffic.SPISeq++
 		h := fnv.New32a()
-		fmt.Fprintf(h, "%d/%s/%s/%d", s.opts.Seed, c.ID, t.OutsideIP, t.spiSeq)
+		fmt.Fprintf(h, "%d/%s/%s/%d", s.opts.Seed, c.ID, t.OutsideIP, t.Traffic.SPISeq)
 		spi = fmt.Sprintf("%08x", h.Sum32()|0x80000000)
 	}
 	return strings.NewReplacer(
 		"{cgw}", cgwIP, "{neighbor}", cgwInside, "{awsinside}", awsInside, "{asn}", asn, "{awsasn}", awsASN,
-		"{nextid}", strconv.Itoa(t.trafficSeq), "{id}", strconv.Itoa(t.trafficSeq), "{nextspi}", spi,
+		"{nextid}", strconv.Itoa(t.Traffic.Seq), "{id}", strconv.Itoa(t.Traffic.Seq), "{nextspi}", spi,
 	).Replace(msg)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 // DeliveryPolicyName is the account-level policy V1 log delivery maintains, and the name
@@ -142,9 +144,9 @@ func (s *Service) deliveryTarget(arn string) (string, *DeliveryError) {
 	if !ok {
 		return "", &DeliveryError{Code: DeliveryCodeInvalidParameterValue, Message: fmt.Sprintf(
 			"The CloudWatch Logs log group ARN %q is not valid. Expected arn:%s:logs:%s:%s:log-group:NAME (optionally followed by :*).",
-			arn, partitionFor(s.opt.Region), s.opt.Region, s.opt.AccountID)}
+			arn, awsapi.Partition(s.opt.Region), s.opt.Region, s.opt.AccountID)}
 	}
-	if part != partitionFor(s.opt.Region) || region != s.opt.Region || account != s.opt.AccountID {
+	if part != awsapi.Partition(s.opt.Region) || region != s.opt.Region || account != s.opt.AccountID {
 		return "", &DeliveryError{Code: DeliveryCodeInvalidParameterValue, Message: fmt.Sprintf(
 			"The CloudWatch Logs log group %q is in Region %q and account %q; log delivery needs a log group in the VPN connection's Region %q and account %q.",
 			arn, region, account, s.opt.Region, s.opt.AccountID)}
@@ -214,7 +216,7 @@ func coveredBy(stmts []*jnode, target string) bool {
 			continue
 		}
 		for _, r := range st.get("Resource").strings() {
-			if iamGlob(r, target) {
+			if awsapi.WildcardMatch(r, target, false) {
 				return true
 			}
 		}
@@ -323,32 +325,4 @@ func (s *Service) addDeliveryGrant(root *jnode, entry string) {
 	default:
 		root.set("Statement", jarr(newSt))
 	}
-}
-
-// iamGlob matches s against an IAM-style pattern: '*' any run, '?' any one character.
-func iamGlob(pattern, s string) bool {
-	p := []rune(pattern)
-	t := []rune(s)
-	pi, ti := 0, 0
-	star, mark := -1, 0
-	for ti < len(t) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == t[ti]):
-			pi++
-			ti++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, ti
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			ti = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

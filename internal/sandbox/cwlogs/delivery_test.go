@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 const acctPrefix = "arn:aws:logs:us-east-1:111122223333:"
@@ -299,8 +301,8 @@ func TestIAMGlob(t *testing.T) {
 		{acctPrefix + "log-group:g:log-stream:*", acctPrefix + "log-group:gg:log-stream:*", false},
 	}
 	for _, c := range cases {
-		if got := iamGlob(c.p, c.s); got != c.want {
-			t.Errorf("iamGlob(%q, %q) = %v", c.p, c.s, got)
+		if got := awsapi.WildcardMatch(c.p, c.s, false); got != c.want {
+			t.Errorf("WildcardMatch(%q, %q) = %v", c.p, c.s, got)
 		}
 	}
 }

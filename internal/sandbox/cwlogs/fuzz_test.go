@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
+// fuzzService is a seeded service whose panics surface (Options.SurfacePanics), so that the fuzzers see them.
 func fuzzService() *Service {
 	clock := &fakeClock{t: testNow}
-	s := New(Options{Region: testRegion, AccountID: testAccount, Now: clock.Now, PolicySizeLimit: 2000})
+	s := New(Options{Region: testRegion, AccountID: testAccount, Now: clock.Now, PolicySizeLimit: 2000, SurfacePanics: true})
 	_ = s.CreateLogGroup("/aws/vpn/logs")
 	_ = s.CreateLogGroup("/aws/vendedlogs/vpn")
 	base := testNow.Add(-time.Minute).UnixMilli()
@@ -89,8 +90,6 @@ func FuzzHandle(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s.op, []byte(s.body))
 	}
-	recoverPanics = false
-	f.Cleanup(func() { recoverPanics = true })
 	f.Fuzz(func(t *testing.T, op string, body []byte) {
 		s := fuzzService()
 		status, resp, code := s.Handle(op, body)

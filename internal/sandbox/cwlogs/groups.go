@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 type logGroup struct {
@@ -22,23 +24,9 @@ type logGroup struct {
 
 // ---- names, ARNs, tokens ----
 
-func partitionFor(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	}
-	return "aws"
-}
-
 // logsARNPrefix is "arn:PARTITION:logs:REGION:ACCOUNT:".
 func (s *Service) logsARNPrefix() string {
-	return fmt.Sprintf("arn:%s:logs:%s:%s:", partitionFor(s.opt.Region), s.opt.Region, s.opt.AccountID)
+	return fmt.Sprintf("arn:%s:logs:%s:%s:", awsapi.Partition(s.opt.Region), s.opt.Region, s.opt.AccountID)
 }
 
 // groupARN is the log group ARN without the trailing ":*" (LogGroup.logGroupArn).
@@ -121,9 +109,9 @@ func (s *Service) groupLocked(name string) (*logGroup, *APIError) {
 func (s *Service) groupFromARN(field, arn string) (*logGroup, *APIError) {
 	part, region, account, name, ok := splitGroupARN(arn)
 	if !ok {
-		return nil, invalidParam("Invalid %s: %q is not a log group ARN (expected arn:%s:logs:%s:%s:log-group:NAME)", field, arn, partitionFor(s.opt.Region), s.opt.Region, s.opt.AccountID)
+		return nil, invalidParam("Invalid %s: %q is not a log group ARN (expected arn:%s:logs:%s:%s:log-group:NAME)", field, arn, awsapi.Partition(s.opt.Region), s.opt.Region, s.opt.AccountID)
 	}
-	if part != partitionFor(s.opt.Region) || region != s.opt.Region || account != s.opt.AccountID {
+	if part != awsapi.Partition(s.opt.Region) || region != s.opt.Region || account != s.opt.AccountID {
 		return nil, notFound("The specified log group does not exist.")
 	}
 	return s.groupLocked(name)
@@ -260,7 +248,7 @@ func (s *Service) deleteLogGroup(body []byte) (any, *APIError) {
 	}
 	if g.deletionProtection {
 		// UNCONFIRMED: the code AWS returns for deleting a protected group.
-		return nil, newErr("InvalidOperationException", "Log group %s has deletion protection enabled; disable it before deleting the log group.", g.name)
+		return nil, newErr(CodeInvalidOperation, "Log group %s has deletion protection enabled; disable it before deleting the log group.", g.name)
 	}
 	// Streams, events and the RESOURCE-scope policy go with the group. Account-level
 	// policies that name the group are left alone (AWS does not clean them up).

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 // ---- KMS keys of log groups: CreateLogGroup's kmsKeyId, AssociateKmsKey, DisassociateKmsKey ----
@@ -25,7 +27,7 @@ func (s *Service) validateKMSKeyARN(keyID *string) *APIError {
 	if utf8.RuneCountInString(k) > 256 {
 		return invalidParam("1 validation error detected: Value '%s' at 'kmsKeyId' failed to satisfy constraint: Member must have length less than or equal to 256", k)
 	}
-	part, region := partitionFor(s.opt.Region), s.opt.Region
+	part, region := awsapi.Partition(s.opt.Region), s.opt.Region
 	m := kmsKeyARNRE.FindStringSubmatch(k)
 	if m == nil || m[1] != part || m[2] != region {
 		return invalidParam("Invalid kmsKeyId %q: specify the ARN of a KMS key in %s (arn:%s:kms:%s:ACCOUNT:key/KEY-ID); "+

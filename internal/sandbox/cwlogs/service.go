@@ -3,8 +3,8 @@
 // policies, Logs Insights) and the V1 log delivery that Site-to-Site VPN performs when a
 // tunnel log is enabled.
 //
-// The package is an independent model of AWS: it imports no other package of this
-// project. Permission checks, fault injection and request counting are done by the
+// The package is an independent model of AWS: it imports no package of the product (of the
+// sandbox, only awsapi for partitions). Permission checks, fault injection and request counting are done by the
 // sandbox core before Handle is called; this package implements the service
 // semantics (validation, limits, paging, error codes, side effects).
 //
@@ -48,6 +48,9 @@ type Options struct {
 	// RateLimits enforces per-API TPS quotas (token buckets, burst = rate) with
 	// ThrottlingException.
 	RateLimits bool
+	// SurfacePanics lets a panic in an operation propagate out of Handle instead of becoming
+	// InternalServerException, so that fuzz tests see it. Servers leave it false.
+	SurfacePanics bool
 }
 
 // Defaults applied by New.
@@ -129,7 +132,7 @@ func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 // Status is the HTTP status AWS uses for the error.
 func (e *APIError) Status() int {
 	switch e.Code {
-	case "ServiceUnavailableException", "InternalServerException", "InternalFailure":
+	case CodeServiceUnavailable, CodeInternalServer, CodeInternalFailure:
 		return 500
 	}
 	return 400
@@ -140,11 +143,11 @@ func newErr(code, format string, args ...any) *APIError {
 }
 
 func invalidParam(format string, args ...any) *APIError {
-	return newErr("InvalidParameterException", format, args...)
+	return newErr(CodeInvalidParameter, format, args...)
 }
 
 func notFound(format string, args ...any) *APIError {
-	return newErr("ResourceNotFoundException", format, args...)
+	return newErr(CodeResourceNotFound, format, args...)
 }
 
 // Error codes used by this package (the "__type" values).
@@ -160,11 +163,13 @@ const (
 	CodeSerialization         = "SerializationException"
 	CodeUnknownOperation      = "UnknownOperationException"
 	CodeInternalServer        = "InternalServerException"
-)
+	CodeInvalidOperation      = "InvalidOperationException"
 
-// recoverPanics turns a panic in an operation into InternalServerException. The fuzz
-// test switches it off so that panics surface.
-var recoverPanics = true
+	// Answered by the sandbox core before Handle is reached (permissions, injected faults), and 5xx codes.
+	CodeAccessDenied       = "AccessDeniedException"
+	CodeServiceUnavailable = "ServiceUnavailableException"
+	CodeInternalFailure    = "InternalFailure"
+)
 
 type handlerFunc func(s *Service, body []byte) (any, *APIError)
 
@@ -209,9 +214,10 @@ func Operations() []string {
 // Handle serves one AWS JSON 1.1 operation; op is the part of X-Amz-Target after
 // "Logs_20140328.". It returns the HTTP status, the response body (a JSON object, also
 // for errors: {"__type":code,"message":...}) and the AWS error code ("" on success).
-// Handle never panics.
+// Handle never panics (unless Options.SurfacePanics): a panic in an operation becomes
+// InternalServerException.
 func (s *Service) Handle(op string, body []byte) (status int, resp []byte, errCode string) {
-	if recoverPanics {
+	if !s.opt.SurfacePanics {
 		defer func() {
 			if r := recover(); r != nil {
 				status, resp, errCode = errorResponse(newErr(CodeInternalServer, "internal error in the CloudWatch Logs sandbox: %v", r))

@@ -1,4 +1,4 @@
-package sandbox
+package ec2
 
 import (
 	"crypto/rand"
@@ -7,50 +7,59 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
-// tunnel is one of the two tunnels of a VPN connection, with every option DescribeVpnConnections
+// Tunnel is one of the two tunnels of a VPN connection, with every option DescribeVpnConnections
 // returns. Tunnels are identified by their AWS outside IP address, which never changes.
-type tunnel struct {
-	OutsideIP          string
-	InsideCIDR         string
-	InsideIPv6CIDR     string
-	PreSharedKey       string
-	DPDTimeoutAction   string
-	DPDTimeoutSeconds  int64
-	EnableLifecycle    bool
-	IKEVersions        []string
-	Phase1Encryption   []string
-	Phase1Integrity    []string
-	Phase1DHGroups     []string
-	Phase1Lifetime     int64
-	Phase2Encryption   []string
-	Phase2Integrity    []string
-	Phase2DHGroups     []string
-	Phase2Lifetime     int64
-	RekeyMargin        int64
-	RekeyFuzz          int64
-	ReplayWindow       int64
-	StartupAction      string
-	Log                logOptions
-	activity, bgp      *logTarget // where delivery writes, once the connection is available
-	trafficSeq, spiSeq int        // counters for generated log messages
-	lastTrafficMillis  int64      // timestamp of the newest generated event
+type Tunnel struct {
+	OutsideIP         string
+	InsideCIDR        string
+	InsideIPv6CIDR    string
+	PreSharedKey      string
+	DPDTimeoutAction  string
+	DPDTimeoutSeconds int64
+	EnableLifecycle   bool
+	IKEVersions       []string
+	Phase1Encryption  []string
+	Phase1Integrity   []string
+	Phase1DHGroups    []string
+	Phase1Lifetime    int64
+	Phase2Encryption  []string
+	Phase2Integrity   []string
+	Phase2DHGroups    []string
+	Phase2Lifetime    int64
+	RekeyMargin       int64
+	RekeyFuzz         int64
+	ReplayWindow      int64
+	StartupAction     string
+	Log               LogOptions
+	Activity, BGP     *LogTarget   // where delivery writes, once the connection is available; nil: not delivered
+	Traffic           TrafficState // kept for the sandbox's log traffic generator
 }
 
-// logOptions are a tunnel's CloudWatch Logs options as stored and returned: ARNs exactly as sent
+// TrafficState is the sandbox's log traffic generator's state of a tunnel. The EC2 model only keeps it, with the
+// tunnel it belongs to.
+type TrafficState struct {
+	Seq, SPISeq int   // counters for generated log messages
+	LastMillis  int64 // timestamp of the newest generated event
+}
+
+// LogOptions are a tunnel's CloudWatch Logs options as stored and returned: ARNs exactly as sent
 // (with or without ":*").
-type logOptions struct {
+type LogOptions struct {
 	Enabled                bool
 	GroupARN, Format       string
 	BGPEnabled             bool
 	BGPGroupARN, BGPFormat string
 }
 
-// logTarget is an active delivery: the group and stream a tunnel's events go to.
-type logTarget struct {
+// LogTarget is a delivery: the group and stream a tunnel's events go to, in the format. The sandbox activates it
+// (creates the stream and writes its history) once the connection is available.
+type LogTarget struct {
 	Group, Stream, Format string
-	activated             bool // stream created and history written
+	Activated             bool // stream created and history written
 }
 
 // AWS defaults and permitted values (EC2 VpnTunnelOptionsSpecification documentation).
@@ -68,8 +77,8 @@ var reservedInsideCIDRs = []string{
 	"169.254.4.0/30", "169.254.5.0/30", "169.254.169.252/30",
 }
 
-func defaultTunnel() *tunnel {
-	return &tunnel{
+func defaultTunnel() *Tunnel {
+	return &Tunnel{
 		DPDTimeoutAction: "clear", DPDTimeoutSeconds: 40,
 		IKEVersions:      slices.Clone(allowedIKEVersions),
 		Phase1Encryption: slices.Clone(allowedEncryption), Phase1Integrity: slices.Clone(allowedIntegrity),
@@ -80,7 +89,7 @@ func defaultTunnel() *tunnel {
 	}
 }
 
-func (t *tunnel) clone() *tunnel {
+func (t *Tunnel) clone() *Tunnel {
 	c := *t
 	c.IKEVersions = slices.Clone(t.IKEVersions)
 	c.Phase1Encryption, c.Phase1Integrity, c.Phase1DHGroups = slices.Clone(t.Phase1Encryption), slices.Clone(t.Phase1Integrity), slices.Clone(t.Phase1DHGroups)
@@ -88,9 +97,9 @@ func (t *tunnel) clone() *tunnel {
 	return &c
 }
 
-// insideIPs returns the AWS-side and customer-side addresses of the inside /30: the first usable
+// InsideIPs returns the AWS-side and customer-side addresses of the inside /30: the first usable
 // address is the virtual private gateway's, the second the customer gateway's.
-func (t *tunnel) insideIPs() (aws, cgw string) {
+func (t *Tunnel) InsideIPs() (aws, cgw string) {
 	pfx, err := netip.ParsePrefix(t.InsideCIDR)
 	if err != nil {
 		return "", ""
@@ -111,8 +120,8 @@ type tunnelSpec struct {
 	LogGroupARN, LogFormat, BGPLogGroupARN, BGPLogFormat                                    *string
 }
 
-func optStr(p params, key string) *string {
-	if v, ok := p.str(key); ok {
+func optStr(p awsapi.Params, key string) *string {
+	if v, ok := p.Str(key); ok {
 		return &v
 	}
 	return nil
@@ -120,15 +129,15 @@ func optStr(p params, key string) *string {
 
 // parseTunnelSpec decodes the tunnel options under prefix ("TunnelOptions." for a modify,
 // "Options.TunnelOptions.N." for a create).
-func parseTunnelSpec(p params, prefix string) (*tunnelSpec, *apiError) {
+func parseTunnelSpec(p awsapi.Params, prefix string) (*tunnelSpec, *awsapi.Error) {
 	sp := &tunnelSpec{
 		InsideCIDR: optStr(p, prefix+"TunnelInsideCidr"), InsideIPv6CIDR: optStr(p, prefix+"TunnelInsideIpv6Cidr"),
 		PreSharedKey: optStr(p, prefix+"PreSharedKey"), DPDTimeoutAction: optStr(p, prefix+"DPDTimeoutAction"),
 		StartupAction: optStr(p, prefix+"StartupAction"),
-		IKEVersions:   p.valueList(prefix + "IKEVersion"), Phase1Encryption: p.valueList(prefix + "Phase1EncryptionAlgorithm"),
-		Phase1Integrity: p.valueList(prefix + "Phase1IntegrityAlgorithm"), Phase1DHGroups: p.valueList(prefix + "Phase1DHGroupNumber"),
-		Phase2Encryption: p.valueList(prefix + "Phase2EncryptionAlgorithm"), Phase2Integrity: p.valueList(prefix + "Phase2IntegrityAlgorithm"),
-		Phase2DHGroups: p.valueList(prefix + "Phase2DHGroupNumber"),
+		IKEVersions:   p.ValueList(prefix + "IKEVersion"), Phase1Encryption: p.ValueList(prefix + "Phase1EncryptionAlgorithm"),
+		Phase1Integrity: p.ValueList(prefix + "Phase1IntegrityAlgorithm"), Phase1DHGroups: p.ValueList(prefix + "Phase1DHGroupNumber"),
+		Phase2Encryption: p.ValueList(prefix + "Phase2EncryptionAlgorithm"), Phase2Integrity: p.ValueList(prefix + "Phase2IntegrityAlgorithm"),
+		Phase2DHGroups: p.ValueList(prefix + "Phase2DHGroupNumber"),
 	}
 	lp := prefix + "LogOptions.CloudWatchLogOptions."
 	sp.LogGroupARN, sp.LogFormat = optStr(p, lp+"LogGroupArn"), optStr(p, lp+"LogOutputFormat")
@@ -139,7 +148,7 @@ func parseTunnelSpec(p params, prefix string) (*tunnelSpec, *apiError) {
 		"Phase2LifetimeSeconds": &sp.Phase2Lifetime, "RekeyMarginTimeSeconds": &sp.RekeyMargin,
 		"RekeyFuzzPercentage": &sp.RekeyFuzz, "ReplayWindowSize": &sp.ReplayWindow,
 	} {
-		if *dst, err = p.integer(prefix + key); err != nil {
+		if *dst, err = p.Integer(prefix + key); err != nil {
 			return nil, errInvalidParameterValue("%s", err.Error())
 		}
 	}
@@ -148,7 +157,7 @@ func parseTunnelSpec(p params, prefix string) (*tunnelSpec, *apiError) {
 		lp + "LogEnabled":                       &sp.LogEnabled,
 		lp + "BgpLogEnabled":                    &sp.BGPLogEnabled,
 	} {
-		if *dst, err = p.boolean(key); err != nil {
+		if *dst, err = p.Boolean(key); err != nil {
 			return nil, errInvalidParameterValue("%s", err.Error())
 		}
 	}
@@ -160,7 +169,7 @@ func parseTunnelSpec(p params, prefix string) (*tunnelSpec, *apiError) {
 // UNCONFIRMED: that ModifyVpnTunnelOptions keeps the options a request does not send, including a
 // partial CloudWatchLogOptions (e.g. only BgpLogEnabled leaves the tunnel-activity log as it was).
 // Terraform's AWS provider relies on it (docs/design/aws-behaviour.md §1.2); AWS does not state it.
-func (sp *tunnelSpec) apply(t *tunnel) (*tunnel, *apiError) {
+func (sp *tunnelSpec) apply(t *Tunnel) (*Tunnel, *awsapi.Error) {
 	n := t.clone()
 	if sp.InsideCIDR != nil {
 		n.InsideCIDR = *sp.InsideCIDR
@@ -201,7 +210,7 @@ func (sp *tunnelSpec) apply(t *tunnel) (*tunnel, *apiError) {
 			*l.dst = slices.Clone(l.sent)
 		}
 	}
-	var e *apiError
+	var e *awsapi.Error
 	if n.Log, e = sp.applyLog(t.Log); e != nil {
 		return nil, e
 	}
@@ -214,9 +223,9 @@ func (sp *tunnelSpec) apply(t *tunnel) (*tunnel, *apiError) {
 // applyLog merges the sent CloudWatch Logs options into the current ones. Enabling requires the
 // group ARN in the same request; disabling forgets ARN and format (DescribeVpnConnections then shows
 // only logEnabled=false).
-func (sp *tunnelSpec) applyLog(cur logOptions) (logOptions, *apiError) {
+func (sp *tunnelSpec) applyLog(cur LogOptions) (LogOptions, *awsapi.Error) {
 	n := cur
-	var e *apiError
+	var e *awsapi.Error
 	if n.Enabled, n.GroupARN, n.Format, e = mergeLog("LogEnabled", "LogGroupArn", "LogOutputFormat",
 		cur.Enabled, cur.GroupARN, cur.Format, sp.LogEnabled, sp.LogGroupARN, sp.LogFormat); e != nil {
 		return cur, e
@@ -228,7 +237,7 @@ func (sp *tunnelSpec) applyLog(cur logOptions) (logOptions, *apiError) {
 	return n, nil
 }
 
-func mergeLog(enName, arnName, fmtName string, enabled bool, groupARN, format string, sentEnabled *bool, sentARN, sentFormat *string) (bool, string, string, *apiError) {
+func mergeLog(enName, arnName, fmtName string, enabled bool, groupARN, format string, sentEnabled *bool, sentARN, sentFormat *string) (bool, string, string, *awsapi.Error) {
 	if sentEnabled != nil {
 		if *sentEnabled && sentARN == nil {
 			return false, "", "", errInvalidParameterValue("%s is required when %s is true.", arnName, enName)
@@ -240,13 +249,13 @@ func mergeLog(enName, arnName, fmtName string, enabled bool, groupARN, format st
 	}
 	if sentARN != nil {
 		if _, ok := logGroupNameOf(*sentARN); !ok {
-			return false, "", "", errInvalidParameterValue("Invalid value '%s' for %s. Specify the ARN of a CloudWatch Logs log group, e.g. arn:aws:logs:REGION:ACCOUNT:log-group:NAME.", clip(*sentARN, 256), arnName)
+			return false, "", "", errInvalidParameterValue("Invalid value '%s' for %s. Specify the ARN of a CloudWatch Logs log group, e.g. arn:aws:logs:REGION:ACCOUNT:log-group:NAME.", awsapi.Clip(*sentARN, 256), arnName)
 		}
 		groupARN = *sentARN
 	}
 	if sentFormat != nil {
 		if *sentFormat != "json" && *sentFormat != "text" {
-			return false, "", "", errInvalidParameterValue("Invalid value '%s' for %s. Valid values: json, text.", clip(*sentFormat, 32), fmtName)
+			return false, "", "", errInvalidParameterValue("Invalid value '%s' for %s. Valid values: json, text.", awsapi.Clip(*sentFormat, 32), fmtName)
 		}
 		format = *sentFormat
 	}
@@ -259,7 +268,7 @@ func mergeLog(enName, arnName, fmtName string, enabled bool, groupARN, format st
 // logGroupNameOf extracts the log group name from a log group ARN, with or without the ":*" suffix
 // CloudWatch Logs itself appends (docs/design/aws-behaviour.md §1.5: accept both, store as sent).
 func logGroupNameOf(groupARN string) (string, bool) {
-	a, err := parseARN(groupARN)
+	a, err := awsapi.ParseARN(groupARN)
 	if err != nil || a.Service != "logs" || a.Region == "" || a.Account == "" {
 		return "", false
 	}
@@ -271,8 +280,8 @@ func logGroupNameOf(groupARN string) (string, bool) {
 	return name, true
 }
 
-func (t *tunnel) validate() *apiError {
-	bad := func(name string, v any, rule string) *apiError {
+func (t *Tunnel) validate() *awsapi.Error {
+	bad := func(name string, v any, rule string) *awsapi.Error {
 		return errInvalidParameterValue("Invalid value '%v' for %s. %s", v, name, rule)
 	}
 	if !slices.Contains([]string{"clear", "none", "restart"}, t.DPDTimeoutAction) {
@@ -336,11 +345,11 @@ func (t *tunnel) validate() *apiError {
 	return validatePSK(t.PreSharedKey)
 }
 
-func validateInsideCIDR(c string) *apiError {
+func validateInsideCIDR(c string) *awsapi.Error {
 	pfx, err := netip.ParsePrefix(c)
 	if err != nil || !pfx.Addr().Is4() || pfx.Bits() != 30 || pfx.Masked() != pfx ||
 		!netip.MustParsePrefix("169.254.0.0/16").Contains(pfx.Addr()) {
-		return errInvalidParameterValue("Invalid value '%s' for TunnelInsideCidr. Specify a size /30 CIDR block from the 169.254.0.0/16 range.", clip(c, 64))
+		return errInvalidParameterValue("Invalid value '%s' for TunnelInsideCidr. Specify a size /30 CIDR block from the 169.254.0.0/16 range.", awsapi.Clip(c, 64))
 	}
 	if slices.Contains(reservedInsideCIDRs, c) {
 		return errInvalidParameterValue("The CIDR block %s is reserved and cannot be used as a tunnel inside CIDR.", c)
@@ -351,7 +360,7 @@ func validateInsideCIDR(c string) *apiError {
 // pskAlphabet are the characters AWS allows in pre-shared keys: alphanumerics, '.' and '_'.
 const pskAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
 
-func validatePSK(k string) *apiError {
+func validatePSK(k string) *awsapi.Error {
 	if len(k) < 8 || len(k) > 64 || k[0] == '0' || strings.Trim(k, pskAlphabet) != "" {
 		// The key itself is never echoed back.
 		return errInvalidParameterValue("Invalid value for PreSharedKey. The key must be 8 to 64 characters of letters, digits, periods and underscores, and must not start with zero.")
@@ -377,32 +386,32 @@ func newPSK() string {
 	return string(b)
 }
 
-// allocOutsideIP hands out an AWS outside address never handed out before. Caller holds s.mu.
+// allocOutsideIP hands out an AWS outside address never handed out before.
 // Addresses come from ranges AWS uses for VPN endpoints (3.x and 52.x), unless one is pinned.
-func (s *Server) allocOutsideIP() string {
-	if ip, ok := s.takePinned(pinOutsideIP); ok && !s.ec2.usedIPs[ip] {
-		s.ec2.usedIPs[ip] = true
+func (s *Service) allocOutsideIP() string {
+	if ip, ok := s.takePinned(PinOutsideIP); ok && !s.usedIPs[ip] {
+		s.usedIPs[ip] = true
 		return ip
 	}
 	for {
-		first := []int{3, 52}[s.rnd.IntN(2)]
-		ip := fmt.Sprintf("%d.%d.%d.%d", first, s.rnd.IntN(256), s.rnd.IntN(256), 1+s.rnd.IntN(254))
-		if !s.ec2.usedIPs[ip] {
-			s.ec2.usedIPs[ip] = true
+		first := []int{3, 52}[s.opts.Rand.IntN(2)]
+		ip := fmt.Sprintf("%d.%d.%d.%d", first, s.opts.Rand.IntN(256), s.opts.Rand.IntN(256), 1+s.opts.Rand.IntN(254))
+		if !s.usedIPs[ip] {
+			s.usedIPs[ip] = true
 			return ip
 		}
 	}
 }
 
 // allocInsideCIDR picks a free, unreserved /30 in 169.254.0.0/16: the pinned one if it is such, else
-// a seeded random one. Caller holds s.mu.
-func (s *Server) allocInsideCIDR(inUse map[string]bool) string {
-	if c, ok := s.takePinned(pinInsideCIDR); ok && !inUse[c] && validateInsideCIDR(c) == nil {
+// a seeded random one.
+func (s *Service) allocInsideCIDR(inUse map[string]bool) string {
+	if c, ok := s.takePinned(PinInsideCIDR); ok && !inUse[c] && validateInsideCIDR(c) == nil {
 		inUse[c] = true
 		return c
 	}
 	for {
-		c := "169.254." + strconv.Itoa(s.rnd.IntN(256)) + "." + strconv.Itoa(4*s.rnd.IntN(64)) + "/30"
+		c := "169.254." + strconv.Itoa(s.opts.Rand.IntN(256)) + "." + strconv.Itoa(4*s.opts.Rand.IntN(64)) + "/30"
 		if !inUse[c] && !slices.Contains(reservedInsideCIDRs, c) {
 			inUse[c] = true
 			return c

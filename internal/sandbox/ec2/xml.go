@@ -1,4 +1,4 @@
-package sandbox
+package ec2
 
 import (
 	"encoding/xml"
@@ -32,7 +32,7 @@ type xTag struct {
 	Value string `xml:"value"`
 }
 
-func xTags(t tagMap) *xList[xTag] {
+func xTags(t TagMap) *xList[xTag] {
 	if len(t) == 0 {
 		return nil
 	}
@@ -58,7 +58,7 @@ type xCustomerGateway struct {
 	TagSet            *xList[xTag] `xml:"tagSet,omitempty"`
 }
 
-func (s *Server) xCustomerGateway(g *customerGateway) xCustomerGateway {
+func (s *Service) xCustomerGateway(g *CustomerGateway) xCustomerGateway {
 	x := xCustomerGateway{
 		CustomerGatewayID: g.ID, State: g.State, Type: g.Type, IPAddress: g.IPAddress,
 		BGPASN: strconv.FormatInt(g.BGPASN, 10), CertificateARN: g.CertificateARN, DeviceName: g.DeviceName, TagSet: xTags(g.Tags),
@@ -84,7 +84,7 @@ type xVpcAttachment struct {
 	State string `xml:"state"`
 }
 
-func xVpnGatewayOf(g *vpnGateway) xVpnGateway {
+func xVpnGatewayOf(g *VpnGateway) xVpnGateway {
 	return xVpnGateway{VpnGatewayID: g.ID, State: g.State, Type: g.Type, AvailabilityZone: g.AvailabilityZone, AmazonSideASN: g.AmazonSideASN, TagSet: xTags(g.Tags)}
 }
 
@@ -167,7 +167,7 @@ type xTelemetry struct {
 	AcceptedRouteCount int    `xml:"acceptedRouteCount"`
 }
 
-func xTunnel(t *tunnel) xTunnelOption {
+func xTunnel(t *Tunnel) xTunnelOption {
 	return xTunnelOption{
 		OutsideIPAddress: t.OutsideIP, TunnelInsideCIDR: t.InsideCIDR, TunnelInsideIPv6CIDR: t.InsideIPv6CIDR,
 		PreSharedKey: t.PreSharedKey, Phase1LifetimeSeconds: t.Phase1Lifetime, Phase2LifetimeSeconds: t.Phase2Lifetime,
@@ -187,8 +187,8 @@ func xTunnel(t *tunnel) xTunnelOption {
 
 // xVpnConnection renders a connection at now. With Reversed set, tunnelOptionSet comes in reverse
 // order while vgwTelemetry keeps the original one — code that pairs them by position breaks.
-func (s *Server) xVpnConnection(c *vpnConnection, now time.Time) xVpnConnection {
-	st := c.state(now)
+func (s *Service) xVpnConnection(c *Connection, now time.Time) xVpnConnection {
+	st := c.State(now)
 	x := xVpnConnection{
 		VpnConnectionID: c.ID, State: st, Type: c.Type, CustomerGatewayID: c.CustomerGatewayID,
 		VpnGatewayID: c.VpnGatewayID, TransitGatewayID: c.TransitGatewayID, Category: "VPN",
@@ -223,24 +223,27 @@ func (s *Server) xVpnConnection(c *vpnConnection, now time.Time) xVpnConnection 
 	return x
 }
 
-// telemetry is a tunnel's vgwTelemetry, derived from its scenario.
+// telemetry is a tunnel's vgwTelemetry, derived from its status (Options.Status).
 //
 // UNCONFIRMED: the statusMessage variants beyond the observed "IPSEC IS UP", "IPSEC IS DOWN" and
 // "N BGP ROUTES", and that a tunnel being modified keeps reporting its previous status.
-func (s *Server) telemetry(c *vpnConnection, t *tunnel, st string) xTelemetry {
+func (s *Service) telemetry(c *Connection, t *Tunnel, st string) xTelemetry {
 	x := xTelemetry{OutsideIPAddress: t.OutsideIP, Status: "DOWN", StatusMessage: "IPSEC IS DOWN", LastStatusChange: ec2Time(c.Created)}
 	if st != "available" && st != "modifying" {
 		return x
 	}
 	x.LastStatusChange = ec2Time(c.lastStatusChange())
-	sc := scenarioByName(s.scenarioOf(c, t))
+	var ts TunnelStatus
+	if s.opts.Status != nil {
+		ts = s.opts.Status(c, t)
+	}
 	switch {
-	case !sc.ipsecUp:
+	case !ts.IPsecUp:
 	case c.StaticRoutesOnly:
 		x.Status, x.StatusMessage = "UP", "IPSEC IS UP"
-	case sc.bgpUp:
-		x.Status, x.AcceptedRouteCount = "UP", sc.acceptedRoutes
-		x.StatusMessage = strconv.Itoa(sc.acceptedRoutes) + " BGP ROUTES"
+	case ts.BGPUp:
+		x.Status, x.AcceptedRouteCount = "UP", ts.AcceptedRoutes
+		x.StatusMessage = strconv.Itoa(ts.AcceptedRoutes) + " BGP ROUTES"
 	default:
 		// IPsec up but BGP down: AWS reports a BGP VPN tunnel as DOWN (TunnelState "1 indicates
 		// ESTABLISHED and 0 is used for all other states").
@@ -337,20 +340,20 @@ type cgwConfigIPSec struct {
 	DPDRetries     int    `xml:"dead_peer_detection>retries"`
 }
 
-func (s *Server) customerGatewayConfiguration(c *vpnConnection) string {
+func (s *Service) customerGatewayConfiguration(c *Connection) string {
 	doc := cgwConfig{ID: c.ID, CGWID: c.CustomerGatewayID, VGWID: c.VpnGatewayID, Type: c.Type}
-	cgw := s.ec2.cgws[c.CustomerGatewayID]
+	cgw := s.cgws[c.CustomerGatewayID]
 	var cgwIP string
 	var cgwASN int64
 	if cgw != nil {
 		cgwIP, cgwASN = cgw.IPAddress, cgw.BGPASN
 	}
 	var awsASN int64 = 64512
-	if g := s.ec2.vgws[c.VpnGatewayID]; g != nil {
+	if g := s.vgws[c.VpnGatewayID]; g != nil {
 		awsASN = g.AmazonSideASN
 	}
 	for _, t := range c.Tunnels {
-		awsInside, cgwInside := t.insideIPs()
+		awsInside, cgwInside := t.InsideIPs()
 		ct := cgwConfigTunnel{
 			CustomerGateway: cgwConfigEnd{OutsideAddress: cgwIP, InsideAddress: cgwInside, InsideMask: "255.255.255.252", InsideCIDR: 30},
 			VpnGateway:      cgwConfigEnd{OutsideAddress: t.OutsideIP, InsideAddress: awsInside, InsideMask: "255.255.255.252", InsideCIDR: 30},

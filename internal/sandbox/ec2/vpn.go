@@ -1,4 +1,4 @@
-package sandbox
+package ec2
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
 
@@ -17,15 +18,15 @@ import (
 // published (about an hour is commonly observed).
 const deletedRetention = time.Hour
 
-// vpnConnection is a Site-to-Site VPN connection. Its state is computed from timestamps on read;
+// Connection is a Site-to-Site VPN connection. Its state is computed from timestamps on read;
 // nothing runs in the background to move it along.
-type vpnConnection struct {
+type Connection struct {
 	ID, Type, CustomerGatewayID, VpnGatewayID, TransitGatewayID string
 	StaticRoutesOnly, EnableAcceleration                        bool
 	LocalIPv4CIDR, RemoteIPv4CIDR, OutsideIPType                string
 	TunnelInsideIPVersion, TunnelBandwidth                      string
-	Tunnels                                                     []*tunnel // creation order
-	Tags                                                        tagMap
+	Tunnels                                                     []*Tunnel // creation order
+	Tags                                                        TagMap    // scenario tags included
 	Created                                                     time.Time
 	AvailableAt                                                 time.Time // end of "pending"
 	ModifyingUntil                                              time.Time // end of the last "modifying"
@@ -34,8 +35,8 @@ type vpnConnection struct {
 	Reversed                                                    bool      // tunnelOptionSet in reverse order (SetTunnelOrderReversed)
 }
 
-// state is the connection's state at now.
-func (c *vpnConnection) state(now time.Time) string {
+// State is the connection's state at now: pending, available, modifying, deleting or deleted.
+func (c *Connection) State(now time.Time) string {
 	switch {
 	case !c.DeleteRequested.IsZero() && now.Before(c.DeletedAt):
 		return "deleting"
@@ -52,14 +53,15 @@ func (c *vpnConnection) state(now time.Time) string {
 }
 
 // lastStatusChange is when the connection last became available (for vgwTelemetry).
-func (c *vpnConnection) lastStatusChange() time.Time {
+func (c *Connection) lastStatusChange() time.Time {
 	if c.ModifyingUntil.After(c.AvailableAt) {
 		return c.ModifyingUntil
 	}
 	return c.AvailableAt
 }
 
-func (c *vpnConnection) tunnel(outsideIP string) *tunnel {
+// Tunnel is the connection's tunnel with the outside IP address, or nil.
+func (c *Connection) Tunnel(outsideIP string) *Tunnel {
 	for _, t := range c.Tunnels {
 		if t.OutsideIP == outsideIP {
 			return t
@@ -68,14 +70,14 @@ func (c *vpnConnection) tunnel(outsideIP string) *tunnel {
 	return nil
 }
 
-// attr answers DescribeVpnConnections filters. cgw is the connection's customer gateway.
-func (s *Server) vpnAttr(c *vpnConnection, now time.Time) attrFunc {
+// vpnAttr answers DescribeVpnConnections filters.
+func (s *Service) vpnAttr(c *Connection, now time.Time) attrFunc {
 	return func(name string) ([]string, bool) {
 		switch name {
 		case "vpn-connection-id":
 			return []string{c.ID}, true
 		case "state":
-			return []string{c.state(now)}, true
+			return []string{c.State(now)}, true
 		case "type":
 			return []string{c.Type}, true
 		case "customer-gateway-id":
@@ -89,7 +91,7 @@ func (s *Server) vpnAttr(c *vpnConnection, now time.Time) attrFunc {
 		case "route.destination-cidr-block":
 			return nil, true // static routes are not emulated
 		case "bgp-asn":
-			if g := s.ec2.cgws[c.CustomerGatewayID]; g != nil {
+			if g := s.cgws[c.CustomerGatewayID]; g != nil {
 				return []string{strconv.FormatInt(g.BGPASN, 10)}, true
 			}
 			return nil, true
@@ -101,9 +103,9 @@ func (s *Server) vpnAttr(c *vpnConnection, now time.Time) attrFunc {
 }
 
 // insideCIDRsInUse are the inside CIDRs of the live connections on the same gateway.
-func (s *Server) insideCIDRsInUse(vgw, tgw string, except *vpnConnection) map[string]bool {
+func (s *Service) insideCIDRsInUse(vgw, tgw string, except *Connection) map[string]bool {
 	inUse := map[string]bool{}
-	for _, c := range s.ec2.vpns {
+	for _, c := range s.vpns {
 		if c == except || !c.DeleteRequested.IsZero() || c.VpnGatewayID != vgw || c.TransitGatewayID != tgw {
 			continue
 		}
@@ -114,33 +116,33 @@ func (s *Server) insideCIDRsInUse(vgw, tgw string, except *vpnConnection) map[st
 	return inUse
 }
 
-func (s *Server) createVpnConnection(caller principal, p params) (any, *apiError) {
+func (s *Service) createVpnConnection(caller string, p awsapi.Params) (any, *awsapi.Error) {
 	if e := requireIPSec1(p); e != nil {
 		return nil, e
 	}
-	cgwID, ok := p.str("CustomerGatewayId")
+	cgwID, ok := p.Str("CustomerGatewayId")
 	if !ok {
 		return nil, errMissingParameter("CustomerGatewayId")
 	}
-	vgwID, tgwID := p.get("VpnGatewayId"), p.get("TransitGatewayId")
+	vgwID, tgwID := p.Get("VpnGatewayId"), p.Get("TransitGatewayId")
 	switch {
 	case vgwID == "" && tgwID == "":
-		return nil, newError(0, "InvalidParameterCombination", "You must specify either a VpnGatewayId or a TransitGatewayId.")
+		return nil, awsapi.NewError(0, CodeInvalidParameterCombination, "You must specify either a VpnGatewayId or a TransitGatewayId.")
 	case vgwID != "" && tgwID != "":
-		return nil, newError(0, "InvalidParameterCombination", "You cannot specify both a VpnGatewayId and a TransitGatewayId.")
+		return nil, awsapi.NewError(0, CodeInvalidParameterCombination, "You cannot specify both a VpnGatewayId and a TransitGatewayId.")
 	}
-	if _, ok := s.ec2.cgws[cgwID]; !ok {
-		return nil, notFoundError("InvalidCustomerGatewayID.NotFound", "customerGateway", []string{cgwID})
+	if _, ok := s.cgws[cgwID]; !ok {
+		return nil, notFoundError(CodeCustomerGatewayNotFound, "customerGateway", []string{cgwID})
 	}
 	if vgwID != "" {
-		if _, ok := s.ec2.vgws[vgwID]; !ok {
-			return nil, notFoundError("InvalidVpnGatewayID.NotFound", "vpnGateway", []string{vgwID})
+		if _, ok := s.vgws[vgwID]; !ok {
+			return nil, notFoundError(CodeVpnGatewayNotFound, "vpnGateway", []string{vgwID})
 		}
-	} else if !s.ec2.tgws[tgwID] {
-		return nil, notFoundError("InvalidTransitGatewayID.NotFound", "transitGateway", []string{tgwID})
+	} else if !s.tgws[tgwID] {
+		return nil, notFoundError(CodeTransitGatewayNotFound, "transitGateway", []string{tgwID})
 	}
 	live, onGateway := 0, 0
-	for _, c := range s.ec2.vpns {
+	for _, c := range s.vpns {
 		if c.DeleteRequested.IsZero() {
 			live++
 			if vgwID != "" && c.VpnGatewayID == vgwID {
@@ -149,17 +151,17 @@ func (s *Server) createVpnConnection(caller principal, p params) (any, *apiError
 		}
 	}
 	if live >= s.quota(QuotaVPNConnectionsPerRegion) || onGateway >= s.quota(QuotaVPNConnectionsPerGateway) {
-		return nil, newError(0, "VpnConnectionLimitExceeded", "You've reached the limit on the number of VPN connections that you can create.")
+		return nil, awsapi.NewError(0, CodeVpnConnectionLimitExceeded, "You've reached the limit on the number of VPN connections that you can create.")
 	}
 
-	c := &vpnConnection{
+	c := &Connection{
 		Type: "ipsec.1", CustomerGatewayID: cgwID, VpnGatewayID: vgwID, TransitGatewayID: tgwID,
 		LocalIPv4CIDR: "0.0.0.0/0", RemoteIPv4CIDR: "0.0.0.0/0", OutsideIPType: "PublicIpv4",
-		TunnelInsideIPVersion: "ipv4", TunnelBandwidth: "standard", Tags: tagMap{},
+		TunnelInsideIPVersion: "ipv4", TunnelBandwidth: "standard", Tags: TagMap{},
 	}
 	const op = "Options."
 	for key, dst := range map[string]*bool{"StaticRoutesOnly": &c.StaticRoutesOnly, "EnableAcceleration": &c.EnableAcceleration} {
-		v, err := p.boolean(op + key)
+		v, err := p.Boolean(op + key)
 		if err != nil {
 			return nil, errInvalidParameterValue("%s", err.Error())
 		}
@@ -168,23 +170,23 @@ func (s *Server) createVpnConnection(caller principal, p params) (any, *apiError
 		}
 	}
 	if c.EnableAcceleration && tgwID == "" {
-		return nil, newError(0, "InvalidParameterCombination", "Acceleration is only supported for VPN connections attached to a transit gateway.")
+		return nil, awsapi.NewError(0, CodeInvalidParameterCombination, "Acceleration is only supported for VPN connections attached to a transit gateway.")
 	}
 	for key, dst := range map[string]*string{
 		"LocalIpv4NetworkCidr": &c.LocalIPv4CIDR, "RemoteIpv4NetworkCidr": &c.RemoteIPv4CIDR,
 		"OutsideIpAddressType": &c.OutsideIPType, "TunnelInsideIpVersion": &c.TunnelInsideIPVersion, "TunnelBandwidth": &c.TunnelBandwidth,
 	} {
-		if v, ok := p.str(op + key); ok {
+		if v, ok := p.Str(op + key); ok {
 			*dst = v
 		}
 	}
 	if c.TunnelInsideIPVersion != "ipv4" && c.TunnelInsideIPVersion != "ipv6" {
-		return nil, errInvalidParameterValue("Invalid value '%s' for TunnelInsideIpVersion. Valid values: ipv4, ipv6.", clip(c.TunnelInsideIPVersion, 32))
+		return nil, errInvalidParameterValue("Invalid value '%s' for TunnelInsideIpVersion. Valid values: ipv4, ipv6.", awsapi.Clip(c.TunnelInsideIPVersion, 32))
 	}
 	if c.TunnelBandwidth != "standard" && c.TunnelBandwidth != "large" {
-		return nil, errInvalidParameterValue("Invalid value '%s' for TunnelBandwidth. Valid values: standard, large.", clip(c.TunnelBandwidth, 32))
+		return nil, errInvalidParameterValue("Invalid value '%s' for TunnelBandwidth. Valid values: standard, large.", awsapi.Clip(c.TunnelBandwidth, 32))
 	}
-	if idx := p.indexes(op + "TunnelOptions"); len(idx) > 2 || (len(idx) > 0 && idx[len(idx)-1] > 2) {
+	if idx := p.Indexes(op + "TunnelOptions"); len(idx) > 2 || (len(idx) > 0 && idx[len(idx)-1] > 2) {
 		return nil, errInvalidParameterValue("A VPN connection has two tunnels: specify at most two TunnelOptions.")
 	}
 	tags, e := tagSpecTags(p, "vpn-connection")
@@ -208,7 +210,7 @@ func (s *Server) createVpnConnection(caller principal, p params) (any, *apiError
 				return nil, e
 			}
 			if inUse[*sp.InsideCIDR] {
-				return nil, newError(0, "InvalidCidr.InUse", "The specified inside tunnel CIDR %s is already in use by another VPN tunnel for the gateway.", *sp.InsideCIDR)
+				return nil, awsapi.NewError(0, CodeCidrInUse, "The specified inside tunnel CIDR %s is already in use by another VPN tunnel for the gateway.", *sp.InsideCIDR)
 			}
 			inUse[*sp.InsideCIDR] = true
 		}
@@ -224,7 +226,7 @@ func (s *Server) createVpnConnection(caller principal, p params) (any, *apiError
 		if e != nil {
 			return nil, e
 		}
-		deliver = append(deliver, newlyEnabledGroups(logOptions{}, nt.Log)...)
+		deliver = append(deliver, newlyEnabledGroups(LogOptions{}, nt.Log)...)
 		c.Tunnels = append(c.Tunnels, nt)
 	}
 	if e := s.enableDelivery(caller, deliver); e != nil {
@@ -238,14 +240,14 @@ func (s *Server) createVpnConnection(caller principal, p params) (any, *apiError
 	}
 	now := s.now()
 	c.Created, c.AvailableAt = now, now.Add(s.opts.PendingDelay)
-	s.ec2.vpns[c.ID] = c
-	s.ec2.vpnOrder = append(s.ec2.vpnOrder, c.ID)
+	s.vpns[c.ID] = c
+	s.vpnOrder = append(s.vpnOrder, c.ID)
 	return &vpnConnectionResponse{VpnConnection: s.xVpnConnection(c, now)}, nil
 }
 
 // newlyEnabledGroups are the log group ARNs a change starts delivering to: logs switched on, or
 // pointed at another group.
-func newlyEnabledGroups(before, after logOptions) []string {
+func newlyEnabledGroups(before, after LogOptions) []string {
 	var out []string
 	if after.Enabled && (!before.Enabled || !sameGroup(before.GroupARN, after.GroupARN)) {
 		out = append(out, after.GroupARN)
@@ -262,26 +264,26 @@ func sameGroup(a, b string) bool {
 	return na == nb && na != ""
 }
 
-// enableDelivery sets up log delivery to groups on behalf of caller, as the VPN service does
+// enableDelivery sets up log delivery to groups on behalf of caller (an IAM principal's ARN), as the VPN service does
 // through CloudWatch Logs' V1 vended delivery: the caller needs logs:CreateLogDelivery, and
 // CloudWatch Logs must accept (resource policy room, group exists, same Region and account). It is
 // all or nothing and changes nothing on failure.
-func (s *Server) enableDelivery(caller principal, groups []string) *apiError {
+func (s *Service) enableDelivery(caller string, groups []string) *awsapi.Error {
 	if len(groups) == 0 {
 		return nil
 	}
 	// UNCONFIRMED: the error AWS returns when the caller may not create the log delivery (docs/design/aws-behaviour.md
 	// §1.4 / §8 item 4). The sandbox answers EC2's own UnauthorizedOperation.
-	if s.decide(caller.PolicyARN, "logs:CreateLogDelivery") != decisionAllowed {
-		return newError(http.StatusForbidden, "UnauthorizedOperation",
+	if !s.opts.Allowed(caller, "logs:CreateLogDelivery") {
+		return awsapi.NewError(http.StatusForbidden, CodeUnauthorizedOperation,
 			"You are not authorized to perform this operation. Enabling tunnel logs requires logs:CreateLogDelivery.")
 	}
-	if err := s.logs.EnableDelivery(uniqueStrings(groups)); err != nil {
+	if err := s.opts.Logs.EnableDelivery(uniqueStrings(groups)); err != nil {
 		var de *cwlogs.DeliveryError
 		if errors.As(err, &de) {
-			return newError(0, de.Code, "%s", de.Message)
+			return awsapi.NewError(0, de.Code, "%s", de.Message)
 		}
-		return newError(http.StatusInternalServerError, "InternalError", "An internal error has occurred.")
+		return awsapi.NewError(http.StatusInternalServerError, CodeInternalError, "An internal error has occurred.")
 	}
 	return nil
 }
@@ -296,10 +298,20 @@ func uniqueStrings(in []string) []string {
 	return out
 }
 
+// Log stream names.
+//
+// UNCONFIRMED: AWS says only that the stream name "uses VpnConnectionID and TunnelOutsideIPAddress"
+// (docs/design/aws-behaviour.md §5.1). The sandbox names the tunnel-activity stream vpn-<id>-<outside-ip> (the form
+// AWS's monitoring sample parses) and the BGP stream vpn-<id>_<outside-ip>-bgp (the BGP record's
+// resource_id plus a suffix, so both logs can share a group). Both contain the VPN id and the
+// outside IP: readers must match on that, not on an exact name.
+func activityStreamName(vpnID, outsideIP string) string { return vpnID + "-" + outsideIP }
+func bgpStreamName(vpnID, outsideIP string) string      { return vpnID + "_" + outsideIP + "-bgp" }
+
 // retarget derives the delivery targets from the log options, keeping a target that did not change
 // (its stream and history exist already) and scheduling new ones for activation.
-func (t *tunnel) retarget(vpnID string) {
-	next := func(cur *logTarget, enabled bool, groupARN, format, stream string) *logTarget {
+func (t *Tunnel) retarget(vpnID string) {
+	next := func(cur *LogTarget, enabled bool, groupARN, format, stream string) *LogTarget {
 		if !enabled {
 			return nil
 		}
@@ -307,53 +319,39 @@ func (t *tunnel) retarget(vpnID string) {
 		if cur != nil && cur.Group == group && cur.Format == format && cur.Stream == stream {
 			return cur
 		}
-		return &logTarget{Group: group, Stream: stream, Format: format}
+		return &LogTarget{Group: group, Stream: stream, Format: format}
 	}
-	t.activity = next(t.activity, t.Log.Enabled, t.Log.GroupARN, t.Log.Format, activityStreamName(vpnID, t.OutsideIP))
-	t.bgp = next(t.bgp, t.Log.BGPEnabled, t.Log.BGPGroupARN, t.Log.BGPFormat, bgpStreamName(vpnID, t.OutsideIP))
+	t.Activity = next(t.Activity, t.Log.Enabled, t.Log.GroupARN, t.Log.Format, activityStreamName(vpnID, t.OutsideIP))
+	t.BGP = next(t.BGP, t.Log.BGPEnabled, t.Log.BGPGroupARN, t.Log.BGPFormat, bgpStreamName(vpnID, t.OutsideIP))
 }
 
-func (s *Server) describeVpnConnections(_ principal, p params) (any, *apiError) {
+func (s *Service) describeVpnConnections(_ string, p awsapi.Params) (any, *awsapi.Error) {
 	now := s.now()
-	ids := p.list("VpnConnectionId")
-	fs := p.filters()
-	if e := validateFilterNames(fs, s.vpnAttr(&vpnConnection{Tags: tagMap{}}, now)); e != nil {
+	cs, e := describe(p, "VpnConnectionId", s.vpns, s.vpnOrder, CodeVpnConnectionNotFound, "vpnConnection",
+		func(c *Connection) attrFunc { return s.vpnAttr(c, now) }, &Connection{Tags: TagMap{}})
+	if e != nil {
 		return nil, e
 	}
-	var missing []string
-	for _, id := range ids {
-		if _, ok := s.ec2.vpns[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, notFoundError("InvalidVpnConnectionID.NotFound", "vpnConnection", missing)
-	}
 	out := &describeVpnConnectionsResponse{}
-	for _, id := range pick(ids, s.ec2.vpnOrder) {
-		c := s.ec2.vpns[id]
-		if ok, e := matchFilters(fs, s.vpnAttr(c, now)); e != nil {
-			return nil, e
-		} else if ok {
-			out.VpnConnections.Items = append(out.VpnConnections.Items, s.xVpnConnection(c, now))
-		}
+	for _, c := range cs {
+		out.VpnConnections.Items = append(out.VpnConnections.Items, s.xVpnConnection(c, now))
 	}
 	return out, nil
 }
 
-func (s *Server) lookupVpn(p params) (*vpnConnection, *apiError) {
-	id, ok := p.str("VpnConnectionId")
+func (s *Service) lookupVpn(p awsapi.Params) (*Connection, *awsapi.Error) {
+	id, ok := p.Str("VpnConnectionId")
 	if !ok {
 		return nil, errMissingParameter("VpnConnectionId")
 	}
-	c, ok := s.ec2.vpns[id]
+	c, ok := s.vpns[id]
 	if !ok {
-		return nil, notFoundError("InvalidVpnConnectionID.NotFound", "vpnConnection", []string{id})
+		return nil, notFoundError(CodeVpnConnectionNotFound, "vpnConnection", []string{id})
 	}
 	return c, nil
 }
 
-func (s *Server) deleteVpnConnection(_ principal, p params) (any, *apiError) {
+func (s *Service) deleteVpnConnection(_ string, p awsapi.Params) (any, *awsapi.Error) {
 	c, e := s.lookupVpn(p)
 	if e != nil {
 		return nil, e
@@ -363,23 +361,23 @@ func (s *Server) deleteVpnConnection(_ principal, p params) (any, *apiError) {
 	if c.DeleteRequested.IsZero() {
 		s.markDeleted(c, s.now(), s.opts.PendingDelay)
 	}
-	return &ec2Return{Return: true}, nil
+	return &returnResponse{Return: true}, nil
 }
 
 // markDeleted starts the deletion: "deleting" for delay, then "deleted". Log delivery stops.
-func (s *Server) markDeleted(c *vpnConnection, now time.Time, delay time.Duration) {
+func (s *Service) markDeleted(c *Connection, now time.Time, delay time.Duration) {
 	c.DeleteRequested, c.DeletedAt = now, now.Add(delay)
 	for _, t := range c.Tunnels {
-		t.activity, t.bgp = nil, nil
+		t.Activity, t.BGP = nil, nil
 	}
 }
 
-func (s *Server) modifyVpnTunnelOptions(caller principal, p params) (any, *apiError) {
+func (s *Service) modifyVpnTunnelOptions(caller string, p awsapi.Params) (any, *awsapi.Error) {
 	c, e := s.lookupVpn(p)
 	if e != nil {
 		return nil, e
 	}
-	ip, ok := p.str("VpnTunnelOutsideIpAddress")
+	ip, ok := p.Str("VpnTunnelOutsideIpAddress")
 	if !ok {
 		return nil, errMissingParameter("VpnTunnelOutsideIpAddress")
 	}
@@ -387,23 +385,23 @@ func (s *Server) modifyVpnTunnelOptions(caller principal, p params) (any, *apiEr
 	if e != nil {
 		return nil, e
 	}
-	if v, ok := p.str("PreSharedKeyStorage"); ok && v != "Standard" && v != "SecretsManager" {
-		return nil, errInvalidParameterValue("Invalid value '%s' for PreSharedKeyStorage. Valid values: Standard, SecretsManager.", clip(v, 32))
+	if v, ok := p.Str("PreSharedKeyStorage"); ok && v != "Standard" && v != "SecretsManager" {
+		return nil, errInvalidParameterValue("Invalid value '%s' for PreSharedKeyStorage. Valid values: Standard, SecretsManager.", awsapi.Clip(v, 32))
 	}
-	if _, err := p.boolean("SkipTunnelReplacement"); err != nil {
+	if _, err := p.Boolean("SkipTunnelReplacement"); err != nil {
 		return nil, errInvalidParameterValue("%s", err.Error())
 	}
 	now := s.now()
 	// UNCONFIRMED: the error for a connection that is not available (e.g. still "modifying" from
 	// the previous call) — the documented code that matches is InvalidVpnConnection.InvalidState
 	// (docs/design/aws-behaviour.md §1.4 / §8 item 3).
-	if st := c.state(now); st != "available" {
-		return nil, newError(0, "InvalidVpnConnection.InvalidState", "The VPN connection must be in the available state to complete the request.")
+	if st := c.State(now); st != "available" {
+		return nil, awsapi.NewError(0, CodeVpnConnectionState, "The VPN connection must be in the available state to complete the request.")
 	}
-	t := c.tunnel(ip)
+	t := c.Tunnel(ip)
 	if t == nil {
 		// UNCONFIRMED: message wording; the code is EC2's generic InvalidParameterValue.
-		return nil, errInvalidParameterValue("The tunnel outside IP address %s does not belong to VPN connection %s.", clip(ip, 64), c.ID)
+		return nil, errInvalidParameterValue("The tunnel outside IP address %s does not belong to VPN connection %s.", awsapi.Clip(ip, 64), c.ID)
 	}
 	next, e := sp.apply(t)
 	if e != nil {
@@ -417,7 +415,7 @@ func (s *Server) modifyVpnTunnelOptions(caller principal, p params) (any, *apiEr
 			}
 		}
 		if inUse[next.InsideCIDR] {
-			return nil, newError(0, "InvalidCidr.InUse", "The specified inside tunnel CIDR %s is already in use by another VPN tunnel for the gateway.", next.InsideCIDR)
+			return nil, awsapi.NewError(0, CodeCidrInUse, "The specified inside tunnel CIDR %s is already in use by another VPN tunnel for the gateway.", next.InsideCIDR)
 		}
 	}
 	// Delivery first: if CloudWatch Logs refuses, nothing changes.
@@ -432,25 +430,26 @@ func (s *Server) modifyVpnTunnelOptions(caller principal, p params) (any, *apiEr
 	return &vpnConnectionResponse{VpnConnection: s.xVpnConnection(c, now)}, nil
 }
 
-// settleLocked does the work due by now: connections that became available get their log streams
-// and history, and deleted connections past their retention disappear. It runs before every
-// request, so state follows time without goroutines. Caller holds s.mu.
-func (s *Server) settleLocked() {
-	now := s.now()
-	kept := s.ec2.vpnOrder[:0]
-	for _, id := range s.ec2.vpnOrder {
-		c := s.ec2.vpns[id]
-		st := c.state(now)
-		if st == "deleted" && now.Sub(c.DeletedAt) > deletedRetention {
-			delete(s.ec2.vpns, id)
+// Settle makes the connections deleted longer than deletedRetention before now disappear. The sandbox runs it before
+// every request (and then activates the delivery of connections that became available), so state follows time
+// without goroutines.
+func (s *Service) Settle(now time.Time) {
+	kept := s.vpnOrder[:0]
+	for _, id := range s.vpnOrder {
+		if c := s.vpns[id]; c.State(now) == "deleted" && now.Sub(c.DeletedAt) > deletedRetention {
+			delete(s.vpns, id)
 			continue
 		}
 		kept = append(kept, id)
-		if st == "available" {
-			for _, t := range c.Tunnels {
-				s.activateLogs(c, t, now)
-			}
-		}
 	}
-	s.ec2.vpnOrder = kept
+	s.vpnOrder = kept
+}
+
+// Connections are the connections, deleted ones included while visible, in creation order.
+func (s *Service) Connections() []*Connection {
+	out := make([]*Connection, 0, len(s.vpnOrder))
+	for _, id := range s.vpnOrder {
+		out = append(out, s.vpns[id])
+	}
+	return out
 }

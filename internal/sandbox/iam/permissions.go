@@ -1,16 +1,18 @@
-package sandbox
+package iam
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
 )
 
 // IAM evaluation decisions, as SimulatePrincipalPolicy spells them.
 const (
-	decisionAllowed      = "allowed"
-	decisionImplicitDeny = "implicitDeny"
-	decisionExplicitDeny = "explicitDeny"
+	DecisionAllowed      = "allowed"
+	DecisionImplicitDeny = "implicitDeny"
+	DecisionExplicitDeny = "explicitDeny"
 )
 
 // denyLists say which actions a principal may not perform. Entries are "service:Action" patterns
@@ -21,49 +23,48 @@ type denyLists struct {
 
 func (d denyLists) decide(action string) string {
 	for _, p := range d.explicit {
-		if wildcardMatch(strings.TrimSpace(p), action, true) {
-			return decisionExplicitDeny
+		if awsapi.WildcardMatch(strings.TrimSpace(p), action, true) {
+			return DecisionExplicitDeny
 		}
 	}
 	for _, p := range d.implicit {
-		if wildcardMatch(strings.TrimSpace(p), action, true) {
-			return decisionImplicitDeny
+		if awsapi.WildcardMatch(strings.TrimSpace(p), action, true) {
+			return DecisionImplicitDeny
 		}
 	}
-	return decisionAllowed
+	return DecisionAllowed
 }
 
-// decide evaluates action ("service:Action") for the IAM principal policyARN: a per-principal
-// override if one was set, else the global deny lists. Caller holds s.mu.
-func (s *Server) decide(policyARN, action string) string {
+// Decide evaluates action ("service:Action") for the IAM principal policyARN: a per-principal
+// override if one was set, else the global deny lists.
+func (s *Service) Decide(policyARN, action string) string {
 	if d, ok := s.principalDeny[policyARN]; ok {
 		return d.decide(action)
 	}
 	return s.deny.decide(action)
 }
 
+// Allowed reports whether Decide allows the action.
+func (s *Service) Allowed(policyARN, action string) bool {
+	return s.Decide(policyARN, action) == DecisionAllowed
+}
+
 // SetDenyActions replaces the global deny lists, which apply to every principal without an
 // override: implicit entries behave like a missing Allow (implicitDeny), explicit ones like a Deny
 // statement (explicitDeny). Both make the action fail with the service's access-denied error.
-func (s *Server) SetDenyActions(implicit, explicit []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Service) SetDenyActions(implicit, explicit []string) {
 	s.deny = denyLists{implicit: clone(implicit), explicit: clone(explicit)}
 }
 
 // SetPrincipalDenyActions gives one principal its own deny lists, replacing the global ones for it.
 // principalARN is a role or user ARN; an assumed-role session ARN stands for its role.
-func (s *Server) SetPrincipalDenyActions(principalARN string, implicit, explicit []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.principalDeny[s.principalFor(principalARN).PolicyARN] = denyLists{implicit: clone(implicit), explicit: clone(explicit)}
+func (s *Service) SetPrincipalDenyActions(principalARN string, implicit, explicit []string) {
+	s.principalDeny[s.PrincipalFor(principalARN).PolicyARN] = denyLists{implicit: clone(implicit), explicit: clone(explicit)}
 }
 
 // ClearPrincipalDenyActions removes a principal's override: the global lists apply to it again.
-func (s *Server) ClearPrincipalDenyActions(principalARN string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.principalDeny, s.principalFor(principalARN).PolicyARN)
+func (s *Service) ClearPrincipalDenyActions(principalARN string) {
+	delete(s.principalDeny, s.PrincipalFor(principalARN).PolicyARN)
 }
 
 func clone(in []string) []string {
@@ -80,10 +81,10 @@ func clone(in []string) []string {
 // action, or "*" for every action.
 var actionPattern = regexp.MustCompile(`^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$`)
 
-// CheckActionPattern checks an entry of the deny lists (Options.DenyActions, POST /_sandbox/deny).
+// CheckActionPattern checks an entry of the deny lists (the sandbox's Options.DenyActions, POST /_sandbox/deny).
 func CheckActionPattern(s string) error {
 	if !actionPattern.MatchString(strings.TrimSpace(s)) {
-		return fmt.Errorf("%q is not an IAM action: write service:Action, wildcards allowed (logs:DescribeResourcePolicies, iam:*, logs:Put*)", clip(s, 200))
+		return fmt.Errorf("%q is not an IAM action: write service:Action, wildcards allowed (logs:DescribeResourcePolicies, iam:*, logs:Put*)", awsapi.Clip(s, 200))
 	}
 	return nil
 }
