@@ -150,7 +150,8 @@ func TestResourcePolicyBudget_newPolicyMatchesSandbox(t *testing.T) {
 }
 
 // A group with its own log-group-level policy granting delivery (docs/design/aws-behaviour.md §3.6) does not grow the account-level
-// policy; that policy is read with policyScope RESOURCE and listed.
+// policy; that policy is read with policyScope RESOURCE and listed. It is put as AWS takes a log group's policy: by
+// resourceArn alone (PutResourcePolicy takes either a policy name or a resource ARN), so it has no name.
 func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 	t.Parallel()
 	srv := startSandbox(t, nil)
@@ -161,7 +162,7 @@ func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 		`"Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":["logs:CreateLogStream","logs:PutLogEvents"],` +
 		`"Resource":"` + group + `:*"}]}`
 	if _, err := sandboxLogs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
-		PolicyName: aws.String("AWSLogDeliveryWrite-own"), PolicyDocument: aws.String(own), ResourceArn: aws.String(group),
+		PolicyDocument: aws.String(own), ResourceArn: aws.String(group),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -172,12 +173,13 @@ func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: budgetConfig(srv, 0, budgetDataSource(group, other)),
 			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("model"), knownvalue.StringExact("account")),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("used_characters"), knownvalue.Int64Exact(1000)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("projected_characters"), knownvalue.Int64Exact(int64(1000+deliveryEntryCost("/vpn/no-policy")))),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("uncovered_log_group_arns"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(other)})),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("policy_count"), knownvalue.Int64Exact(1)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("policies").AtSliceIndex(1), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"name": knownvalue.StringExact("AWSLogDeliveryWrite-own"), "scope": knownvalue.StringExact("RESOURCE"),
+					"name": knownvalue.Null(), "scope": knownvalue.StringExact("RESOURCE"),
 					"characters": knownvalue.Int64Exact(int64(len(own))), "resource_arn": knownvalue.StringExact(group),
 				})),
 			},

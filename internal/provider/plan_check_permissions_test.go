@@ -13,6 +13,7 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -192,7 +193,7 @@ func newTestProviderData(t *testing.T, srv *sandbox.Server, preflight bool) *pro
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, defaultResourcePolicySizeLimit, preflight, WithVPNOptions(testVPNOptions))
+	return newProviderData(c, budgetSettings{limit: defaultResourcePolicySizeLimit, model: logdelivery.ModelAuto}, preflight, WithVPNOptions(testVPNOptions))
 }
 
 func TestPreflight_checkPermissionsOncePerRun(t *testing.T) {
