@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
@@ -38,11 +34,7 @@ func logGroupAccount(t *testing.T) (srv *sandbox.Server, id string, busyPolicy s
 	other := testGroupPolicy("/vpn/neighbour")
 	pad := 51200 - testEntryCost("/vpn/busy") + 1 - len(other)
 	busyPolicy = strings.Replace(other, `"Sid":"AWSLogDeliveryWrite20150319"`, `"Sid":"AWSLogDeliveryWrite20150319`+strings.Repeat("x", pad)+`"`, 1)
-	if _, err := acctest.Logs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
-		PolicyDocument: aws.String(busyPolicy), ResourceArn: aws.String(busy),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.PutLogGroupPolicy(t, srv, busy, busyPolicy)
 	srv.ResetStats()
 	return srv, id, busyPolicy
 }

@@ -1,13 +1,9 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
@@ -39,11 +35,7 @@ func TestBinary_groupBudgetVerdictIsStable(t *testing.T) {
 			doc := `{"Version":"2012-10-17","Statement":[{"Sid":"Other","Effect":"Allow","Principal":{"Service":` +
 				`"delivery.logs.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":["` + acctest.LogGroupARN("/other") + `:*"]}]}`
 			doc = strings.Replace(doc, `"Other"`, `"Other`+strings.Repeat("x", 51200-entry+1-len(doc))+`"`, 1)
-			if _, err := acctest.Logs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
-				PolicyDocument: aws.String(doc), ResourceArn: aws.String(group),
-			}); err != nil {
-				t.Fatal(err)
-			}
+			acctest.PutLogGroupPolicy(t, srv, group, doc)
 		}
 		fmt.Fprintf(&hcl, `resource "vpnlogs_tunnel_logging" %q {
   vpn_connection_id         = %q
@@ -55,23 +47,11 @@ func TestBinary_groupBudgetVerdictIsStable(t *testing.T) {
 	dir := writeConfig(t, hcl.String())
 
 	const summary = "Error: CloudWatch Logs log group resource policy would exceed its size limit"
-	var first string
-	for i := range 5 {
-		srv.ResetStats()
-		out, code := terraform(t, dir, sandboxEnv(srv), "plan")
-		if code == 0 {
-			t.Fatalf("plan %d succeeded:\n%s", i, out)
-		}
-		if i == 0 {
-			first = out
-		} else if out != first {
-			t.Fatalf("plan %d differs from plan 0:\n--- plan 0\n%s\n--- plan %d\n%s", i, first, i, out)
-		}
+	first := identicalFailingPlans(t, srv, dir, 5, func(i int) {
 		if n := acctest.CallCount(srv, "logs", "DescribeResourcePolicies"); n != 5 {
 			t.Errorf("plan %d: %d DescribeResourcePolicies calls, want 5 (the account once, each of 4 groups once)", i, n)
 		}
-		onlyReads(t, srv)
-	}
+	})
 	if n := strings.Count(first, summary); n != 1 {
 		t.Fatalf("%d budget errors, want exactly 1:\n%s", n, first)
 	}

@@ -78,6 +78,13 @@ func TestReadAccountPolicies(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+	t.Run("resource scope, a log group that does not exist", func(t *testing.T) {
+		t.Parallel()
+		f := &fakePolicies{err: &cwltypes.ResourceNotFoundException{Message: aws.String("no such log group")}}
+		if ps, err := ReadResourcePolicies(context.Background(), f, tPrefix+"log-group:x"); err != nil || ps != nil {
+			t.Fatalf("got %v, %v; want no policy and no error", ps, err)
+		}
+	})
 	t.Run("resource scope", func(t *testing.T) {
 		t.Parallel()
 		f := &fakePolicies{pages: [][]cwltypes.ResourcePolicy{{}}}

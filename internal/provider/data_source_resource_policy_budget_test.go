@@ -1,19 +1,17 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"unicode/utf8"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -161,11 +159,7 @@ func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 	own := `{"Version":"2012-10-17","Statement":[{"Sid":"AWSLogDeliveryWrite","Effect":"Allow",` +
 		`"Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":["logs:CreateLogStream","logs:PutLogEvents"],` +
 		`"Resource":"` + group + `:*"}]}`
-	if _, err := sandboxLogs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
-		PolicyDocument: aws.String(own), ResourceArn: aws.String(group),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.PutLogGroupPolicy(t, srv, group, own)
 	srv.ResetStats()
 	addr := "data.vpnlogs_resource_policy_budget.test"
 	resource.UnitTest(t, resource.TestCase{

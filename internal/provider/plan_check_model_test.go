@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -16,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
@@ -224,11 +223,7 @@ func TestModel_groupNearItsOwnLimitFailsAtPlan(t *testing.T) {
 	other := groupPolicyDoc("/vpn/neighbour")
 	pad := logdelivery.GroupPolicySizeLimit - cost + 1 - len(other)
 	doc := strings.Replace(other, `"Sid":"AWSLogDeliveryWrite20150319"`, `"Sid":"AWSLogDeliveryWrite20150319`+strings.Repeat("x", pad)+`"`, 1)
-	if _, err := sandboxLogs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
-		PolicyDocument: aws.String(doc), ResourceArn: aws.String(group),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.PutLogGroupPolicy(t, srv, group, doc)
 	srv.ResetStats()
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -261,13 +256,7 @@ func TestModel_groupNearItsOwnLimitFailsAtPlan(t *testing.T) {
 func TestModel_groupProjectionMatchesSandbox(t *testing.T) {
 	t.Parallel()
 	putOwn := func(doc string) func(*testing.T, *sandbox.Server, string) {
-		return func(t *testing.T, srv *sandbox.Server, group string) {
-			if _, err := sandboxLogs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
-				PolicyDocument: aws.String(doc), ResourceArn: aws.String(group),
-			}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		return func(t *testing.T, srv *sandbox.Server, group string) { acctest.PutLogGroupPolicy(t, srv, group, doc) }
 	}
 	exactFit := groupPolicyDoc("/vpn/neighbour")
 	exactFit = strings.Replace(exactFit, `"Sid":"AWSLogDeliveryWrite20150319"`, `"Sid":"AWSLogDeliveryWrite20150319`+
@@ -339,5 +328,32 @@ resource "vpnlogs_log_group" "plain" {
 				Check:  resource.TestCheckResourceAttr("vpnlogs_log_group.plain", "arn", testLogGroupARN("/vpn/plain-by-model")),
 			},
 		},
+	})
+}
+
+// Under the log-group-level model, a plain log group created by the same plan (no opt-in needed) plans, although it
+// does not exist yet when its own policy is read, and the apply gives it its own policy.
+func TestModel_groupCreatedInTheSamePlan(t *testing.T) {
+	t.Parallel()
+	srv := startSandbox(t, func(o *sandbox.Options) { o.DeliveryPolicyModel = cwlogs.DeliveryModelLogGroup })
+	id, ips := createVPNConnection(t, srv, nil)
+	nearlyFullAccount(t, srv, "/vpn/created")
+	config := modelConfig(srv, "log-group", `
+resource "vpnlogs_log_group" "new" {
+  name = "/vpn/created"
+}
+`+tunnelLog("t", id, ips[0], "vpnlogs_log_group.new.arn"))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				own := srv.Logs().ResourcePolicies(testLogGroupARN("/vpn/created"))
+				if len(own) != 1 || own[0].Document != groupPolicyDoc("/vpn/created") {
+					return fmt.Errorf("the new group's own policy: %+v", own)
+				}
+				return nil
+			},
+		}},
 	})
 }
