@@ -89,6 +89,18 @@ func CreateLogGroup(t testing.TB, srv *sandbox.Server, name string) string {
 	return LogGroupARN(name)
 }
 
+// PutLogGroupPolicy gives a log group (by ARN) its own resource policy through the API, as AWS takes one: by
+// resourceArn alone, without a policy name.
+func PutLogGroupPolicy(t testing.TB, srv *sandbox.Server, groupARN, doc string) {
+	t.Helper()
+	_, err := Logs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
+		PolicyDocument: aws.String(doc), ResourceArn: aws.String(groupARN),
+	})
+	if err != nil {
+		t.Fatalf("putting the resource policy of %s: %v", groupARN, err)
+	}
+}
+
 // CreateVPNConnection creates a customer gateway, a virtual private gateway and a VPN connection through the EC2
 // API, waits until it is available, and returns its ID and its tunnels' outside IP addresses in AWS's order.
 func CreateVPNConnection(t testing.TB, srv *sandbox.Server, tags map[string]string) (string, []string) {

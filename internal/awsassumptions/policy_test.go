@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
 )
@@ -62,6 +63,22 @@ func TestAccItem06_AccountPolicyLengthLimit(t *testing.T) {
 		}
 		if code := awserr.Code(err); code != "InvalidParameterException" {
 			t.Errorf("a policy over the limit failed with %s (%v), not InvalidParameterException", code, err)
+		}
+	})
+}
+
+// §8.6: DescribeResourcePolicies with policy scope RESOURCE answers for one log group, given its resourceArn, and
+// refuses to list every log group's policy at once. So the resource-policy model's evidence costs one call per log
+// group (resource_policy_model = "auto" reads at most 10); if AWS accepted this call, one would do.
+func TestAccItem06_ResourceScopeNeedsResourceARN(t *testing.T) {
+	check(t, nil, func(t *testing.T, tg *target) {
+		_, err := tg.Logs.DescribeResourcePolicies(tg.ctx, &cloudwatchlogs.DescribeResourcePoliciesInput{PolicyScope: cwltypes.PolicyScopeResource})
+		if err == nil {
+			t.Fatalf("%s lists RESOURCE-scope policies without a resourceArn: §8.6 assumes it refuses, and vpnlogs reads one "+
+				"log group's policy per call", tg.who)
+		}
+		if code := awserr.Code(err); code != "InvalidParameterException" {
+			t.Errorf("without a resourceArn the call failed with %s (%v), not InvalidParameterException", code, err)
 		}
 	})
 }

@@ -43,6 +43,7 @@ type doctorFlags struct {
 	logGroupARNs    []string
 	output          string
 	policySizeLimit int
+	model           string
 }
 
 func newDoctorCommand(g *globalOptions) *cobra.Command {
@@ -58,10 +59,12 @@ line per check: ok, warn or FAIL, with what is wrong and the fix under every lin
   permissions    iam:SimulatePrincipalPolicy for the caller and the actions enabling logging needs:
                  ` + wrapWords(strings.Join(iampolicy.RequiredActions, ", ")+".", 84, "\n                 ") + `
                  Missing or explicitly denied actions FAIL; a simulation that cannot run is a warning.
-  budget         the account-level CloudWatch Logs resource policies: the size of the log-delivery policy
-                 ` + logdelivery.DeliveryPolicyName + ` against --policy-size-limit, whether it covers
-                 ` + logdelivery.VendedLogsPrefix + `*, and the number of policies (at most ` + fmt.Sprint(logdelivery.MaxAccountPolicies) + `). With
-                 --log-group-arn, the projected size once those groups receive logs, and whether it fits.
+  budget         the resource-policy model (--resource-policy-model; with auto, what the account shows)
+                 and the account-level CloudWatch Logs resource policies: the size of the log-delivery
+                 policy ` + logdelivery.DeliveryPolicyName + ` against --policy-size-limit, whether it
+                 covers ` + logdelivery.VendedLogsPrefix + `*, and the number of policies (at most ` + fmt.Sprint(logdelivery.MaxAccountPolicies) + `). With
+                 --log-group-arn, the projected size once those groups receive logs, and whether it fits:
+                 of the account-level policy, or, under the log-group model, of each group's own policy.
   vpn            every VPN connection of the region (or those given): its state, and per tunnel, by
                  outside IP address, whether the tunnel log and the BGP log are delivered, to which log
                  groups, whether those exist (FAIL when not: AWS drops the logs) and are under
@@ -78,11 +81,14 @@ With --output json, doctor prints one object (schema_version ` + fmt.Sprint(doct
   identity      {region, partition, account_id, caller_arn}, null when the configuration failed
   permissions   {principal_arn, caller_arn, evaluated, allowed, actions, missing_actions,
                  explicitly_denied_actions, reason}, or null
-  budget        {limit, max_policies, policy_count, delivery_policy_name, used_characters,
-                 vendedlogs_covered, policies: [{name, characters}], projection, error?}, or null;
-                 projection is null without --log-group-arn, else {log_group_arns,
-                 projected_characters, remaining_characters, new_policy, projected_policy_count,
-                 uncovered_log_group_arns, fits}
+  budget        {model, model_setting, model_evidence, model_evidence_log_group_arns, limit,
+                 max_policies, policy_count, delivery_policy_name, used_characters, vendedlogs_covered,
+                 policies: [{name, characters}], projection, error?}, or null; model is "account",
+                 "log-group" or "" when not decided; projection is null without --log-group-arn, else
+                 {log_group_arns, projected_characters, remaining_characters, new_policy,
+                 projected_policy_count, uncovered_log_group_arns, fits, log_group_policies:
+                 [{log_group_arn, covered_by, policy_name, new_policy, current_bytes, projected_bytes,
+                 limit_bytes, fits}] (under the log-group model, else empty)}
   connections   [{id, name, state, tunnels: [{outside_ip_address,
                   tunnel_log: {enabled, log_group_arn, output_format, log_group_exists, vendedlogs},
                   bgp_log: {...}, telemetry: {status, status_message, last_status_change,
@@ -100,6 +106,7 @@ With --output json, doctor prints one object (schema_version ` + fmt.Sprint(doct
 	fl.StringSliceVar(&f.logGroupARNs, "log-group-arn", nil, "log groups you plan to deliver to: project the resource policy's growth (repeatable or comma-separated)")
 	fl.StringVar(&f.output, "output", "text", "text or json")
 	fl.IntVar(&f.policySizeLimit, "policy-size-limit", logdelivery.DefaultPolicySizeLimit, "size limit of an account-level CloudWatch Logs resource policy, in characters (the provider's resource_policy_size_limit)")
+	addModelFlag(fl, &f.model)
 	requireNonEmpty(fl, "vpn-connection-id", "log-group-arn")
 	return cmd
 }
@@ -135,15 +142,19 @@ type doctorPermissions struct {
 }
 
 type doctorBudget struct {
-	Limit              int               `json:"limit"`
-	MaxPolicies        int               `json:"max_policies"`
-	PolicyCount        int               `json:"policy_count"`
-	DeliveryPolicyName string            `json:"delivery_policy_name"`
-	UsedCharacters     int               `json:"used_characters"`
-	VendedlogsCovered  bool              `json:"vendedlogs_covered"`
-	Policies           []doctorPolicy    `json:"policies"`
-	Projection         *doctorProjection `json:"projection"`
-	Error              string            `json:"error,omitempty"`
+	Model                     string            `json:"model"`
+	ModelSetting              string            `json:"model_setting"`
+	ModelEvidence             string            `json:"model_evidence"`
+	ModelEvidenceLogGroupARNs []string          `json:"model_evidence_log_group_arns"`
+	Limit                     int               `json:"limit"`
+	MaxPolicies               int               `json:"max_policies"`
+	PolicyCount               int               `json:"policy_count"`
+	DeliveryPolicyName        string            `json:"delivery_policy_name"`
+	UsedCharacters            int               `json:"used_characters"`
+	VendedlogsCovered         bool              `json:"vendedlogs_covered"`
+	Policies                  []doctorPolicy    `json:"policies"`
+	Projection                *doctorProjection `json:"projection"`
+	Error                     string            `json:"error,omitempty"`
 }
 
 type doctorPolicy struct {
@@ -159,6 +170,19 @@ type doctorProjection struct {
 	ProjectedPolicyCount  int      `json:"projected_policy_count"`
 	UncoveredLogGroupARNs []string `json:"uncovered_log_group_arns"`
 	Fits                  bool     `json:"fits"`
+	// LogGroupPolicies are the groups' own policies, under the log-group-level model.
+	LogGroupPolicies []doctorGroupPolicy `json:"log_group_policies"`
+}
+
+type doctorGroupPolicy struct {
+	LogGroupARN    string `json:"log_group_arn"`
+	CoveredBy      string `json:"covered_by"`
+	PolicyName     string `json:"policy_name"`
+	NewPolicy      bool   `json:"new_policy"`
+	CurrentBytes   int    `json:"current_bytes"`
+	ProjectedBytes int    `json:"projected_bytes"`
+	LimitBytes     int    `json:"limit_bytes"`
+	Fits           bool   `json:"fits"`
 }
 
 type doctorConnection struct {
@@ -199,6 +223,10 @@ type doctorRun struct {
 	groups map[string]groupLookup
 	// lookup reads whether log groups exist, many at a time and each once.
 	lookup *logdelivery.GroupLookup
+	// vpn reads the connections once for the run (the budget's model evidence and the vpn checks).
+	vpn *vpn.Service
+	// model is the resource-policy model the budget checks assumed ("" when not decided).
+	model logdelivery.Model
 }
 
 type groupLookup struct {
@@ -215,6 +243,9 @@ func runDoctor(ctx context.Context, out io.Writer, g *globalOptions, f *doctorFl
 	}
 	if f.policySizeLimit < 1 {
 		return fmt.Errorf("--policy-size-limit %d must be positive", f.policySizeLimit)
+	}
+	if err := checkModelFlag(f.model); err != nil {
+		return err
 	}
 	for _, arn := range f.logGroupARNs {
 		if _, err := logdelivery.ParseLogGroupARN(arn); err != nil {
@@ -254,6 +285,7 @@ func (d *doctorRun) run(ctx context.Context, g *globalOptions) {
 	}
 	d.clients = clients
 	d.lookup = logdelivery.NewGroupLookup(clients.Logs, 0)
+	d.vpn = vpn.NewService(clients.EC2, vpn.Options{})
 	d.configuration()
 	d.permissions(ctx)
 	d.budget(ctx)
@@ -285,26 +317,47 @@ func (d *doctorRun) permissions(ctx context.Context) {
 }
 
 func (d *doctorRun) budget(ctx context.Context) {
-	run := logdelivery.NewAccountRunProjection(d.clients, d.flags.policySizeLimit)
+	run := logdelivery.NewAccountRunProjection(d.clients, d.flags.policySizeLimit, logdelivery.Model(d.flags.model), d.vpn.DeliveredLogGroups)
 	b, err := run.Budget(ctx)
+	choice, _ := run.Model(ctx) // its only error is the read's, handled here
+	d.model = choice.Model
+	rep := &doctorBudget{Model: string(choice.Model), ModelSetting: string(choice.Setting), ModelEvidence: choice.Reason(budgetExplainOptions),
+		ModelEvidenceLogGroupARNs: nonNilSlice(choice.EvidenceARNs()), Limit: d.flags.policySizeLimit, MaxPolicies: logdelivery.MaxAccountPolicies,
+		Policies: []doctorPolicy{}}
+	d.report.Budget = rep
 	if err != nil {
-		d.report.Budget = &doctorBudget{Limit: d.flags.policySizeLimit, MaxPolicies: logdelivery.MaxAccountPolicies, Policies: []doctorPolicy{}, Error: err.Error()}
-		d.add(budgetReadCheck(d.clients, d.flags.policySizeLimit, d.flags.logGroupARNs, err))
+		rep.Error = err.Error()
+		d.add(budgetReadCheck(d.clients, d.flags.policySizeLimit, d.flags.logGroupARNs, err, choice))
 		return
 	}
-	rep := &doctorBudget{Limit: b.Limit, MaxPolicies: b.MaxPolicies, PolicyCount: b.PolicyCount(), UsedCharacters: b.UsedCharacters(),
-		VendedlogsCovered: b.VendedLogsCovered, Policies: []doctorPolicy{}}
+	rep.Limit, rep.MaxPolicies, rep.PolicyCount, rep.UsedCharacters, rep.VendedlogsCovered = b.Limit, b.MaxPolicies, b.PolicyCount(),
+		b.UsedCharacters(), b.VendedLogsCovered
 	for _, p := range b.Policies {
 		rep.Policies = append(rep.Policies, doctorPolicy{Name: p.Name, Characters: p.Characters})
 	}
-	d.report.Budget = rep
+	if p, ok := b.DeliveryPolicy(); ok {
+		rep.DeliveryPolicyName = p.Name
+	}
+	d.add(modelCheck(choice))
+	if choice.Model == logdelivery.ModelLogGroup {
+		for _, c := range logGroupModelChecks(b) {
+			d.add(c)
+		}
+	} else {
+		d.accountPolicyChecks(b)
+	}
+	d.plannedBudget(ctx, run, rep)
+}
+
+// accountPolicyChecks are the budget lines under the account-level model: the delivery policy's size, whether it
+// covers /aws/vendedlogs/, and the number of account-level policies.
+func (d *doctorRun) accountPolicyChecks(b *logdelivery.Budget) {
 	now := b.Project(nil, logdelivery.ProjectOptions{})
 	pct := 100 * float64(now.CurrentCharacters) / float64(now.Limit)
 
 	// The delivery policy's size.
 	size := setupCheck{Section: sectionBudget, Name: "policy size", Status: checkOK}
 	if p, ok := b.DeliveryPolicy(); ok {
-		rep.DeliveryPolicyName = p.Name
 		size.Message = fmt.Sprintf("%s uses %d of %d characters (%.0f%%, --policy-size-limit), %d remaining.",
 			p.Name, now.CurrentCharacters, now.Limit, pct, now.Remaining())
 		switch {
@@ -353,8 +406,10 @@ func (d *doctorRun) budget(ctx context.Context) {
 		count.Fix = "Delete an account-level resource policy that is no longer needed (aws logs delete-resource-policy --policy-name NAME)."
 	}
 	d.add(count)
+}
 
-	// The groups the user plans to deliver to.
+// plannedBudget projects the groups of --log-group-arn, under the run's model.
+func (d *doctorRun) plannedBudget(ctx context.Context, run *logdelivery.RunProjection, rep *doctorBudget) {
 	if len(d.flags.logGroupARNs) == 0 {
 		return
 	}
@@ -373,11 +428,20 @@ func (d *doctorRun) budget(ctx context.Context) {
 	}
 	res, err := run.Add(ctx, planned)
 	if err != nil { // not reached: the read succeeded above
-		d.add(budgetReadCheck(d.clients, d.flags.policySizeLimit, d.flags.logGroupARNs, err))
+		d.add(budgetReadCheck(d.clients, d.flags.policySizeLimit, d.flags.logGroupARNs, err, res.Model))
 		return
 	}
 	proj := &doctorProjection{ProjectedCharacters: res.ProjectedCharacters, RemainingCharacters: res.Remaining(), NewPolicy: res.NewPolicy,
-		ProjectedPolicyCount: res.ProjectedPolicyCount, UncoveredLogGroupARNs: nonNilSlice(res.Uncovered()), Fits: res.Fits()}
+		ProjectedPolicyCount: res.ProjectedPolicyCount, UncoveredLogGroupARNs: nonNilSlice(res.Uncovered()), Fits: res.Fits(),
+		LogGroupPolicies: []doctorGroupPolicy{}}
+	for _, g := range res.GroupPolicies {
+		if g.Grows() {
+			proj.UncoveredLogGroupARNs = append(proj.UncoveredLogGroupARNs, g.LogGroupARN)
+		}
+		proj.LogGroupPolicies = append(proj.LogGroupPolicies, doctorGroupPolicy{LogGroupARN: g.LogGroupARN, CoveredBy: g.CoveredBy,
+			PolicyName: g.PolicyName, NewPolicy: g.NewPolicy, CurrentBytes: g.CurrentBytes, ProjectedBytes: g.ProjectedBytes, LimitBytes: g.Limit,
+			Fits: g.Fits()})
+	}
 	for _, gp := range res.Groups {
 		proj.LogGroupARNs = append(proj.LogGroupARNs, gp.LogGroupARN)
 	}
@@ -388,7 +452,7 @@ func (d *doctorRun) budget(ctx context.Context) {
 }
 
 func (d *doctorRun) connections(ctx context.Context) {
-	svc := vpn.NewService(d.clients.EC2, vpn.Options{})
+	svc := d.vpn
 	var conns []vpn.Connection
 	if len(d.flags.vpnIDs) > 0 {
 		seen := map[string]bool{}
@@ -501,7 +565,7 @@ func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunne
 		fixes = append(fixes, fmt.Sprintf("Create the group (the vpnlogs_log_group resource, or `aws logs create-log-group --log-group-name %s`), "+
 			"or deliver the %s to an existing group under %s with `terraform-provider-vpnlogs enable`.", a.Name, which, logdelivery.VendedLogsPrefix))
 	}
-	if !a.Vended() {
+	if !a.Vended() && d.model != logdelivery.ModelLogGroup {
 		if chk.Status == checkOK {
 			chk.Status = checkWarn
 		}
@@ -509,8 +573,12 @@ func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunne
 			"policy %s, which is limited in size", logdelivery.VendedLogsPrefix, logdelivery.DeliveryPolicyName))
 		fixes = append(fixes, fmt.Sprintf("Deliver to %s instead (groups under %s share one entry).", logdelivery.VendedName(a.Name), logdelivery.VendedLogsPrefix))
 	}
-	if len(problems) == 0 {
+	if len(problems) == 0 && a.Vended() {
 		chk.Message += ", an existing group under " + logdelivery.VendedLogsPrefix + "."
+		return chk, rep
+	}
+	if len(problems) == 0 { // outside /aws/vendedlogs/, under the log-group-level model: it has a policy of its own
+		chk.Message += ", an existing group."
 		return chk, rep
 	}
 	chk.Message += "; " + strings.Join(problems, "; ") + "."

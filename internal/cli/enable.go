@@ -44,6 +44,7 @@ type tunnelChangeFlags struct {
 	dryRun          bool
 	yes             bool
 	policySizeLimit int
+	model           string
 	timeout         time.Duration
 }
 
@@ -66,7 +67,8 @@ Before changing anything it runs the checks the provider runs at plan time, and 
   - the VPN connection and each --tunnel exist (the connection's tunnels are listed when not);
   - the account's CloudWatch Logs resource policy ` + logdelivery.DeliveryPolicyName + ` still fits its
     limit (--policy-size-limit) once the log groups that would start receiving logs are added, and
-    a new policy would not be the 11th; log groups under ` + logdelivery.VendedLogsPrefix + ` avoid the growth;
+    a new policy would not be the 11th; log groups under ` + logdelivery.VendedLogsPrefix + ` avoid the growth.
+    Under the log-group model (--resource-policy-model), each group's own policy fits its limit instead;
   - the caller may perform the actions enabling logging needs (iam:SimulatePrincipalPolicy); a
     simulation that cannot run is a warning.
 
@@ -94,6 +96,7 @@ the interruption, enable changes nothing without --yes; --dry-run prints the pla
 	fl.StringVar(&f.bgpFormat, "bgp-format", "", "output format of the BGP log (default: --format)")
 	fl.BoolVar(&f.noBGP, "no-bgp", false, "do not deliver the BGP log (turns it off where it is on)")
 	fl.IntVar(&f.policySizeLimit, "policy-size-limit", logdelivery.DefaultPolicySizeLimit, "size limit of an account-level CloudWatch Logs resource policy, in characters (the provider's resource_policy_size_limit)")
+	addModelFlag(fl, &f.model)
 	return cmd
 }
 
@@ -175,6 +178,9 @@ func (f *tunnelChangeFlags) validate() error {
 	}
 	if f.policySizeLimit < 1 {
 		errs = append(errs, fmt.Errorf("--policy-size-limit %d must be positive", f.policySizeLimit))
+	}
+	if err := checkModelFlag(f.model); err != nil {
+		errs = append(errs, err)
 	}
 	if f.noBGP && (f.bgpLogGroupARN != "" || f.bgpFormat != "") {
 		errs = append(errs, errors.New("--no-bgp turns the BGP log off: leave out --bgp-log-group-arn and --bgp-format"))
@@ -298,7 +304,13 @@ func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tu
 					}
 				}
 			}
-			checks = append(checks, budgetPreCheck(ctx, clients, f.policySizeLimit, planned)...)
+			budget, model := budgetPreCheck(ctx, clients, f.policySizeLimit, logdelivery.Model(f.model), svc.DeliveredLogGroups, planned)
+			if model == logdelivery.ModelLogGroup { // the groups outside /aws/vendedlogs/ do not grow the account-level policy
+				checks = slices.DeleteFunc(checks, func(c setupCheck) bool {
+					return c.Section == "arguments" && c.Status == checkWarn && c.LogGroupARN != ""
+				})
+			}
+			checks = append(checks, budget...)
 		}
 		checks = append(checks, permissionsCheck(iampolicy.Check(ctx, iampolicy.ClientsFrom(clients), "", nil), clients))
 	}

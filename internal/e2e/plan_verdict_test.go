@@ -30,6 +30,28 @@ func onlyReads(t *testing.T, srv *sandbox.Server) {
 	}
 }
 
+// identicalFailingPlans runs terraform plan n times in dir: each must fail, write nothing, and print exactly what the
+// first printed. check runs after each plan, with the sandbox's counters of that plan. It returns the output.
+func identicalFailingPlans(t *testing.T, srv *sandbox.Server, dir string, n int, check func(i int)) string {
+	t.Helper()
+	var first string
+	for i := range n {
+		srv.ResetStats()
+		out, code := terraform(t, dir, sandboxEnv(srv), "plan")
+		if code == 0 {
+			t.Fatalf("plan %d succeeded:\n%s", i, out)
+		}
+		if i == 0 {
+			first = out
+		} else if out != first {
+			t.Fatalf("plan %d differs from plan 0:\n--- plan 0\n%s\n--- plan %d\n%s", i, first, i, out)
+		}
+		check(i)
+		onlyReads(t, srv)
+	}
+	return first
+}
+
 func storedPolicySize(t *testing.T, srv *sandbox.Server) int {
 	t.Helper()
 	p, ok := srv.Logs().AccountPolicy("AWSLogDeliveryWrite20150319")
@@ -70,18 +92,7 @@ func TestBinary_budgetVerdictIsStable(t *testing.T) {
 	}
 	dir := writeConfig(t, hcl.String())
 
-	var first string
-	for i := range 10 {
-		srv.ResetStats()
-		out, code := terraform(t, dir, sandboxEnv(srv), "plan")
-		if code == 0 {
-			t.Fatalf("plan %d succeeded:\n%s", i, out)
-		}
-		if i == 0 {
-			first = out
-		} else if out != first {
-			t.Fatalf("plan %d differs from plan 0:\n--- plan 0\n%s\n--- plan %d\n%s", i, first, i, out)
-		}
+	first := identicalFailingPlans(t, srv, dir, 10, func(i int) {
 		if n := acctest.CallCount(srv, "logs", "DescribeResourcePolicies"); n != 1 {
 			t.Errorf("plan %d: %d DescribeResourcePolicies calls, want 1", i, n)
 		}
@@ -91,8 +102,7 @@ func TestBinary_budgetVerdictIsStable(t *testing.T) {
 		if n := acctest.CallCount(srv, "ec2", "ModifyVpnTunnelOptions"); n != 0 {
 			t.Errorf("plan %d sent %d ModifyVpnTunnelOptions", i, n)
 		}
-		onlyReads(t, srv)
-	}
+	})
 	if n := strings.Count(first, budgetSummary); n != 1 {
 		t.Fatalf("%d budget errors, want exactly 1:\n%s", n, first)
 	}

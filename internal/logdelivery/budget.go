@@ -349,77 +349,19 @@ func (b *Budget) Project(groups []LogGroupARN, opts ProjectOptions) Projection {
 		return p
 	}
 
-	// growth[i] is the cost of Entries[i] in a list that already holds `existing` entries; Text is what is inserted.
-	quoted := make([]string, len(p.Entries))
-	for i, e := range p.Entries {
-		quoted[i] = jsonString(e)
-	}
-	growth := make([]int, len(p.Entries))
-	listTail := func(existing int) string {
-		var sb strings.Builder
-		for i, q := range quoted {
-			growth[i] = Characters(q)
-			if existing+i > 0 {
-				sb.WriteString(",")
-				growth[i]++
-			}
-			sb.WriteString(q)
-		}
-		return sb.String()
-	}
-
+	var growth []int
 	switch {
 	case !hasPolicy:
 		p.NewPolicy = true
 		p.ProjectedPolicyCount++
-		listTail(0)
+		_, growth = listTail(p.Entries, 0)
 		p.Text = DocumentedPolicy(*entryScope, p.Entries)
 		p.TextReplaces = "the new policy " + DeliveryPolicyName
 		p.Skeleton = Characters(DocumentedPolicy(*entryScope, nil))
 		p.SkeletonWhat = "the policy " + DeliveryPolicyName + " itself, which AWS creates"
 	default:
-		st, ok := cur.firstDeliveryStatement()
-		switch {
-		case cur.ParseError != nil:
-			// UNCONFIRMED: what AWS does with a delivery policy it cannot parse. Assume an append to a list.
-			p.Text = listTail(1)
-			p.TextReplaces = "appended to the Resource list (the stored policy could not be parsed: " + cur.ParseError.Error() + ")"
-		case ok && st.form == resourceList:
-			p.Text = listTail(len(st.resources))
-			p.TextReplaces = "appended to the Resource list of statement " + sidOr(st.sid)
-		case ok && st.form == resourceString:
-			// "X" becomes ["X",…]: two brackets more.
-			p.Text = "[" + jsonString(st.resources[0]) + listTail(1) + "]"
-			p.TextReplaces = "the new Resource of statement " + sidOr(st.sid) + " (a string until now)"
-			p.Skeleton = 2
-			p.SkeletonWhat = "the brackets that make the Resource of statement " + sidOr(st.sid) + " a list"
-		case ok: // no Resource at all
-			p.Text = `,"Resource":[` + listTail(0) + "]"
-			p.TextReplaces = "appended to statement " + sidOr(st.sid) + " (it has no Resource)"
-			p.Skeleton = Characters(`,"Resource":[]`)
-			p.SkeletonWhat = "a Resource list for statement " + sidOr(st.sid)
-		default:
-			// "If a policy exists without the statement, that statement is appended."
-			listTail(0)
-			stmt := DocumentedStatement(*entryScope, p.Entries)
-			p.Skeleton = Characters(DocumentedStatement(*entryScope, nil))
-			switch {
-			case cur.parsed.form == statementList && cur.parsed.emptyList:
-				p.Text = stmt
-			case cur.parsed.form == statementList:
-				p.Text = "," + stmt
-				p.Skeleton++
-			case cur.parsed.form == statementObject:
-				// {…} becomes [{…},{…}]
-				p.Text = "," + stmt
-				p.Skeleton += 3
-			default:
-				p.Text = `,"Statement":[` + stmt + "]"
-				p.Skeleton += Characters(`,"Statement":[]`)
-			}
-			p.TextReplaces = "a new statement appended to " + cur.Name
-			p.SkeletonWhat = "the delivery statement AWS appends to " + cur.Name
-		}
+		ins := insertEntries(cur, *entryScope, p.Entries)
+		p.Text, p.TextReplaces, p.Skeleton, p.SkeletonWhat, growth = ins.text, ins.replaces, ins.skeleton, ins.skeletonWhat, ins.growth
 	}
 	total := p.Skeleton
 	for i, gi := range entryGroup {
@@ -500,6 +442,97 @@ func (b *Budget) VendedAlternative(p Projection) (alt VendedAlternative, ok bool
 	}
 	alt.VendedCoverage = b.VendedCoverage(Scope{Partition: first.Partition, Region: first.Region, AccountID: first.AccountID})
 	return alt, true
+}
+
+// listTail is the minified text of entries appended to a Resource list that already holds `existing` entries, and
+// what each entry adds to it: its quoted length, plus the comma before it unless it is the list's first.
+func listTail(entries []string, existing int) (string, []int) {
+	var sb strings.Builder
+	growth := make([]int, len(entries))
+	for i, e := range entries {
+		q := jsonString(e)
+		growth[i] = Characters(q)
+		if existing+i > 0 {
+			sb.WriteString(",")
+			growth[i]++
+		}
+		sb.WriteString(q)
+	}
+	return sb.String(), growth
+}
+
+// insertion is what AWS writes into an existing policy to let delivery write to more log groups.
+type insertion struct {
+	// text is inserted into the stored document; replaces says where (see Projection.Text and TextReplaces).
+	text, replaces string
+	// skeleton is what the text adds around the entries, and skeletonWhat says what it is (Projection.Skeleton).
+	skeleton     int
+	skeletonWhat string
+	// growth is what each entry adds (GroupProjection.Growth).
+	growth []int
+}
+
+// insertEntries works out how AWS adds the entries to the existing policy cur: as the last elements of the Resource
+// of its first delivery statement, or, when it has none, as the documented statement appended to it ("If a policy
+// exists without the statement, that statement is appended.", docs/design/aws-behaviour.md §3.4). The same rule
+// serves the account-level delivery policy and a log group's own policy.
+func insertEntries(cur PolicyInfo, s Scope, entries []string) insertion {
+	var ins insertion
+	st, ok := cur.firstDeliveryStatement()
+	switch {
+	case cur.ParseError != nil:
+		// UNCONFIRMED: what AWS does with a delivery policy it cannot parse. Assume an append to a list.
+		ins.text, ins.growth = listTail(entries, 1)
+		ins.replaces = "appended to the Resource list (the stored policy could not be parsed: " + cur.ParseError.Error() + ")"
+	case ok && st.form == resourceList:
+		ins.text, ins.growth = listTail(entries, len(st.resources))
+		ins.replaces = "appended to the Resource list of statement " + sidOr(st.sid)
+	case ok && st.form == resourceString:
+		// "X" becomes ["X",…]: two brackets more.
+		var tail string
+		tail, ins.growth = listTail(entries, 1)
+		ins.text = "[" + jsonString(st.resources[0]) + tail + "]"
+		ins.replaces = "the new Resource of statement " + sidOr(st.sid) + " (a string until now)"
+		ins.skeleton = 2
+		ins.skeletonWhat = "the brackets that make the Resource of statement " + sidOr(st.sid) + " a list"
+	case ok: // no Resource at all
+		var tail string
+		tail, ins.growth = listTail(entries, 0)
+		ins.text = `,"Resource":[` + tail + "]"
+		ins.replaces = "appended to statement " + sidOr(st.sid) + " (it has no Resource)"
+		ins.skeleton = Characters(`,"Resource":[]`)
+		ins.skeletonWhat = "a Resource list for statement " + sidOr(st.sid)
+	default:
+		// "If a policy exists without the statement, that statement is appended."
+		_, ins.growth = listTail(entries, 0)
+		stmt := DocumentedStatement(s, entries)
+		ins.skeleton = Characters(DocumentedStatement(s, nil))
+		switch {
+		case cur.parsed.form == statementList && cur.parsed.emptyList:
+			ins.text = stmt
+		case cur.parsed.form == statementList:
+			ins.text = "," + stmt
+			ins.skeleton++
+		case cur.parsed.form == statementObject:
+			// {…} becomes [{…},{…}]
+			ins.text = "," + stmt
+			ins.skeleton += 3
+		default:
+			ins.text = `,"Statement":[` + stmt + "]"
+			ins.skeleton += Characters(`,"Statement":[]`)
+		}
+		ins.replaces = "a new statement appended to " + policyLabel(cur.Name)
+		ins.skeletonWhat = "the delivery statement AWS appends to " + policyLabel(cur.Name)
+	}
+	return ins
+}
+
+// policyLabel names a policy in messages; a log group's own policy may have no name.
+func policyLabel(name string) string {
+	if name == "" {
+		return "the unnamed policy"
+	}
+	return name
 }
 
 func sidOr(sid string) string {

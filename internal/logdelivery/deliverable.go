@@ -58,8 +58,10 @@ const placeholderAccountID = "123456789012"
 // OutsideVendedLogsExplanation explains why a log group name outside /aws/vendedlogs/ needs an opt-in: when a tunnel
 // starts delivering to the group, AWS adds its own entry to the account's delivery policy; what that entry costs of
 // limit, how many such groups fit in a policy that holds nothing else, and that groups under /aws/vendedlogs/ share one
-// wildcard entry. The fix (VendedName, or the opt-in) names a setting or a flag, so the caller adds it. An empty
-// s.AccountID is replaced by a placeholder of the same length.
+// wildcard entry. This is the account-level model; with opts.ModelSetting it also says how to choose the
+// log-group-level one, under which such a name costs the account-level policy nothing. The fix (VendedName, or the
+// opt-in) names a setting or a flag, so the caller adds it. An empty s.AccountID is replaced by a placeholder of the
+// same length.
 func OutsideVendedLogsExplanation(s Scope, name string, limit int, opts ExplainOptions) string {
 	if s.AccountID == "" {
 		s.AccountID = placeholderAccountID
@@ -75,10 +77,16 @@ func OutsideVendedLogsExplanation(s Scope, name string, limit int, opts ExplainO
 	if opts.When != "" {
 		when = " " + opts.When
 	}
+	model := ""
+	if opts.ModelSetting != nil {
+		model = fmt.Sprintf(" This is the account-level model, which the Site-to-Site VPN guide describes; if AWS gives new "+
+			"deliveries in your account a resource policy on the log group itself instead, set %s: a name outside %s then "+
+			"costs the account-level policy nothing.", opts.modelSetting(ModelLogGroup), VendedLogsPrefix)
+	}
 	return fmt.Sprintf("The log group name %q does not start with %s. When a VPN tunnel starts delivering logs to it, AWS adds "+
 		"the entry %q to the account-wide CloudWatch Logs resource policy %s: %d more characters for this group alone. "+
 		"That one policy serves every log delivery of the account in %s and is limited to %d characters%s, room for at most "+
 		"%d such groups; once it is full, enabling logs fails%s. All groups under %s share a single wildcard entry and do not "+
-		"grow it.",
-		name, VendedLogsPrefix, entry, DeliveryPolicyName, cost, s.Region, limit, setting, room, when, VendedLogsPrefix)
+		"grow it.%s",
+		name, VendedLogsPrefix, entry, DeliveryPolicyName, cost, s.Region, limit, setting, room, when, VendedLogsPrefix, model)
 }

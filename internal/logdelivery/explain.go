@@ -27,6 +27,9 @@ type ExplainOptions struct {
 	CreateGroup func(name string) string
 	// UseExisting says how to deliver to another, existing group instead, as a sentence; empty: not said.
 	UseExisting string
+	// ModelSetting renders the setting that chooses a resource-policy model, e.g. `resource_policy_model =
+	// "log-group"` or `--resource-policy-model log-group`; nil: the model's name, quoted.
+	ModelSetting func(Model) string
 }
 
 func (o ExplainOptions) change() string {
@@ -90,14 +93,22 @@ const (
 	SummaryMissingGroup    = "Log group does not exist"
 )
 
-// Explain words the verdict on the run's projection: an error when AWS would refuse the change for lack of a policy
-// slot or of characters, else a warning when the delivery policy would come close to its limit, else nothing. There
-// is never a warning beside an error: both describe the same projection, and the error says more.
+// Explain words the verdict on the run's projection under the run's model: an error when AWS would refuse the change
+// for lack of a policy slot or of room in a policy, else a warning when a policy would come close to its limit, else
+// nothing (under the log-group-level model also a warning for the groups whose own policy could not be read). There
+// is never a warning beside an error about the same projection: the error says more. Every finding ends with the
+// model it assumed and how to choose the other.
 //
 // incomplete says that more changes may still be planned after this verdict, so the totals are lower bounds and are
 // worded "at least".
 func (r RunResult) Explain(opts ExplainOptions, incomplete bool) []Explanation {
-	if len(r.Growing()) == 0 || r.Budget == nil {
+	if r.Budget == nil {
+		return nil
+	}
+	if r.Model.Model == ModelLogGroup {
+		return r.explainGroups(opts, incomplete)
+	}
+	if len(r.Growing()) == 0 {
 		return nil
 	}
 	var out []Explanation
@@ -178,8 +189,9 @@ func (r RunResult) explainSize(opts ExplainOptions, incomplete, near bool) Expla
 	if incomplete {
 		sb.WriteString("\n\nMore changes were still being planned when this was checked, so the policy would grow at least this much.")
 	}
+	sb.WriteString("\n\n" + r.Model.Reason(opts))
 	e.Detail = sb.String()
-	e.Fix = r.vendedFix(opts, near)
+	e.Fix = r.vendedFix(opts, near) + "\n\n" + r.Model.Alternative(opts)
 	return e
 }
 
@@ -239,18 +251,18 @@ func (r RunResult) explainCount(opts ExplainOptions) Explanation {
 		Detail: fmt.Sprintf("Enabling %s needs the account-level CloudWatch Logs resource policy %s, which does not exist yet. AWS "+
 			"would have to create it as policy number %d, but an account can have at most %d account-level resource policies "+
 			"per Region (a quota that cannot be raised), and %s already has %d: %s. AWS would reject the change%s.\n\n"+
-			"Log groups that need the policy: %s.",
+			"Log groups that need the policy: %s.\n\n%s",
 			opts.change(), r.PolicyName, r.ProjectedPolicyCount, r.MaxPolicies, region, r.PolicyCount,
-			strings.Join(r.Budget.PolicyNames(), ", "), opts.when(), strings.Join(groups, ", ")),
+			strings.Join(r.Budget.PolicyNames(), ", "), opts.when(), strings.Join(groups, ", "), r.Model.Reason(opts)),
 		Fix: fmt.Sprintf("Delete an account-level resource policy that is no longer needed (aws logs delete-resource-policy "+
-			"--policy-name NAME --region %s). Log groups under %s do not avoid this: they, too, need the delivery policy.",
-			region, VendedLogsPrefix),
+			"--policy-name NAME --region %s). Log groups under %s do not avoid this: they, too, need the delivery policy.\n\n%s",
+			region, VendedLogsPrefix, r.Model.Alternative(opts)),
 	}
 }
 
 // NotCheckedExplanation says what was not checked when the account's resource policies could not be read (err) for
-// the given log groups (ARNs), and how to have it checked.
-func NotCheckedExplanation(s Scope, limit int, groups []string, err error, opts ExplainOptions) Explanation {
+// the given log groups (ARNs), and how to have it checked; model is the run's model as far as it was decided.
+func NotCheckedExplanation(s Scope, limit int, groups []string, err error, model ModelChoice, opts ExplainOptions) Explanation {
 	why := "failed"
 	if awsconfig.IsAccessDenied(err) {
 		why = "was denied (access denied)"
@@ -264,15 +276,20 @@ func NotCheckedExplanation(s Scope, limit int, groups []string, err error, opts 
 	if len(groups) > 0 {
 		applies = " This applies to " + strings.Join(groups, ", ") + "."
 	}
+	what := fmt.Sprintf("the log delivery resource policy %s (limit %d characters%s) or the limit of %d account-level resource "+
+		"policies", DeliveryPolicyName, limit, opts.setting(), MaxAccountPolicies)
+	if model.Model == ModelLogGroup {
+		what = fmt.Sprintf("the resource policies of the log groups themselves (limit %d bytes each), which an account-level "+
+			"policy may make unnecessary,", GroupPolicySizeLimit)
+	}
 	return Explanation{
 		Severity: SeverityWarning,
 		Summary:  SummaryNotChecked,
 		Detail: fmt.Sprintf("Reading the account's CloudWatch Logs resource policies (logs:DescribeResourcePolicies in %s) %s, so "+
-			"whether enabling %s fits the log delivery resource policy %s (limit %d characters%s) or the limit of %d "+
-			"account-level resource policies was not checked.%s If it does not fit, AWS rejects the change%s.\n\nError: %s",
-			s.Region, why, opts.change(), DeliveryPolicyName, limit, opts.setting(), MaxAccountPolicies, applies, opts.when(), err),
+			"whether enabling %s fits %s was not checked.%s If it does not fit, AWS rejects the change%s.\n\nError: %s\n\n%s",
+			s.Region, why, opts.change(), what, applies, opts.when(), err, model.Reason(opts)),
 		Fix: "To have it checked, allow logs:DescribeResourcePolicies for the identity that makes the change. Log groups whose " +
-			"names start with " + VendedLogsPrefix + " do not grow the policy.",
+			"names start with " + VendedLogsPrefix + " do not grow the account-level policy.\n\n" + model.Alternative(opts),
 	}
 }
 

@@ -41,9 +41,16 @@ func ReadAccountPolicies(ctx context.Context, api PoliciesAPI) ([]Policy, error)
 }
 
 // ReadResourcePolicies lists the RESOURCE-scope (log-group-level) policies of one log group, given its ARN with
-// or without ":*" (sent without).
+// or without ":*" (sent without). A log group that does not exist (yet: a plan may create it) has none.
+// UNCONFIRMED: what DescribeResourcePolicies answers for a log group that does not exist. Its documented errors do
+// not include ResourceNotFoundException, and the sandbox lists no policies; a ResourceNotFoundException is read as
+// "no policy" all the same.
 func ReadResourcePolicies(ctx context.Context, api PoliciesAPI, logGroupARN string) ([]Policy, error) {
-	return readPolicies(ctx, api, cwltypes.PolicyScopeResource, TrimARNSuffix(logGroupARN))
+	ps, err := readPolicies(ctx, api, cwltypes.PolicyScopeResource, TrimARNSuffix(logGroupARN))
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	return ps, err
 }
 
 func readPolicies(ctx context.Context, api PoliciesAPI, scope cwltypes.PolicyScope, resourceARN string) ([]Policy, error) {

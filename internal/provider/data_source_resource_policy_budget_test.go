@@ -1,19 +1,17 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"unicode/utf8"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -150,7 +148,8 @@ func TestResourcePolicyBudget_newPolicyMatchesSandbox(t *testing.T) {
 }
 
 // A group with its own log-group-level policy granting delivery (docs/design/aws-behaviour.md §3.6) does not grow the account-level
-// policy; that policy is read with policyScope RESOURCE and listed.
+// policy; that policy is read with policyScope RESOURCE and listed. It is put as AWS takes a log group's policy: by
+// resourceArn alone (PutResourcePolicy takes either a policy name or a resource ARN), so it has no name.
 func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 	t.Parallel()
 	srv := startSandbox(t, nil)
@@ -160,11 +159,7 @@ func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 	own := `{"Version":"2012-10-17","Statement":[{"Sid":"AWSLogDeliveryWrite","Effect":"Allow",` +
 		`"Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":["logs:CreateLogStream","logs:PutLogEvents"],` +
 		`"Resource":"` + group + `:*"}]}`
-	if _, err := sandboxLogs(srv).PutResourcePolicy(context.Background(), &cloudwatchlogs.PutResourcePolicyInput{
-		PolicyName: aws.String("AWSLogDeliveryWrite-own"), PolicyDocument: aws.String(own), ResourceArn: aws.String(group),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.PutLogGroupPolicy(t, srv, group, own)
 	srv.ResetStats()
 	addr := "data.vpnlogs_resource_policy_budget.test"
 	resource.UnitTest(t, resource.TestCase{
@@ -172,12 +167,13 @@ func TestResourcePolicyBudget_logGroupLevelPolicy(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: budgetConfig(srv, 0, budgetDataSource(group, other)),
 			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("model"), knownvalue.StringExact("account")),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("used_characters"), knownvalue.Int64Exact(1000)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("projected_characters"), knownvalue.Int64Exact(int64(1000+deliveryEntryCost("/vpn/no-policy")))),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("uncovered_log_group_arns"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(other)})),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("policy_count"), knownvalue.Int64Exact(1)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("policies").AtSliceIndex(1), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"name": knownvalue.StringExact("AWSLogDeliveryWrite-own"), "scope": knownvalue.StringExact("RESOURCE"),
+					"name": knownvalue.Null(), "scope": knownvalue.StringExact("RESOURCE"),
 					"characters": knownvalue.Int64Exact(int64(len(own))), "resource_arn": knownvalue.StringExact(group),
 				})),
 			},

@@ -13,12 +13,16 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-// budgetState is the run's projection of the delivery policy; the zero value is ready to use.
+// budgetState is the run's projection of the resource policies; the zero value is ready to use.
 //
 // Terraform starts one provider process (and configures one providerData) per plan or apply walk, so the
 // projection aggregates every delivery planned by the walk, and the account's policies are read at most once per
 // walk: the first check reads them with one DescribeResourcePolicies call, checks planned concurrently wait for
-// that read, and a failed read is remembered, not retried.
+// that read, and a failed read is remembered, not retried. The resource-policy model is decided once per walk too
+// (logdelivery.RunProjection.Model): with resource_policy_model = "auto", from the own policies of at most
+// logdelivery.MaxModelProbes log groups that the region's VPN tunnels deliver to outside the account-level policies
+// (none in an account where AWS grows the account-level policy); under the log-group-level model each log group the
+// walk starts delivering to, outside the account-level policies, has its own policy read once.
 type budgetState struct {
 	once sync.Once
 	run  *logdelivery.RunProjection
@@ -33,7 +37,9 @@ type budgetState struct {
 
 // budgetRun returns the run's projection, creating it on first use.
 func (d *providerData) budgetRun() *logdelivery.RunProjection {
-	d.budget.once.Do(func() { d.budget.run = logdelivery.NewAccountRunProjection(d.clients, d.resourcePolicySizeLimit) })
+	d.budget.once.Do(func() {
+		d.budget.run = logdelivery.NewAccountRunProjection(d.clients, d.policy.limit, d.policy.model, d.vpn.DeliveredLogGroups)
+	})
 	return d.budget.run
 }
 
@@ -59,9 +65,13 @@ func (d *providerData) explainOptions() logdelivery.ExplainOptions {
 			return fmt.Sprintf("Create the group with vpnlogs_log_group and use its arn as log_group_arn:\n\n"+
 				"  resource \"vpnlogs_log_group\" \"vpn\" {\n    name = %q%s\n  }", name, optIn)
 		},
-		UseExisting: "Or set log_group_arn to the ARN of an existing log group.",
+		UseExisting:  "Or set log_group_arn to the ARN of an existing log group.",
+		ModelSetting: modelSetting,
 	}
 }
+
+// modelSetting is the provider setting that chooses a resource-policy model, as the explanations quote it.
+func modelSetting(m logdelivery.Model) string { return fmt.Sprintf("resource_policy_model = %q", m) }
 
 // keyDeliveries gives a call that starts delivering to a log group the policy does not cover yet the key that lets
 // it carry the verdict: the first such group by ARN (an ordinary group before the /aws/vendedlogs/ ones, since the
@@ -128,16 +138,11 @@ func appendVerdict(diags *diag.Diagnostics, add diag.Diagnostics, applying bool)
 	}
 }
 
-// budgetVerdict projects the delivery policy with every delivery of the run and adds what logdelivery says about
-// it, once per finding and run: an error when AWS would refuse the change, else a warning when the policy comes
-// close to its limit.
-//
-// Only the account-level policies are read. UNCONFIRMED (docs/design/aws-behaviour.md §3.6): AWS now documents
-// log-group-level (RESOURCE-scope) policies "for newly created subscriptions"; whether Site-to-Site VPN's V1 delivery
-// still grows the account-level policy, and since when, is not documented. The check assumes it does (the safe side)
-// and does not read each group's own policy, which would cost one more call per group; a group that has its own
-// policy granting delivery is therefore still projected. The vpnlogs_resource_policy_budget data source does read
-// them.
+// budgetVerdict projects the resource policies with every delivery of the run, under the run's model, and adds what
+// logdelivery says about it, once per finding and run: an error when AWS would refuse the change, else a warning when
+// a policy comes close to its limit. Under the account-level model only the account-level policies are read (one
+// call per run); under the log-group-level model also the own policy of each log group the run starts delivering to
+// that no account-level policy covers (one call per group and run).
 func (d *providerData) budgetVerdict(ctx context.Context, v planVerdict, planned []logdelivery.Planned, diags *diag.Diagnostics) {
 	res, err := d.budgetRun().Add(ctx, planned)
 	if err != nil {
@@ -151,15 +156,16 @@ func (d *providerData) budgetVerdict(ctx context.Context, v planVerdict, planned
 			for _, p := range planned {
 				groups = append(groups, p.Group.String())
 			}
-			e := logdelivery.NotCheckedExplanation(d.scope(), d.resourcePolicySizeLimit, uniqueSorted(groups), err, d.explainOptions())
+			e := logdelivery.NotCheckedExplanation(d.scope(), d.policy.limit, uniqueSorted(groups), err, res.Model, d.explainOptions())
 			diags.AddWarning(e.Summary, e.Text())
 		}
 		return
 	}
 	tflog.Debug(ctx, "projected log delivery resource policy", map[string]any{
+		"model": string(res.Model.Model), "model_setting": string(res.Model.Setting), "model_evidence": res.Model.EvidenceARNs(),
 		"policy": res.PolicyName, "new_policy": res.NewPolicy, "current_characters": res.CurrentCharacters,
 		"projected_characters": res.ProjectedCharacters, "limit": res.Limit, "policy_count": res.PolicyCount,
-		"groups": len(res.Groups), "growing": len(res.Growing()), "incomplete": v.incomplete,
+		"groups": len(res.Groups), "growing": len(res.Growing()), "group_policies": len(res.GroupPolicies), "incomplete": v.incomplete,
 	})
 	findings := res.Explain(d.explainOptions(), v.incomplete)
 	d.budget.mu.Lock()

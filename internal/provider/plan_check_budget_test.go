@@ -317,8 +317,14 @@ func TestBudget_accessDeniedPlanContinues(t *testing.T) {
 }
 
 // budgetTestProviderData configures provider data against the sandbox, as Configure does, with the given policy
-// size limit and a short settle time for the plan's verdict.
+// size limit, the default model (auto) and a short settle time for the plan's verdict.
 func budgetTestProviderData(t *testing.T, srv *sandbox.Server, limit int) *providerData {
+	t.Helper()
+	return budgetTestProviderDataWith(t, srv, budgetSettings{limit: limit, model: logdelivery.ModelAuto})
+}
+
+// budgetTestProviderDataWith is budgetTestProviderData with the given budget settings.
+func budgetTestProviderDataWith(t *testing.T, srv *sandbox.Server, settings budgetSettings) *providerData {
 	t.Helper()
 	retries := 0
 	c, err := awsconfig.Load(context.Background(), awsconfig.Config{
@@ -328,7 +334,7 @@ func budgetTestProviderData(t *testing.T, srv *sandbox.Server, limit int) *provi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, limit, false, WithVPNOptions(testVPNOptions), withPlanTiming(30*time.Millisecond, 5*time.Second))
+	return newProviderData(c, settings, false, WithVPNOptions(testVPNOptions), withPlanTiming(30*time.Millisecond, 5*time.Second))
 }
 
 // planDeliveries is one planning call of d's run that starts delivering to the named groups, as ModifyPlan makes

@@ -193,7 +193,7 @@ func newTestProviderData(t *testing.T, srv *sandbox.Server, preflight bool) *pro
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderData(c, logdelivery.DefaultPolicySizeLimit, preflight, WithVPNOptions(testVPNOptions))
+	return newProviderData(c, budgetSettings{limit: logdelivery.DefaultPolicySizeLimit, model: logdelivery.ModelAuto}, preflight, WithVPNOptions(testVPNOptions))
 }
 
 func TestPreflight_checkPermissionsOncePerRun(t *testing.T) {

@@ -51,6 +51,7 @@ type providerModel struct {
 	PreflightPermissions      types.Bool        `tfsdk:"preflight_permissions"`
 	Profile                   types.String      `tfsdk:"profile"`
 	Region                    types.String      `tfsdk:"region"`
+	ResourcePolicyModel       types.String      `tfsdk:"resource_policy_model"`
 	ResourcePolicySizeLimit   types.Number      `tfsdk:"resource_policy_size_limit"`
 	RetryMode                 types.String      `tfsdk:"retry_mode"`
 	SecretKey                 types.String      `tfsdk:"secret_key"`
@@ -132,10 +133,26 @@ func (p *vpnlogsProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "AWS region of the VPN connections and log groups. Also `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`.",
 				Validators:          []validator.String{validators.Region()},
 			},
+			"resource_policy_model": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Where AWS grants log delivery write access to a log group in your account, which "+
+					"decides what the plan-time budget check projects; AWS documents two behaviours. `account`: AWS adds each log "+
+					"group to the account-level policy `%[1]s`, limited to `resource_policy_size_limit` characters (what the "+
+					"Site-to-Site VPN guide describes). `log-group`: AWS gives each log group that no account-level policy covers "+
+					"a resource policy of its own, limited to %[2]d bytes, and leaves the account-level policies alone (what "+
+					"CloudWatch Logs documents \"for newly created subscriptions\"). `auto` (the default): `log-group` when a log "+
+					"group your VPN tunnels deliver to, outside the account-level policies, has its own policy granting "+
+					"`delivery.logs.amazonaws.com`, else `account`; it reads at most %[3]d such policies, once per run (none "+
+					"where AWS grows the account-level policy). Every budget diagnostic names the model it assumed. Set the "+
+					"model when you know how your account behaves; see the resource-policy guide.",
+					logdelivery.DeliveryPolicyName, logdelivery.GroupPolicySizeLimit, logdelivery.MaxModelProbes),
+				Validators: []validator.String{validators.ResourcePolicyModel()},
+			},
 			"resource_policy_size_limit": schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("Size limit, in characters, of an account-level CloudWatch Logs resource policy, used by the "+
-					"plan-time budget check. Defaults to %d, the limit AWS documents; AWS is raising it, so it is a setting.", logdelivery.DefaultPolicySizeLimit),
+					"plan-time budget check under the account-level model (`resource_policy_model`). Defaults to %d, the limit AWS "+
+					"documents; AWS is raising it, so it is a setting.", logdelivery.DefaultPolicySizeLimit),
 				Validators: []validator.Number{validators.WholeNumber(100, 1_000_000)},
 			},
 			"retry_mode": schema.StringAttribute{
@@ -247,7 +264,8 @@ func (p *vpnlogsProvider) Configure(ctx context.Context, req provider.ConfigureR
 		limit = int(validators.Int64(m.ResourcePolicySizeLimit.ValueBigFloat()))
 	}
 	preflight := m.PreflightPermissions.IsNull() || m.PreflightPermissions.ValueBool()
-	data := newProviderData(clients, limit, preflight, p.opts...)
+	model := logdelivery.ModelOrAuto(m.ResourcePolicyModel.ValueString())
+	data := newProviderData(clients, budgetSettings{limit: limit, model: model}, preflight, p.opts...)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

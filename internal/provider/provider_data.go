@@ -24,8 +24,8 @@ type providerData struct {
 	// health shares the health data sources' CloudWatch Logs reads: one read per log group and window.
 	health *health.Session
 
-	// resourcePolicySizeLimit is the account-scope resource policy limit the plan-time budget check uses.
-	resourcePolicySizeLimit int
+	// policy are the settings of the plan-time resource-policy budget check.
+	policy budgetSettings
 	// preflightPermissions enables the plan-time IAM simulation.
 	preflightPermissions bool
 
@@ -35,6 +35,14 @@ type providerData struct {
 	preflight preflightState
 	// groups looks log groups up, once per group and run.
 	groups *logdelivery.GroupLookup
+}
+
+// budgetSettings are the provider's settings of the resource-policy budget check.
+type budgetSettings struct {
+	// limit is the account-level resource policy limit, in characters (resource_policy_size_limit).
+	limit int
+	// model is the resource-policy model setting (resource_policy_model).
+	model logdelivery.Model
 }
 
 // Option configures the provider that New builds.
@@ -56,7 +64,7 @@ func withPlanTiming(settle, maxWait time.Duration) Option {
 	return func(s *options) { s.planSettle, s.planMaxWait = settle, maxWait }
 }
 
-func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, opts ...Option) *providerData {
+func newProviderData(c *awsconfig.Clients, budget budgetSettings, preflight bool, opts ...Option) *providerData {
 	o := options{planSettle: planSettle, planMaxWait: planMaxWait}
 	for _, f := range opts {
 		f(&o)
@@ -65,12 +73,12 @@ func newProviderData(c *awsconfig.Clients, policyLimit int, preflight bool, opts
 		o.vpn.OnPollTick = logPollTick
 	}
 	d := &providerData{
-		clients:                 c,
-		vpn:                     vpn.NewService(c.EC2, o.vpn),
-		health:                  (&health.Reader{Logs: c.Logs}).NewSession(),
-		resourcePolicySizeLimit: policyLimit,
-		preflightPermissions:    preflight,
-		groups:                  logdelivery.NewGroupLookup(c.Logs, 25*time.Millisecond),
+		clients:              c,
+		vpn:                  vpn.NewService(c.EC2, o.vpn),
+		health:               (&health.Reader{Logs: c.Logs}).NewSession(),
+		policy:               budget,
+		preflightPermissions: preflight,
+		groups:               logdelivery.NewGroupLookup(c.Logs, 25*time.Millisecond),
 	}
 	d.plan = newPlanRun(o.planSettle, o.planMaxWait, d.giveVerdict)
 	return d

@@ -73,7 +73,8 @@ func (r *logGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"`resource_policy_size_limit`). Each group outside `/aws/vendedlogs/` adds an entry of about 60 characters plus the " +
 			"length of its name; " +
 			"all groups under `/aws/vendedlogs/` share one wildcard entry. A name outside `/aws/vendedlogs/` is therefore a " +
-			"plan error unless `allow_outside_vendedlogs = true`.\n\n" +
+			"plan error unless `allow_outside_vendedlogs = true`, or the provider's `resource_policy_model = \"log-group\"` (AWS then " +
+			"gives such a group a resource policy of its own instead, and the account-level policy does not grow).\n\n" +
 			"`arn` is known at plan time, so a `vpnlogs_tunnel_logging` that uses it is checked against the policy budget " +
 			"during the same plan.",
 		Attributes: map[string]schema.Attribute{
@@ -83,7 +84,8 @@ func (r *logGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "Allow a `name` outside `/aws/vendedlogs/`. Defaults to `false`: such a name is a plan error, " +
 					"because log delivery to the group would grow the account-wide CloudWatch Logs resource policy by about 60 " +
-					"characters plus the length of the name, of its 5,120. Set it for a group that must keep an existing name.",
+					"characters plus the length of the name, of its 5,120. Set it for a group that must keep an existing name. Not " +
+					"needed when the provider's `resource_policy_model` is `\"log-group\"`.",
 			},
 			"arn": schema.StringAttribute{
 				Computed: true,
@@ -183,7 +185,9 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 	if !plan.Name.IsUnknown() {
 		name := plan.Name.ValueString()
-		if !logdelivery.IsVended(name) && !plan.AllowOutsideVendedlogs.IsUnknown() && !plan.AllowOutsideVendedlogs.ValueBool() {
+		// Under the log-group-level model a group outside /aws/vendedlogs/ does not grow the account-level policy.
+		if !logdelivery.IsVended(name) && !plan.AllowOutsideVendedlogs.IsUnknown() && !plan.AllowOutsideVendedlogs.ValueBool() &&
+			r.data.policy.model != logdelivery.ModelLogGroup {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Log group outside /aws/vendedlogs/", r.outsideVendedlogsDetail(name))
 		}
 		plan.ID = types.StringValue(name)
@@ -211,8 +215,8 @@ func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // outsideVendedlogsDetail explains why a name outside /aws/vendedlogs/ needs the opt-in, with this group's cost
 // (logdelivery.OutsideVendedLogsExplanation), and the fix in the resource's attributes.
 func (r *logGroupResource) outsideVendedlogsDetail(name string) string {
-	return logdelivery.OutsideVendedLogsExplanation(r.data.scope(), name, r.data.resourcePolicySizeLimit, logdelivery.ExplainOptions{
-		LimitSetting: "the provider's resource_policy_size_limit", When: "at apply time",
+	return logdelivery.OutsideVendedLogsExplanation(r.data.scope(), name, r.data.policy.limit, logdelivery.ExplainOptions{
+		LimitSetting: "the provider's resource_policy_size_limit", When: "at apply time", ModelSetting: modelSetting,
 	}) + fmt.Sprintf("\n\nFix: use name = %q instead, or set allow_outside_vendedlogs = true if the group must have this name.",
 		logdelivery.VendedName(name))
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awserr"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 )
 
 // EC2 is the part of the EC2 client this package uses.
@@ -174,6 +175,32 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Connection, error) {
 	}
 	sort.Slice(filtered, func(i, j int) bool { return filtered[i].ID < filtered[j].ID })
 	return filtered, nil
+}
+
+// DeliveredLogGroups returns the log groups the region's VPN tunnels deliver logs to now (tunnel and BGP logs of
+// connections not being deleted), by ARN, from the shared snapshot; ARNs that do not parse are left out. This is
+// where logdelivery's ModelAuto looks for evidence of the resource-policy model (logdelivery.DeliveringReader).
+func (s *Service) DeliveredLogGroups(ctx context.Context) ([]logdelivery.LogGroupARN, error) {
+	conns, err := s.List(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []logdelivery.LogGroupARN
+	for _, c := range conns {
+		for _, t := range c.Tunnels {
+			for _, d := range t.Logging.StartedDeliveries(Logging{}) {
+				a, err := logdelivery.ParseLogGroupARN(d.LogGroupARN)
+				if err != nil || seen[a.String()] {
+					continue
+				}
+				seen[a.String()] = true
+				out = append(out, a)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out, nil
 }
 
 func (f Filter) matches(c Connection) bool {

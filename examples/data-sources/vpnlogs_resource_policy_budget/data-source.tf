@@ -14,6 +14,7 @@ data "vpnlogs_resource_policy_budget" "this" {
 
 output "resource_policy_budget" {
   value = {
+    model      = data.vpnlogs_resource_policy_budget.this.model # "account" or "log-group", and model_evidence says why
     policy     = data.vpnlogs_resource_policy_budget.this.delivery_policy_name
     used       = data.vpnlogs_resource_policy_budget.this.used_characters
     projected  = data.vpnlogs_resource_policy_budget.this.projected_characters

@@ -119,6 +119,19 @@ func LogGroupName() validator.String {
 	}}
 }
 
+// ResourcePolicyModel accepts a resource-policy model setting (logdelivery.ParseModel, which words the fix).
+func ResourcePolicyModel() validator.String {
+	return stringValidator{
+		description: description("value must be one of " + strings.Join(logdelivery.Models(), ", ")),
+		check: func(p, s string) (string, string) {
+			if _, err := logdelivery.ParseModel(s); err != nil {
+				return "Invalid resource-policy model", fmt.Sprintf("%s is %s.", p, err)
+			}
+			return "", ""
+		},
+	}
+}
+
 // IPAddress accepts a tunnel outside IP address in the form AWS reports it (vpn.CheckOutsideIP, which words the fix).
 func IPAddress() validator.String {
 	return stringValidator{description: description("value must be an IP address as AWS reports it"), check: func(p, s string) (string, string) {
