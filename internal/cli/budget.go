@@ -30,13 +30,11 @@ func explanationCheck(name string, e logdelivery.Explanation) setupCheck {
 	return setupCheck{Section: sectionBudget, Name: name, Status: status, Message: e.Detail, Fix: e.Fix}
 }
 
-// budgetReadCheck words a failed read of the account's resource policies (logdelivery.NotCheckedExplanation): access
-// denied is a warning (nothing else is wrong, the budget is just not known), anything else a failure.
+// budgetReadCheck words a failed read of the account's resource policies (logdelivery.NotCheckedExplanation): the
+// check could not run, so the budget is not known.
 func budgetReadCheck(c *awsconfig.Clients, limit int, groups []string, err error) setupCheck {
 	chk := explanationCheck("resource policies", logdelivery.NotCheckedExplanation(logdelivery.ScopeOf(c), limit, groups, err, budgetExplainOptions))
-	if !awsconfig.IsAccessDenied(err) {
-		chk.Status = checkFail
-	}
+	chk.Status = checkUnknown
 	return chk
 }
 
@@ -75,8 +73,8 @@ func projectionChecks(res logdelivery.RunResult) []setupCheck {
 }
 
 // budgetPreCheck is enable's budget pre-check: the projection with the log groups that would start receiving logs.
-// The projection reads the account's policies once; a budget that cannot be read is a warning, and the change goes
-// ahead, as at plan time.
+// The projection reads the account's policies once; a budget that cannot be read is not known (checkUnknown), and the
+// change goes ahead, as at plan time.
 func budgetPreCheck(ctx context.Context, clients *awsconfig.Clients, limit int, planned []logdelivery.Planned) []setupCheck {
 	if len(planned) == 0 {
 		return []setupCheck{{Section: sectionBudget, Name: "projection", Status: checkOK,
@@ -88,9 +86,7 @@ func budgetPreCheck(ctx context.Context, clients *awsconfig.Clients, limit int, 
 		for _, p := range planned {
 			groups = append(groups, p.Group.String())
 		}
-		chk := budgetReadCheck(clients, limit, groups, err)
-		chk.Status = checkWarn
-		return []setupCheck{chk}
+		return []setupCheck{budgetReadCheck(clients, limit, groups, err)}
 	}
 	return projectionChecks(res)
 }
