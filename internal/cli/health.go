@@ -146,4 +146,3 @@ func healthExit(reports []tunnelReport) error {
 	}
 	return nil
 }
-

@@ -65,10 +65,10 @@ type sandboxReport struct {
 }
 
 type sandboxDemoFleet struct {
-	VPNGatewayID   string              `json:"vpn_gateway_id"`
-	RoleARN        string              `json:"role_arn"`
-	LogGroups      []string            `json:"log_groups"`
-	VPNConnections []sandboxDemoVPN    `json:"vpn_connections"`
+	VPNGatewayID   string           `json:"vpn_gateway_id"`
+	RoleARN        string           `json:"role_arn"`
+	LogGroups      []string         `json:"log_groups"`
+	VPNConnections []sandboxDemoVPN `json:"vpn_connections"`
 }
 
 type sandboxDemoVPN struct {
