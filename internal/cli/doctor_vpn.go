@@ -33,7 +33,7 @@ type doctorTunnel struct {
 	OutsideIPAddress string           `json:"outside_ip_address"`
 	TunnelLog        doctorLog        `json:"tunnel_log"`
 	BGPLog           doctorLog        `json:"bgp_log"`
-	Telemetry        *doctorTelemetry `json:"telemetry"`
+	Telemetry        *telemetryReport `json:"telemetry"`
 	Health           *doctorHealth    `json:"health"`
 }
 
@@ -45,26 +45,12 @@ type doctorLog struct {
 	Vendedlogs     bool   `json:"vendedlogs"`
 }
 
-type doctorTelemetry struct {
-	Status             string  `json:"status"`
-	StatusMessage      string  `json:"status_message"`
-	LastStatusChange   *string `json:"last_status_change"`
-	AcceptedRouteCount int     `json:"accepted_route_count"`
-}
-
 // doctorHealth is a tunnel's health as the health command reads it; Error says why its logs could not be read.
 type doctorHealth struct {
 	Status       string           `json:"status"`
 	StatusReason string           `json:"status_reason"`
-	Diagnosis    *doctorDiagnosis `json:"diagnosis"`
+	Diagnosis    *diagnosisReport `json:"diagnosis"`
 	Error        string           `json:"error,omitempty"`
-}
-
-type doctorDiagnosis struct {
-	Code        string  `json:"code"`
-	Summary     string  `json:"summary"`
-	Remediation string  `json:"remediation"`
-	Since       *string `json:"since"`
 }
 
 // tunnelRef is a tunnel in a finding.
@@ -178,7 +164,7 @@ func hasTags(c *vpn.Connection, tags map[string]string) bool {
 // tunnel builds one tunnel's row and adds its problems to the findings.
 func (d *doctorRun) tunnel(ctx context.Context, c *vpn.Connection, t vpn.Tunnel, th health.TunnelHealth, f *doctorFindings) doctorTunnel {
 	f.tunnels++
-	row := doctorTunnel{OutsideIPAddress: t.OutsideIP, Telemetry: telemetryOf(t)}
+	row := doctorTunnel{OutsideIPAddress: t.OutsideIP, Telemetry: telemetryOf(t.Telemetry)}
 	ref := tunnelRef{conn: c, ip: t.OutsideIP}
 	groupMissing := false
 	for _, l := range []struct {
@@ -258,19 +244,6 @@ func appendRef(refs []tunnelRef, r tunnelRef) []tunnelRef {
 	return append(refs, r)
 }
 
-func telemetryOf(t vpn.Tunnel) *doctorTelemetry {
-	tel := t.Telemetry
-	if tel == nil {
-		return nil
-	}
-	rep := &doctorTelemetry{Status: tel.Status, StatusMessage: tel.StatusMessage, AcceptedRouteCount: tel.AcceptedRouteCount}
-	if !tel.LastStatusChange.IsZero() {
-		s := tel.LastStatusChange.UTC().Format(time.RFC3339)
-		rep.LastStatusChange = &s
-	}
-	return rep
-}
-
 func healthOf(th health.TunnelHealth) *doctorHealth {
 	if th.VPNConnectionID == "" {
 		return nil
@@ -279,13 +252,7 @@ func healthOf(th health.TunnelHealth) *doctorHealth {
 	if th.Err != nil {
 		h.Error = th.Err.Error()
 	}
-	if dg := th.Health.Diagnosis; dg != nil {
-		h.Diagnosis = &doctorDiagnosis{Code: dg.Code, Summary: dg.Summary, Remediation: dg.Remediation}
-		if !dg.Since.IsZero() {
-			s := health.FormatTime(dg.Since)
-			h.Diagnosis.Since = &s
-		}
-	}
+	h.Diagnosis = diagnosisOf(th.Health.Diagnosis)
 	return h
 }
 

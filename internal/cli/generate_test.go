@@ -282,7 +282,11 @@ func TestGenerateConfig_escapesValues(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatalf("%v\n%s", diags, config)
 	}
-	attrs, _ := file.Body.(*hclsyntax.Body).Blocks[2].Body.JustAttributes() // resource "vpnlogs_log_group"
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		t.Fatalf("body %T", file.Body)
+	}
+	attrs, _ := body.Blocks[2].Body.JustAttributes() // resource "vpnlogs_log_group"
 	v, diags := attrs["tags"].Expr.Value(nil)
 	if diags.HasErrors() {
 		t.Fatalf("tags are not a literal: %v", diags)

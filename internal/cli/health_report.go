@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
 // health's output: the JSON document (docs/cli/health.schema.json; the tunnel objects are the data source's) and the
@@ -151,13 +152,7 @@ func readsOf(st health.Stats) readsReport {
 func reportFor(th health.TunnelHealth) tunnelReport {
 	r := tunnelReport{VPNConnectionID: th.VPNConnectionID, OutsideIP: th.Tunnel.OutsideIP, Issues: []issueReport{},
 		DeniedRoutes: []deniedRouteReport{}, LogGroups: []logGroupReport{}}
-	if tel := th.Tunnel.Telemetry; tel != nil {
-		r.Telemetry = &telemetryReport{Status: tel.Status, StatusMessage: tel.StatusMessage, AcceptedRouteCount: tel.AcceptedRouteCount}
-		if !tel.LastStatusChange.IsZero() {
-			s := tel.LastStatusChange.UTC().Format(time.RFC3339)
-			r.Telemetry.LastStatusChange = &s
-		}
-	}
+	r.Telemetry = telemetryOf(th.Tunnel.Telemetry)
 	if res := th.Result; res != nil {
 		r.QueryMode = res.Mode
 		for _, g := range res.Groups {
@@ -195,17 +190,37 @@ func reportFor(th health.TunnelHealth) tunnelReport {
 			Explanation: is.Explanation, Remediation: is.Remediation, Resolved: is.Resolved,
 		})
 	}
-	if d := h.Diagnosis; d != nil {
-		r.Diagnosis = &diagnosisReport{Code: d.Code, Summary: d.Summary, Remediation: d.Remediation, Evidence: []evidenceReport{}}
-		if !d.Since.IsZero() {
-			s := health.FormatTime(d.Since)
-			r.Diagnosis.Since = &s
-		}
-		for _, e := range d.Evidence {
-			r.Diagnosis.Evidence = append(r.Diagnosis.Evidence, evidenceReport{
-				Code: e.Code, Count: e.Count, FirstSeen: health.FormatTime(e.FirstSeen), LastSeen: health.FormatTime(e.LastSeen),
-			})
-		}
+	r.Diagnosis = diagnosisOf(h.Diagnosis)
+	return r
+}
+
+// telemetryOf is AWS's view of a tunnel as health and doctor print it; nil when AWS reports none.
+func telemetryOf(tel *vpn.Telemetry) *telemetryReport {
+	if tel == nil {
+		return nil
+	}
+	r := &telemetryReport{Status: tel.Status, StatusMessage: tel.StatusMessage, AcceptedRouteCount: tel.AcceptedRouteCount}
+	if !tel.LastStatusChange.IsZero() {
+		s := tel.LastStatusChange.UTC().Format(time.RFC3339)
+		r.LastStatusChange = &s
+	}
+	return r
+}
+
+// diagnosisOf is a diagnosis as health and doctor print it; nil for none.
+func diagnosisOf(d *logparse.Diagnosis) *diagnosisReport {
+	if d == nil {
+		return nil
+	}
+	r := &diagnosisReport{Code: d.Code, Summary: d.Summary, Remediation: d.Remediation, Evidence: []evidenceReport{}}
+	if !d.Since.IsZero() {
+		s := health.FormatTime(d.Since)
+		r.Since = &s
+	}
+	for _, e := range d.Evidence {
+		r.Evidence = append(r.Evidence, evidenceReport{
+			Code: e.Code, Count: e.Count, FirstSeen: health.FormatTime(e.FirstSeen), LastSeen: health.FormatTime(e.LastSeen),
+		})
 	}
 	return r
 }
@@ -213,9 +228,6 @@ func reportFor(th health.TunnelHealth) tunnelReport {
 // printHealth writes one block per tunnel, then the fleet's summary and reads.
 func printHealth(w io.Writer, reports []tunnelReport, sum summaryReport, stats health.Stats) error {
 	var b strings.Builder
-	if len(reports) == 0 {
-		b.WriteString("No VPN connection found.\n")
-	}
 	for i, r := range reports {
 		if i > 0 {
 			b.WriteByte('\n')

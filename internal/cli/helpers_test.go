@@ -84,17 +84,23 @@ func (c *cli) runContext(ctx context.Context, args ...string) (code int, stdout,
 // validateJSON fails unless doc is valid against the documented schema docs/cli/<name>.schema.json.
 func validateJSON(t *testing.T, name, doc string) {
 	t.Helper()
+	if err := schemaError(t, name, doc); err != nil {
+		t.Fatalf("output does not follow docs/cli/%s.schema.json: %v\n%s", name, err, doc)
+	}
+}
+
+// schemaError validates doc against docs/cli/<name>.schema.json.
+func schemaError(t *testing.T, name, doc string) error {
+	t.Helper()
 	schema, err := jsonschema.NewCompiler().Compile(filepath.Join("..", "..", "docs", "cli", name+".schema.json"))
 	if err != nil {
 		t.Fatalf("compiling the schema %s: %v", name, err)
 	}
 	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
 	if err != nil {
-		t.Fatalf("output is not JSON: %v\n%s", err, doc)
+		return fmt.Errorf("not JSON: %w", err)
 	}
-	if err := schema.Validate(v); err != nil {
-		t.Fatalf("output does not follow docs/cli/%s.schema.json: %v\n%s", name, err, doc)
-	}
+	return schema.Validate(v)
 }
 
 // deliverOutOfBand turns on both logs of a tunnel as a console user would (no request counted).

@@ -122,28 +122,12 @@ func wrapWords(s string, width int, sep string) string {
 	return strings.Join(lines, sep)
 }
 
-func listOrNone(items []string) string {
-	if len(items) == 0 {
-		return "none"
-	}
-	return strings.Join(items, ", ")
-}
-
 // nonNilSlice is s, or an empty slice for nil: JSON output writes [] rather than null.
 func nonNilSlice[T any](s []T) []T {
 	if s == nil {
 		return []T{}
 	}
 	return s
-}
-
-// tunnelList names a connection's tunnels for messages: "203.0.113.10 and 203.0.113.11".
-func tunnelList(c *vpn.Connection) string {
-	ips := c.OutsideIPs()
-	if len(ips) == 0 {
-		return "none"
-	}
-	return strings.Join(ips, " and ")
 }
 
 // connectionName is the Name tag, for messages and generated names.

@@ -170,9 +170,10 @@ func (s *connectionSelection) String() string {
 
 // shellQuote quotes s for a POSIX shell when it holds anything but letters, digits and -_.,:/=@+.
 func shellQuote(s string) string {
-	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/=@+", r))
-	}) < 0
+	plain := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.,:/=@+", r)
+	}
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool { return !plain(r) }) < 0
 	if safe {
 		return s
 	}
