@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -242,4 +243,51 @@ func TestEnableFleet_liveProgressOnATerminal(t *testing.T) {
 			t.Errorf("escape sequences on standard output:\n%q", out)
 		}
 	}
+}
+
+// A second Ctrl-C stops waiting: the tunnels in flight are reported as still being applied by AWS (which finishes
+// them), the others as not started; the next run adopts the first without sending anything for them and changes the
+// rest.
+func TestEnableFleet_secondInterruptStopsWaiting(t *testing.T) {
+	t.Parallel()
+	const delay = 2 * time.Second
+	srv, base := sandboxCLI(t, func(o *sandbox.Options) { o.ModifyDelay = delay })
+	fleet(t, srv, 2, func(int) map[string]string { return map[string]string{"env": "twice"} })
+	arn := acctest.CreateLogGroup(t, srv, "/aws/vendedlogs/vpn/twice")
+	srv.ResetStats()
+	interrupts := make(chan os.Signal, 2)
+	cli := base.with(WithInterrupts(interrupts))
+	go func() {
+		for modifies(srv) < 2 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		interrupts <- os.Interrupt
+		time.Sleep(50 * time.Millisecond)
+		interrupts <- os.Interrupt
+	}()
+	args := []string{"enable", "--tag", "env=twice", "--log-group-arn", arn, "--yes", "--output", "json"}
+	start := time.Now()
+	code, out, errOut := cli.run(args...)
+	if code != exitError || time.Since(start) > delay || !strings.Contains(errOut, "Interrupted again: no longer waiting") {
+		t.Fatalf("exit %d after %s\n%s\n%s", code, time.Since(start), out, errOut)
+	}
+	validateJSON(t, "enable", out)
+	var rep changeReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Summary; rep.Outcome != "interrupted" || s.Pending != 2 || s.NotStarted != 2 || s.Changed != 0 {
+		t.Fatalf("summary %s %+v", rep.Outcome, s)
+	}
+	time.Sleep(delay) // AWS finishes what it accepted
+	srv.ResetStats()
+	code, out, errOut = base.run(args...)
+	var again changeReport
+	if err := json.Unmarshal([]byte(out), &again); err != nil || code != exitOK {
+		t.Fatalf("exit %d, %v\n%s", code, err, errOut)
+	}
+	if s := again.Summary; modifies(srv) != 2 || s.Changed != 2 || s.Unchanged != 2 {
+		t.Errorf("resumed: %d modifies, %+v", modifies(srv), s)
+	}
+	noInvalidState(t, srv)
 }

@@ -121,7 +121,7 @@ func runTunnelChange(ctx context.Context, out, errOut io.Writer, g *globalOption
 	prog := newProgress(errOut, styleFor(errOut, g.settings), g.settings.heartbeat)
 	prog.printf("%s logging on %s of %s, up to %s at a time.", verb, count(rep.Summary.ToChange, "tunnel", "tunnels"),
 		count(len(conns), "connection", "connections"), count(min(f.concurrency, len(conns)), "connection", "connections"))
-	run := &fleetChange{svc: svc, want: want, timeout: f.timeout, concurrency: f.concurrency, progress: prog, rep: rep}
+	run := &fleetChange{svc: svc, interrupts: g.settings.interrupts, want: want, timeout: f.timeout, concurrency: f.concurrency, progress: prog, rep: rep}
 	rep.Outcome = run.run(ctx, conns)
 	prog.close()
 	rep.ElapsedSeconds = time.Since(start).Seconds()
@@ -137,7 +137,8 @@ func runTunnelChange(ctx context.Context, out, errOut io.Writer, g *globalOption
 	s := rep.Summary
 	switch rep.Outcome {
 	case outcomeInterrupted:
-		return fmt.Errorf("interrupted: %d of %d tunnels changed, %d not started (see above)", s.Changed, s.ToChange, s.NotStarted)
+		return fmt.Errorf("interrupted: %d of %d tunnels changed, %d still being applied by AWS, %d not started (see above)",
+			s.Changed, s.ToChange, s.Pending, s.NotStarted)
 	case outcomeFailed:
 		return fmt.Errorf("%d of %d tunnels changed; %d failed, %d still being applied by AWS, %d not started (see above)",
 			s.Changed, s.ToChange, s.Failed, s.Pending, s.NotStarted)

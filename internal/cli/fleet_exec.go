@@ -22,6 +22,7 @@ import (
 // the caller does. A second signal stops waiting: those tunnels are reported as still being applied.
 type fleetChange struct {
 	svc         *vpn.Service
+	interrupts  <-chan os.Signal // nil: SIGINT and SIGTERM
 	want        vpn.Logging
 	timeout     time.Duration
 	concurrency int
@@ -39,9 +40,13 @@ func (fc *fleetChange) run(ctx context.Context, conns []vpn.Connection) string {
 	defer abort()
 
 	// Signals: the first stops starting tunnels (as the context ending does), the second stops waiting.
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
+	sig := fc.interrupts
+	if sig == nil {
+		ch := make(chan os.Signal, 2)
+		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(ch)
+		sig = ch
+	}
 	done := make(chan struct{})
 	go func() {
 		for n := 1; ; n++ {
@@ -88,10 +93,10 @@ func (fc *fleetChange) run(ctx context.Context, conns []vpn.Connection) string {
 
 	fc.rep.summarize()
 	switch s := fc.rep.Summary; {
-	case s.Failed > 0 || s.Pending > 0:
-		return outcomeFailed
-	case interrupted && s.NotStarted > 0:
+	case interrupted && s.NotStarted+s.Pending > 0:
 		return outcomeInterrupted
+	case s.Failed+s.Pending+s.NotStarted > 0:
+		return outcomeFailed
 	}
 	return outcomeDone
 }
@@ -121,7 +126,7 @@ func (fc *fleetChange) connection(stopCtx, waitCtx context.Context, i int, c *vp
 		var pending *vpn.PendingError
 		switch {
 		case errors.As(err, &pending):
-			fc.set(i, j, resultPending, "AWS accepted the change and is still applying it", took)
+			fc.set(i, j, resultPending, "", took)
 			fc.progress.finished(f, false, fmt.Sprintf("AWS accepted the change; stopped waiting after %s, AWS is still applying it", elapsed(f.since)))
 		case err != nil:
 			fc.set(i, j, resultFailed, err.Error(), took)

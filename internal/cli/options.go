@@ -24,6 +24,9 @@ type settings struct {
 	terminal *bool
 	// getenv reads the environment (NO_COLOR, TERM).
 	getenv func(string) string
+	// interrupts, when set, replaces SIGINT and SIGTERM for the commands that listen for them while they change
+	// tunnels.
+	interrupts <-chan os.Signal
 }
 
 // defaultHeartbeat is how often a "still waiting" line is printed while AWS applies a change (minutes per tunnel).
@@ -61,4 +64,10 @@ func WithTerminal(on bool) Option {
 // WithEnv replaces the environment lookups of the output (NO_COLOR, TERM).
 func WithEnv(getenv func(string) string) Option {
 	return func(s *settings) { s.getenv = getenv }
+}
+
+// WithInterrupts delivers interruptions (Ctrl-C) to enable and disable from ch instead of the process's SIGINT and
+// SIGTERM.
+func WithInterrupts(ch <-chan os.Signal) Option {
+	return func(s *settings) { s.interrupts = ch }
 }
