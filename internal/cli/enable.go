@@ -39,7 +39,7 @@ type tunnelChangeFlags struct {
 
 // tunnelChangeHelp is what enable and disable share in their help: how the fleet is changed, the output, the exit
 // status.
-const tunnelChangeHelp = `Choose the connections with --vpn-connection-id (repeatable or comma-separated), --tag KEY=VALUE
+var tunnelChangeHelp = `Choose the connections with --vpn-connection-id (repeatable or comma-separated), --tag KEY=VALUE
 (repeatable: every tag must match) or --all, and tunnels of a single connection with --tunnel
 (default: every tunnel). The checks run once for the whole selection before anything changes.
 
@@ -57,7 +57,8 @@ new tunnels and waits for those in flight (a second Ctrl-C stops waiting: AWS st
 accepted); the summary says exactly what changed, what AWS is still applying and what was not
 started.
 
-With --output json, one object on standard output (docs/cli/enable.schema.json, schema_version 1):
+With --output json, one object on standard output (docs/cli/enable.schema.json, schema_version ` +
+	fmt.Sprint(changeSchemaVersion) + `):
 the plan or the outcome of every tunnel, the checks and a summary.
 
 Exit status (the table of terraform-provider-vpnlogs --help): 0 when the change was made, when

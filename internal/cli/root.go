@@ -51,7 +51,7 @@ Terraform starts it as a provider. From a shell, its subcommands check, enable a
 Site-to-Site VPN tunnel logging across a fleet, and run a local AWS-compatible sandbox for offline
 testing. A fleet is chosen the same way on doctor, enable, disable, health and generate:
 --vpn-connection-id (repeatable or comma-separated), --tag KEY=VALUE (repeatable, all must match)
-or --all; --tunnel picks one tunnel of a single connection.
+or --all; --tunnel picks tunnels of a single connection.
 
 Every command takes --output text|json (generate writes HCL, to --out or standard output). Results
 go to standard output, diagnostics and progress to standard error; JSON documents carry a
