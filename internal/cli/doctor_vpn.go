@@ -58,6 +58,7 @@ type tunnelRef struct {
 	conn *vpn.Connection
 	ip   string
 	note string // printed after the address, e.g. "(BGP log off)"
+	fix  string // an unhealthy tunnel's remediation
 }
 
 // doctorFindings are the vpn section's problems, by kind, in the order they are reported.
@@ -205,7 +206,6 @@ func (d *doctorRun) tunnel(ctx context.Context, c *vpn.Connection, t vpn.Tunnel,
 	}
 	switch {
 	case !t.Logging.Activity.Enabled && !t.Logging.BGP.Enabled:
-		ref.note = ""
 		if tel := t.Telemetry; tel != nil && !tel.Up() {
 			ref.note = "(" + tel.Status + " per AWS's telemetry)"
 		}
@@ -225,14 +225,15 @@ func (d *doctorRun) tunnel(ctx context.Context, c *vpn.Connection, t vpn.Tunnel,
 	case h.Status == logparse.HealthHealthy:
 		f.healthy++
 	case h.Status == logparse.HealthDegraded || h.Status == logparse.HealthDown:
-		code, line := logparse.CodeUnknown, h.StatusReason
+		r := tunnelRef{conn: c, ip: t.OutsideIP, note: h.Status + " " + h.StatusReason}
+		code := logparse.CodeUnknown
 		if dg := h.Diagnosis; dg != nil {
-			code = dg.Code
+			code, r.fix = dg.Code, dg.Remediation
 			if dg.Since != nil {
-				line = "since " + *dg.Since + ": " + dg.Summary
+				r.note = h.Status + " since " + *dg.Since + ": " + dg.Summary
 			}
 		}
-		f.unhealthy[code] = append(f.unhealthy[code], tunnelRef{conn: c, ip: t.OutsideIP, note: h.Status + " " + line})
+		f.unhealthy[code] = append(f.unhealthy[code], r)
 	}
 	return row
 }
@@ -288,15 +289,7 @@ func (d *doctorRun) findings(ctx context.Context, conns []vpn.Connection, f *doc
 	}
 	for _, code := range slices.Sorted(maps.Keys(f.unhealthy)) {
 		refs := f.unhealthy[code]
-		th := refs[0]
-		fix := ""
-		for _, c := range d.report.Connections {
-			for _, t := range c.Tunnels {
-				if c.ID == th.conn.ID && t.OutsideIPAddress == th.ip && t.Health != nil && t.Health.Diagnosis != nil {
-					fix = t.Health.Diagnosis.Remediation
-				}
-			}
-		}
+		fix := refs[0].fix // the root cause's: the same for every tunnel of the code
 		var lines []string
 		for _, r := range refs {
 			lines = append(lines, fmt.Sprintf("%s %s %s", r.conn.ID, r.ip, r.note))
