@@ -10,6 +10,8 @@ import (
 	"flag"
 	"log"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -29,7 +31,7 @@ const tfPluginMagicCookie = "TF_PLUGIN_MAGIC_COOKIE"
 func main() {
 	args := os.Args[1:]
 	if !servesProvider(args) {
-		os.Exit(cli.Execute(context.Background(), version, args, os.Stdout, os.Stderr))
+		os.Exit(runCLI(args))
 	}
 
 	var debug bool
@@ -43,6 +45,19 @@ func main() {
 	if err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+// runCLI runs the setup tool. The first SIGINT or SIGTERM cancels the command's context, so that a command stops
+// cleanly (enable stops starting tunnels and waits for those in flight); after it, signals take their default effect
+// again unless the command listens for them itself.
+func runCLI(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return cli.Execute(ctx, version, args, os.Stdout, os.Stderr)
 }
 
 // servesProvider reports whether this process should serve the provider rather than run the CLI.

@@ -56,13 +56,11 @@ func explanationCheck(name string, e logdelivery.Explanation) setupCheck {
 	return setupCheck{Section: sectionBudget, Name: name, Status: status, Message: e.Detail, Fix: e.Fix}
 }
 
-// budgetReadCheck words a failed read of the account's resource policies (logdelivery.NotCheckedExplanation): access
-// denied is a warning (nothing else is wrong, the budget is just not known), anything else a failure.
+// budgetReadCheck words a failed read of the account's resource policies (logdelivery.NotCheckedExplanation): the
+// check could not run, so the budget is not known.
 func budgetReadCheck(c *awsconfig.Clients, limit int, groups []string, err error, model logdelivery.ModelChoice) setupCheck {
 	chk := explanationCheck("resource policies", logdelivery.NotCheckedExplanation(logdelivery.ScopeOf(c), limit, groups, err, model, budgetExplainOptions))
-	if !awsconfig.IsAccessDenied(err) {
-		chk.Status = checkFail
-	}
+	chk.Status = checkUnknown
 	return chk
 }
 
@@ -165,9 +163,7 @@ func budgetPreCheck(ctx context.Context, clients *awsconfig.Clients, limit int, 
 		for _, p := range planned {
 			groups = append(groups, p.Group.String())
 		}
-		chk := budgetReadCheck(clients, limit, groups, err, res.Model)
-		chk.Status = checkWarn
-		return []setupCheck{chk}, res.Model.Model
+		return []setupCheck{budgetReadCheck(clients, limit, groups, err, res.Model)}, res.Model.Model
 	}
 	return append([]setupCheck{modelCheck(res.Model)}, projectionChecks(res)...), res.Model.Model
 }

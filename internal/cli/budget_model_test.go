@@ -22,9 +22,9 @@ func testGroupPolicy(name string) string {
 // logGroupAccount is a sandbox under the log-group-level model whose account-level delivery policy has no room for
 // /vpn/second, where a tunnel delivers to /vpn/first already (so /vpn/first has its own policy: the evidence), and
 // /vpn/busy's own policy has one byte too few for its entry.
-func logGroupAccount(t *testing.T) (srv *sandbox.Server, id string, busyPolicy string) {
+func logGroupAccount(t *testing.T) (srv *sandbox.Server, c *cli, id string, busyPolicy string) {
 	t.Helper()
-	srv = setupSandbox(t, func(o *sandbox.Options) { o.DeliveryPolicyModel = cwlogs.DeliveryModelLogGroup })
+	srv, c = sandboxCLI(t, func(o *sandbox.Options) { o.DeliveryPolicyModel = cwlogs.DeliveryModelLogGroup })
 	id, ips := acctest.CreateVPNConnection(t, srv, nil)
 	first := acctest.CreateLogGroup(t, srv, "/vpn/first")
 	acctest.CreateLogGroup(t, srv, "/vpn/second")
@@ -36,18 +36,18 @@ func logGroupAccount(t *testing.T) (srv *sandbox.Server, id string, busyPolicy s
 	busyPolicy = strings.Replace(other, `"Sid":"AWSLogDeliveryWrite20150319"`, `"Sid":"AWSLogDeliveryWrite20150319`+strings.Repeat("x", pad)+`"`, 1)
 	acctest.PutLogGroupPolicy(t, srv, busy, busyPolicy)
 	srv.ResetStats()
-	return srv, id, busyPolicy
+	return srv, c, id, busyPolicy
 }
 
 // doctor reports the model it assumed and why, in text and JSON; under the log-group-level model it projects each
 // group's own policy, and a group near its own limit fails.
 func TestDoctor_resourcePolicyModel(t *testing.T) {
-	srv, _, busyPolicy := logGroupAccount(t)
+	srv, c, _, busyPolicy := logGroupAccount(t)
 	first, second, busy := acctest.LogGroupARN("/vpn/first"), acctest.LogGroupARN("/vpn/second"), acctest.LogGroupARN("/vpn/busy")
 
-	code, out, errOut := runCLI(t, "doctor", "--output", "json", "--log-group-arn", second, "--log-group-arn", busy)
-	if code != 1 {
-		t.Fatalf("exit %d, want 1 (the busy group)\n%s\n%s", code, out, errOut)
+	code, out, errOut := c.run("doctor", "--output", "json", "--log-group-arn", second, "--log-group-arn", busy)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2 (a check fails: the busy group)\n%s\n%s", code, out, errOut)
 	}
 	var r struct {
 		Checks []struct{ Section, Name, Status, Message, Fix string }
@@ -109,8 +109,8 @@ func TestDoctor_resourcePolicyModel(t *testing.T) {
 	}
 
 	// Told the account-level model, the same account fails on the account-level policy, and says how to choose the other.
-	code, out, _ = runCLI(t, "doctor", "--resource-policy-model", "account", "--log-group-arn", second)
-	if code != 1 {
+	code, out, _ = c.run("doctor", "--resource-policy-model", "account", "--log-group-arn", second)
+	if code != 2 {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
@@ -123,7 +123,7 @@ func TestDoctor_resourcePolicyModel(t *testing.T) {
 		}
 	}
 
-	code, _, errOut = runCLI(t, "doctor", "--resource-policy-model", "log_group")
+	code, _, errOut = c.run("doctor", "--resource-policy-model", "log_group")
 	if code == 0 || !strings.Contains(errOut, `--resource-policy-model: "log_group" is not a resource-policy model`) || !strings.Contains(errOut, `did you mean "log-group"?`) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
@@ -132,13 +132,13 @@ func TestDoctor_resourcePolicyModel(t *testing.T) {
 // enable's pre-check follows the model: the same plain group is refused under the account-level model and enabled
 // under the log-group-level one, where AWS gives the group its own policy.
 func TestEnable_resourcePolicyModel(t *testing.T) {
-	srv, id, _ := logGroupAccount(t)
+	srv, c, id, _ := logGroupAccount(t)
 	second := acctest.LogGroupARN("/vpn/second")
-	code, out, _ := runCLI(t, "enable", "--vpn-connection-id", id, "--log-group-arn", second, "--no-bgp", "--resource-policy-model", "account", "--dry-run")
-	if code != 1 || !strings.Contains(squash(out), "This assumes the account-level model, as --resource-policy-model account sets.") {
+	code, out, _ := c.run("enable", "--vpn-connection-id", id, "--log-group-arn", second, "--no-bgp", "--resource-policy-model", "account", "--dry-run")
+	if code != 2 || !strings.Contains(squash(out), "This assumes the account-level model, as --resource-policy-model account sets.") {
 		t.Fatalf("account: exit %d\n%s", code, out)
 	}
-	code, out, errOut := runCLI(t, "enable", "--vpn-connection-id", id, "--log-group-arn", second, "--no-bgp", "--resource-policy-model", "log-group", "--yes")
+	code, out, errOut := c.run("enable", "--vpn-connection-id", id, "--log-group-arn", second, "--no-bgp", "--resource-policy-model", "log-group", "--yes")
 	if code != 0 {
 		t.Fatalf("log-group: exit %d\n%s\n%s", code, out, errOut)
 	}

@@ -6,95 +6,66 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/iampolicy"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-func init() { register(newDoctorCommand) }
-
-// doctorSchemaVersion is the version of doctor's JSON output; it changes only when a field changes meaning or
-// goes away (new fields may be added).
-const doctorSchemaVersion = 1
-
-// Sections of doctor's checks, in order.
-const (
-	sectionConfiguration = "configuration"
-	sectionPermissions   = "permissions"
-	sectionBudget        = "budget"
-	sectionVPN           = "vpn"
-)
-
-var doctorTitles = map[string]string{
-	sectionConfiguration: "Configuration and credentials",
-	sectionPermissions:   "IAM permissions",
-	sectionBudget:        "CloudWatch Logs resource-policy budget",
-	sectionVPN:           "VPN connections",
-	"arguments":          "Arguments",
-}
+// doctorSchemaVersion is the version of doctor's JSON output (docs/cli/doctor.schema.json); it changes only when a
+// field changes meaning or goes away (new fields may be added). Version 2: the vpn section's checks are grouped by
+// problem, each listing its tunnels; tunnels carry their health.
+const doctorSchemaVersion = 2
 
 type doctorFlags struct {
-	vpnIDs          []string
+	sel             connectionSelection
 	logGroupARNs    []string
-	output          string
+	output          outputFlag
 	policySizeLimit int
 	model           string
 }
 
 func newDoctorCommand(g *globalOptions) *cobra.Command {
-	f := &doctorFlags{}
+	f := &doctorFlags{sel: connectionSelection{readAll: true}}
 	cmd := &cobra.Command{
 		Use:   "doctor",
-		Short: "Check configuration, permissions, the resource-policy budget and the VPN tunnels' log delivery",
+		Short: "Check configuration, permissions, the resource-policy budget and the fleet's log delivery and health",
 		Long: `doctor checks, in this order, everything that VPN tunnel log delivery depends on, and prints one
-line per check: ok, warn or FAIL, with what is wrong and the fix under every line that is not ok.
+line per check: ok, warn, FAIL or unknown (the check could not run), with what is wrong and the
+fix under every line that is not ok.
 
   configuration  the AWS settings (global flags, AWS_* variables, shared config): region, partition,
                  credentials, caller identity and account. Nothing else is checked when they fail.
   permissions    iam:SimulatePrincipalPolicy for the caller and the actions enabling logging needs:
                  ` + wrapWords(strings.Join(iampolicy.RequiredActions, ", ")+".", 84, "\n                 ") + `
-                 Missing or explicitly denied actions FAIL; a simulation that cannot run is a warning.
+                 Missing or explicitly denied actions FAIL; a simulation that cannot run is unknown.
   budget         the resource-policy model (--resource-policy-model; with auto, what the account shows)
                  and the account-level CloudWatch Logs resource policies: the size of the log-delivery
                  policy ` + logdelivery.DeliveryPolicyName + ` against --policy-size-limit, whether it
                  covers ` + logdelivery.VendedLogsPrefix + `*, and the number of policies (at most ` + fmt.Sprint(logdelivery.MaxAccountPolicies) + `). With
                  --log-group-arn, the projected size once those groups receive logs, and whether it fits:
                  of the account-level policy, or, under the log-group model, of each group's own policy.
-  vpn            every VPN connection of the region (or those given): its state, and per tunnel, by
-                 outside IP address, whether the tunnel log and the BGP log are delivered, to which log
-                 groups, whether those exist (FAIL when not: AWS drops the logs) and are under
-                 ` + logdelivery.VendedLogsPrefix + ` (a warning when not), and AWS's telemetry.
+  vpn            the selected connections (default: every connection of the region), one line per tunnel:
+                 which logs it delivers, in which format, to which log group, and its health (from the
+                 last ` + health.FormatDuration(doctorLookback) + ` of its logs, as the health command reads them; AWS's telemetry when it
+                 logs nothing). Then one finding per kind of problem, with the tunnels it concerns and
+                 one fix for all of them: logging off (the enable command for the whole selection), a
+                 log group that does not exist (FAIL: AWS drops the logs), groups outside
+                 ` + logdelivery.VendedLogsPrefix + `, and each unhealthy tunnel's diagnosis (its root cause and fix).
 
-Exit status: 0 when no check fails (warnings included: they are printed, and do not change the exit
-status); 1 when at least one check fails, or on a usage error.
+With --output json, one object (docs/cli/doctor.schema.json, schema_version ` + fmt.Sprint(doctorSchemaVersion) + `): status (the worst
+check), summary (checks by status), checks, identity, permissions, budget and connections (each
+tunnel's logs, telemetry and health).
 
-With --output json, doctor prints one object (schema_version ` + fmt.Sprint(doctorSchemaVersion) + `; fields are only ever added):
-  status        "ok", "warn" or "fail": the worst check
-  summary       {ok, warn, fail}: the number of checks of each status
-  checks        [{section, name, status, message, fix?, vpn_connection_id?,
-                  tunnel_outside_ip_address?, log_group_arn?, actions?}] in the order above
-  identity      {region, partition, account_id, caller_arn}, null when the configuration failed
-  permissions   {principal_arn, caller_arn, evaluated, allowed, actions, missing_actions,
-                 explicitly_denied_actions, reason}, or null
-  budget        {model, model_setting, model_evidence, model_evidence_log_group_arns, limit,
-                 max_policies, policy_count, delivery_policy_name, used_characters, vendedlogs_covered,
-                 policies: [{name, characters}], projection, error?}, or null; model is "account",
-                 "log-group" or "" when not decided; projection is null without --log-group-arn, else
-                 {log_group_arns, projected_characters, remaining_characters, new_policy,
-                 projected_policy_count, uncovered_log_group_arns, fits, log_group_policies:
-                 [{log_group_arn, covered_by, policy_name, new_policy, current_bytes, projected_bytes,
-                 limit_bytes, fits}] (under the log-group model, else empty)}
-  connections   [{id, name, state, tunnels: [{outside_ip_address,
-                  tunnel_log: {enabled, log_group_arn, output_format, log_group_exists, vendedlogs},
-                  bgp_log: {...}, telemetry: {status, status_message, last_status_change,
-                  accepted_route_count} or null}]}]; log_group_exists is null when not checked`,
+Exit status (the table of terraform-provider-vpnlogs --help): 0 when no check fails or could not
+run (warnings are printed and do not change it); 2 when a check fails; 3 when none fails but one
+could not run; 1 on a usage error.`,
 		Example: `  terraform-provider-vpnlogs doctor
-  terraform-provider-vpnlogs doctor --vpn-connection-id vpn-0123456789abcdef0 --log-group-arn arn:aws:logs:us-east-1:123456789012:log-group:/vpn/prod
+  terraform-provider-vpnlogs doctor --tag env=prod --log-group-arn arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/vpn/prod
   terraform-provider-vpnlogs doctor --output json | jq '.checks[] | select(.status != "ok")'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -102,16 +73,16 @@ With --output json, doctor prints one object (schema_version ` + fmt.Sprint(doct
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.vpnIDs, "vpn-connection-id", nil, "check only these VPN connections (repeatable or comma-separated; default: every connection of the region)")
+	f.sel.addFlags(fl, "check")
 	fl.StringSliceVar(&f.logGroupARNs, "log-group-arn", nil, "log groups you plan to deliver to: project the resource policy's growth (repeatable or comma-separated)")
-	fl.StringVar(&f.output, "output", "text", "text or json")
+	f.output.add(fl, outputText, "text or json")
 	fl.IntVar(&f.policySizeLimit, "policy-size-limit", logdelivery.DefaultPolicySizeLimit, "size limit of an account-level CloudWatch Logs resource policy, in characters (the provider's resource_policy_size_limit)")
 	addModelFlag(fl, &f.model)
-	requireNonEmpty(fl, "vpn-connection-id", "log-group-arn")
+	requireNonEmpty(fl, "log-group-arn")
 	return cmd
 }
 
-// doctorReport is doctor's JSON output (see the command's help).
+// doctorReport is doctor's JSON output (docs/cli/doctor.schema.json).
 type doctorReport struct {
 	SchemaVersion int                `json:"schema_version"`
 	Status        string             `json:"status"`
@@ -185,35 +156,6 @@ type doctorGroupPolicy struct {
 	Fits           bool   `json:"fits"`
 }
 
-type doctorConnection struct {
-	ID      string         `json:"id"`
-	Name    string         `json:"name"`
-	State   string         `json:"state"`
-	Tunnels []doctorTunnel `json:"tunnels"`
-}
-
-type doctorTunnel struct {
-	OutsideIPAddress string           `json:"outside_ip_address"`
-	TunnelLog        doctorLog        `json:"tunnel_log"`
-	BGPLog           doctorLog        `json:"bgp_log"`
-	Telemetry        *doctorTelemetry `json:"telemetry"`
-}
-
-type doctorLog struct {
-	Enabled        bool   `json:"enabled"`
-	LogGroupARN    string `json:"log_group_arn"`
-	OutputFormat   string `json:"output_format"`
-	LogGroupExists *bool  `json:"log_group_exists"`
-	Vendedlogs     bool   `json:"vendedlogs"`
-}
-
-type doctorTelemetry struct {
-	Status             string  `json:"status"`
-	StatusMessage      string  `json:"status_message"`
-	LastStatusChange   *string `json:"last_status_change"`
-	AcceptedRouteCount int     `json:"accepted_route_count"`
-}
-
 // doctorRun holds one run's state.
 type doctorRun struct {
 	clients *awsconfig.Clients
@@ -227,6 +169,8 @@ type doctorRun struct {
 	vpn *vpn.Service
 	// model is the resource-policy model the budget checks assumed ("" when not decided).
 	model logdelivery.Model
+	// advice is the CLI's advice to turn logging on, for the health read.
+	advice health.EnableAdvice
 }
 
 type groupLookup struct {
@@ -238,8 +182,11 @@ type groupLookup struct {
 func (d *doctorRun) add(c setupCheck) { d.report.Checks = append(d.report.Checks, c) }
 
 func runDoctor(ctx context.Context, out io.Writer, g *globalOptions, f *doctorFlags) error {
-	if f.output != "text" && f.output != "json" {
-		return fmt.Errorf("--output: %q is not text or json", f.output)
+	if err := f.sel.validate(); err != nil {
+		return err
+	}
+	if err := f.output.check(); err != nil {
+		return err
 	}
 	if f.policySizeLimit < 1 {
 		return fmt.Errorf("--policy-size-limit %d must be positive", f.policySizeLimit)
@@ -259,22 +206,19 @@ func runDoctor(ctx context.Context, out io.Writer, g *globalOptions, f *doctorFl
 
 	d.report.Summary = summarizeChecks(d.report.Checks)
 	d.report.Status = d.report.Summary.status()
-	if f.output == "json" {
-		if err := writeJSON(out, d.report); err != nil {
-			return err
-		}
+	var err error
+	if f.output.json() {
+		err = writeJSON(out, d.report)
 	} else {
-		if err := writeCheckLines(out, d.report.Checks, doctorTitles); err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(out, "\n%s.\n", d.report.Summary); err != nil {
-			return err
-		}
+		err = d.print(out)
 	}
-	if s := d.report.Summary; s.Fail > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("doctor found %d %s (see above)", s.Fail, plural(s.Fail, "failure", "failures"))}
+	if err != nil {
+		return err
 	}
-	return nil
+	if d.clients == nil {
+		return errors.New("the AWS configuration could not be loaded (see above): nothing else was checked")
+	}
+	return d.report.Summary.verdict("doctor")
 }
 
 func (d *doctorRun) run(ctx context.Context, g *globalOptions) {
@@ -286,10 +230,34 @@ func (d *doctorRun) run(ctx context.Context, g *globalOptions) {
 	d.clients = clients
 	d.lookup = logdelivery.NewGroupLookup(clients.Logs, 0)
 	d.vpn = vpn.NewService(clients.EC2, vpn.Options{})
+	d.advice = enableAdvice(clients)
 	d.configuration()
 	d.permissions(ctx)
 	d.budget(ctx)
 	d.connections(ctx)
+}
+
+// print writes the checks by section, the VPN section as a table of tunnels followed by its findings, then the
+// summary.
+func (d *doctorRun) print(out io.Writer) error {
+	var other, vpnChecks []setupCheck
+	for _, c := range d.report.Checks {
+		if c.Section == sectionVPN {
+			vpnChecks = append(vpnChecks, c)
+		} else {
+			other = append(other, c)
+		}
+	}
+	if err := writeCheckLines(out, other, sectionTitles); err != nil {
+		return err
+	}
+	if d.clients != nil {
+		if err := d.printVPN(out, vpnChecks); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(out, "\n%s.\n", d.report.Summary)
+	return err
 }
 
 func (d *doctorRun) configuration() {
@@ -449,227 +417,4 @@ func (d *doctorRun) plannedBudget(ctx context.Context, run *logdelivery.RunProje
 	for _, c := range projectionChecks(res) {
 		d.add(c)
 	}
-}
-
-func (d *doctorRun) connections(ctx context.Context) {
-	svc := d.vpn
-	var conns []vpn.Connection
-	if len(d.flags.vpnIDs) > 0 {
-		seen := map[string]bool{}
-		for _, id := range d.flags.vpnIDs {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			c, err := svc.Get(ctx, id)
-			var nf *vpn.NotFoundError
-			switch {
-			case errors.As(err, &nf):
-				d.add(setupCheck{Section: sectionVPN, Name: "connection", Status: checkFail, VPNConnectionID: id,
-					Message: nf.Explain(nil, d.clients.Region, regionSetting),
-					Fix:     "Run doctor without --vpn-connection-id to list the connections of " + d.clients.Region + "."})
-			case err != nil:
-				d.add(setupCheck{Section: sectionVPN, Name: "connection", Status: checkFail, VPNConnectionID: id,
-					Message: fmt.Sprintf("Reading VPN connection %s failed: %s", id, err),
-					Fix:     "Check that the caller may call ec2:DescribeVpnConnections and that the EC2 endpoint is reachable."})
-			default:
-				conns = append(conns, *c)
-			}
-		}
-	} else {
-		all, err := svc.List(ctx, vpn.Filter{})
-		if err != nil {
-			d.add(setupCheck{Section: sectionVPN, Name: "connections", Status: checkFail,
-				Message: fmt.Sprintf("Listing the VPN connections of %s failed: %s", d.clients.Region, err),
-				Fix:     "Check that the caller may call ec2:DescribeVpnConnections and that the EC2 endpoint is reachable."})
-			return
-		}
-		for _, c := range all {
-			if !c.Terminal() {
-				conns = append(conns, c)
-			}
-		}
-		if len(conns) == 0 {
-			d.add(setupCheck{Section: sectionVPN, Name: "connections", Status: checkOK,
-				Message: fmt.Sprintf("No VPN connection in %s.", d.clients.Region)})
-		}
-	}
-	d.prefetchGroups(ctx, conns)
-	for i := range conns {
-		d.connection(ctx, &conns[i])
-	}
-}
-
-func (d *doctorRun) connection(ctx context.Context, c *vpn.Connection) {
-	rep := doctorConnection{ID: c.ID, Name: connectionName(c), State: c.State, Tunnels: []doctorTunnel{}}
-	state := setupCheck{Section: sectionVPN, Name: "connection", Status: checkOK, VPNConnectionID: c.ID,
-		Message: fmt.Sprintf("%s: %s, tunnels %s.", connectionLabel(c), c.State, tunnelList(c))}
-	if c.State != vpn.StateAvailable {
-		state.Status = checkWarn
-		state.Message = fmt.Sprintf("%s is %s, not %s: a change of its tunnels' logging waits until it is available.", connectionLabel(c), c.State, vpn.StateAvailable)
-		state.Fix = "Wait until the connection is available; if it stays pending, check it in the VPC console."
-	}
-	d.add(state)
-	for _, t := range c.Tunnels {
-		tr := doctorTunnel{OutsideIPAddress: t.OutsideIP}
-		var chk setupCheck
-		chk, tr.TunnelLog = d.logCheck(ctx, c, t, vpn.LogTunnel, t.Logging.Activity)
-		d.add(chk)
-		chk, tr.BGPLog = d.logCheck(ctx, c, t, vpn.LogBGP, t.Logging.BGP)
-		d.add(chk)
-		chk, tr.Telemetry = telemetryCheck(c, t)
-		d.add(chk)
-		rep.Tunnels = append(rep.Tunnels, tr)
-	}
-	d.report.Connections = append(d.report.Connections, rep)
-}
-
-// logCheck checks one log of one tunnel: delivered, to a group that exists, under /aws/vendedlogs/.
-func (d *doctorRun) logCheck(ctx context.Context, c *vpn.Connection, t vpn.Tunnel, which string, dst vpn.LogDestination) (setupCheck, doctorLog) {
-	chk := setupCheck{Section: sectionVPN, Name: which, Status: checkOK, VPNConnectionID: c.ID, TunnelOutsideIP: t.OutsideIP}
-	rep := doctorLog{Enabled: dst.Enabled}
-	prefix := fmt.Sprintf("%s %s: ", c.ID, t.OutsideIP)
-	if !dst.Enabled {
-		chk.Status = checkWarn
-		chk.Message = prefix + "the " + which + " is not delivered to CloudWatch Logs."
-		chk.Fix = fmt.Sprintf("Enable it with the vpnlogs_tunnel_logging resource, or `%s` (this interrupts the tunnel for up "+
-			"to several minutes).", enableCommand(d.clients, c.ID, t.OutsideIP))
-		return chk, rep
-	}
-	rep.OutputFormat = dst.OutputFormat
-	rep.LogGroupARN = logdelivery.TrimARNSuffix(dst.LogGroupARN)
-	chk.LogGroupARN = rep.LogGroupARN
-	a, err := logdelivery.ParseLogGroupARN(dst.LogGroupARN)
-	if err != nil {
-		chk.Status = checkWarn
-		chk.Message = prefix + fmt.Sprintf("the %s is delivered to %s, which could not be checked: %s", which, dst.LogGroupARN, err)
-		chk.Fix = "Deliver it to a log group of this account and region."
-		return chk, rep
-	}
-	rep.Vendedlogs = a.Vended()
-	lookup := d.lookupGroup(ctx, a)
-	if lookup.checked {
-		exists := lookup.exists
-		rep.LogGroupExists = &exists
-	}
-	chk.Message = prefix + fmt.Sprintf("the %s is delivered %s", which, dst)
-	var problems, fixes []string
-	switch {
-	case !lookup.checked:
-		chk.Status = checkWarn
-		problems = append(problems, "whether the log group exists could not be checked: "+lookup.note)
-		fixes = append(fixes, "Allow logs:DescribeLogGroups to the caller, then run doctor again.")
-	case !lookup.exists:
-		chk.Status = checkFail
-		problems = append(problems, fmt.Sprintf("the log group %s does not exist, so AWS has nowhere to write the %s and drops it", a.Name, which))
-		fixes = append(fixes, fmt.Sprintf("Create the group (the vpnlogs_log_group resource, or `aws logs create-log-group --log-group-name %s`), "+
-			"or deliver the %s to an existing group under %s with `terraform-provider-vpnlogs enable`.", a.Name, which, logdelivery.VendedLogsPrefix))
-	}
-	if !a.Vended() && d.model != logdelivery.ModelLogGroup {
-		if chk.Status == checkOK {
-			chk.Status = checkWarn
-		}
-		problems = append(problems, fmt.Sprintf("the group is outside %s, so it takes its own entry in the account's CloudWatch Logs resource "+
-			"policy %s, which is limited in size", logdelivery.VendedLogsPrefix, logdelivery.DeliveryPolicyName))
-		fixes = append(fixes, fmt.Sprintf("Deliver to %s instead (groups under %s share one entry).", logdelivery.VendedName(a.Name), logdelivery.VendedLogsPrefix))
-	}
-	if len(problems) == 0 && a.Vended() {
-		chk.Message += ", an existing group under " + logdelivery.VendedLogsPrefix + "."
-		return chk, rep
-	}
-	if len(problems) == 0 { // outside /aws/vendedlogs/, under the log-group-level model: it has a policy of its own
-		chk.Message += ", an existing group."
-		return chk, rep
-	}
-	chk.Message += "; " + strings.Join(problems, "; ") + "."
-	chk.Fix = strings.Join(fixes, " ")
-	return chk, rep
-}
-
-// prefetchGroups looks up, together, every log group the connections' tunnels deliver to in the caller's account and
-// region, so that the checks of the tunnels read nothing more.
-func (d *doctorRun) prefetchGroups(ctx context.Context, conns []vpn.Connection) {
-	var names []string
-	for _, c := range conns {
-		for _, t := range c.Tunnels {
-			for _, dst := range []vpn.LogDestination{t.Logging.Activity, t.Logging.BGP} {
-				a, err := logdelivery.ParseLogGroupARN(dst.LogGroupARN)
-				if dst.Enabled && err == nil && len(a.CheckDeliverable(logdelivery.ScopeOf(d.clients))) == 0 {
-					names = append(names, a.Name)
-				}
-			}
-		}
-	}
-	if len(names) > 0 {
-		_, _ = d.lookup.Missing(ctx, names) // the results stay in d.lookup; lookupGroup reports errors
-	}
-}
-
-// lookupGroup reads a log group once per run (logdelivery.GroupLookup: DescribeLogGroups, so logs:DescribeLogGroups
-// is all it needs).
-func (d *doctorRun) lookupGroup(ctx context.Context, a logdelivery.LogGroupARN) groupLookup {
-	key := a.String()
-	if l, ok := d.groups[key]; ok {
-		return l
-	}
-	var l groupLookup
-	c := d.clients
-	switch {
-	case len(a.CheckDeliverable(logdelivery.ScopeOf(c))) > 0:
-		l.note = fmt.Sprintf("it is not in this account and region (%s, %s)", accountOr(c.AccountID), c.Region)
-	default:
-		missing, err := d.lookup.Missing(ctx, []string{a.Name})
-		if err != nil {
-			l.note = err.Error()
-		} else {
-			l.checked, l.exists = true, len(missing) == 0
-		}
-	}
-	d.groups[key] = l
-	return l
-}
-
-// telemetryCheck reports AWS's view of the tunnel (vgwTelemetry).
-func telemetryCheck(c *vpn.Connection, t vpn.Tunnel) (setupCheck, *doctorTelemetry) {
-	chk := setupCheck{Section: sectionVPN, Name: "telemetry", Status: checkOK, VPNConnectionID: c.ID, TunnelOutsideIP: t.OutsideIP}
-	tel := t.Telemetry
-	if tel == nil {
-		chk.Status = checkWarn
-		chk.Message = fmt.Sprintf("%s %s: AWS reports no telemetry for this tunnel.", c.ID, t.OutsideIP)
-		chk.Fix = "Check the tunnel in the VPC console; AWS reports telemetry for every tunnel of an available connection."
-		return chk, nil
-	}
-	rep := &doctorTelemetry{Status: tel.Status, StatusMessage: tel.StatusMessage, AcceptedRouteCount: tel.AcceptedRouteCount}
-	since := ""
-	if !tel.LastStatusChange.IsZero() {
-		s := tel.LastStatusChange.UTC().Format(time.RFC3339)
-		rep.LastStatusChange = &s
-		since = ", since " + s
-	}
-	chk.Message = fmt.Sprintf("%s %s: %s (%s)%s.", c.ID, t.OutsideIP, tel.Status, tel.StatusMessage, since)
-	if !tel.Up() {
-		chk.Status = checkWarn
-		chk.Fix = fmt.Sprintf("See why in the tunnel's logs: `terraform-provider-vpnlogs health --vpn-connection-id %s --tunnel %s`.", c.ID, t.OutsideIP)
-	}
-	return chk, rep
-}
-
-// wrapWords breaks s into lines of at most width characters (longer words stay whole), joined by sep.
-func wrapWords(s string, width int, sep string) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, sep)
 }

@@ -1,41 +1,29 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/iampolicy"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-func init() {
-	register(newEnableCommand)
-	register(newDisableCommand)
-}
+// enable and disable: their flags and help. The change itself, for the whole selection, is in fleet_change.go.
 
-// tunnelChangeVPNOptions tune the VPN service of enable and disable; tests shorten the waiters' polling.
-var tunnelChangeVPNOptions vpn.Options
+// defaultTunnelTimeout bounds one tunnel's change, as the provider's default create/update/delete timeout does.
+const defaultTunnelTimeout = 30 * time.Minute
 
-// tunnelChangeProgressInterval is how often a "still waiting" line is printed while AWS applies a change.
-var tunnelChangeProgressInterval = 30 * time.Second
-
-// defaultTunnelChangeTimeout matches the provider's default create/update/delete timeout.
-const defaultTunnelChangeTimeout = 30 * time.Minute
+// defaultConcurrency is how many connections change at once.
+const defaultConcurrency = 4
 
 type tunnelChangeFlags struct {
 	disable         bool
-	vpnID           string
-	tunnels         []string
+	sel             connectionSelection
 	logGroupARN     string
 	bgpLogGroupARN  string
 	format          string
@@ -46,50 +34,74 @@ type tunnelChangeFlags struct {
 	policySizeLimit int
 	model           string
 	timeout         time.Duration
+	concurrency     int
+	output          outputFlag
 }
 
-const tunnelChangeExitStatus = `Exit status: 0 when the change was made, when nothing needed to change, and after --dry-run; 1 when a
-pre-check failed (nothing was changed), without --yes (nothing was changed), on a usage error, or
-when AWS refused or did not finish a change (the tunnels already changed are listed).`
+// tunnelChangeHelp is what enable and disable share in their help: how the fleet is changed, the output, the exit
+// status.
+var tunnelChangeHelp = `Choose the connections with --vpn-connection-id (repeatable or comma-separated), --tag KEY=VALUE
+(repeatable: every tag must match) or --all, and tunnels of a single connection with --tunnel
+(default: every tunnel). The checks run once for the whole selection before anything changes.
+
+AWS interrupts each tunnel for up to several minutes while its logging changes. The connections
+change in parallel (--concurrency, default 4) and the tunnels of a connection one at a time, each
+with one ec2:ModifyVpnTunnelOptions that carries only the log options, waiting until the connection
+is available again before the next, so that its other tunnel keeps carrying traffic. Tunnels whose
+logging is already as requested are not touched, so running the command again after an
+interruption finishes the job. Because of the interruption nothing changes without --yes;
+--dry-run prints the plan for the whole selection and the checks only.
+
+While it runs, progress goes to standard error: on a terminal one live line per connection in flight
+(redrawn every second while AWS applies the change), elsewhere plain lines. Ctrl-C stops starting
+new tunnels and waits for those in flight (a second Ctrl-C stops waiting: AWS still applies what it
+accepted); the summary says exactly what changed, what AWS is still applying and what was not
+started.
+
+With --output json, one object on standard output (docs/cli/enable.schema.json, schema_version ` +
+	fmt.Sprint(changeSchemaVersion) + `):
+the plan or the outcome of every tunnel, the checks and a summary.
+
+Exit status (the table of terraform-provider-vpnlogs --help): 0 when the change was made, when
+nothing needed to change, and after --dry-run when every tunnel is already as requested; 2 when a
+check failed (nothing was changed), or after --dry-run when some tunnel is not as requested
+(drift); 1 on a usage error, without --yes (nothing was changed), when AWS refused or did not finish
+a change, and after an interruption (the summary lists what changed).`
 
 func newEnableCommand(g *globalOptions) *cobra.Command {
 	f := &tunnelChangeFlags{}
 	cmd := &cobra.Command{
 		Use:   "enable",
-		Short: "Enable a VPN connection's tunnel and BGP logs to CloudWatch Logs, after the provider's pre-checks",
+		Short: "Enable the tunnel and BGP logs of a fleet's VPN tunnels to CloudWatch Logs, after the provider's checks",
 		Long: `enable turns on CloudWatch Logs delivery of the tunnel activity log and the BGP log on the tunnels
-of a VPN connection, chosen by outside IP address with --tunnel (default: every tunnel). Each
-tunnel's logging becomes exactly what the flags say: with --no-bgp, its BGP log is turned off.
+of the selected VPN connections. Each tunnel's logging becomes exactly what the flags say: with
+--no-bgp, its BGP log is turned off.
 
 Before changing anything it runs the checks the provider runs at plan time, and stops if one fails:
   - the log group ARNs are well formed and in the caller's account and region (delivery is
-    same-account, same-region);
-  - the VPN connection and each --tunnel exist (the connection's tunnels are listed when not);
+    same-account, same-region), and the log groups exist;
+  - the VPN connections and each --tunnel exist;
   - the account's CloudWatch Logs resource policy ` + logdelivery.DeliveryPolicyName + ` still fits its
-    limit (--policy-size-limit) once the log groups that would start receiving logs are added, and
+    limit (--policy-size-limit) once every log group that would start receiving logs is added, and
     a new policy would not be the 11th; log groups under ` + logdelivery.VendedLogsPrefix + ` avoid the growth.
     Under the log-group model (--resource-policy-model), each group's own policy fits its limit instead;
   - the caller may perform the actions enabling logging needs (iam:SimulatePrincipalPolicy); a
-    simulation that cannot run is a warning.
+    simulation that cannot run is reported and does not stop the change.
 
-AWS interrupts each tunnel for up to several minutes while its logging changes. The tunnels of the
-connection are changed one at a time, each with one ec2:ModifyVpnTunnelOptions that carries only the
-log options, waiting until the connection is available again before the next, so the other tunnel
-keeps carrying traffic. Tunnels whose logging is already as requested are not touched. Because of
-the interruption, enable changes nothing without --yes; --dry-run prints the plan and the checks only.
-
-` + tunnelChangeExitStatus,
-		Example: `  terraform-provider-vpnlogs enable --vpn-connection-id vpn-0123456789abcdef0 \
+` + tunnelChangeHelp,
+		Example: `  terraform-provider-vpnlogs enable --tag env=prod \
     --log-group-arn arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/vpn/prod --dry-run
+  terraform-provider-vpnlogs enable --all \
+    --log-group-arn arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/vpn/prod --yes
   terraform-provider-vpnlogs enable --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 \
     --log-group-arn arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/vpn/prod --bgp-format text --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runTunnelChange(cmd.Context(), cmd.OutOrStdout(), g, f)
+			return runTunnelChange(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, f)
 		},
 	}
 	fl := cmd.Flags()
-	addTunnelSelectionFlags(cmd, f)
+	addTunnelChangeFlags(cmd, f)
 	fl.StringVar(&f.logGroupARN, "log-group-arn", "", "log group for the tunnel log (and the BGP log unless --bgp-log-group-arn); required")
 	fl.StringVar(&f.bgpLogGroupARN, "bgp-log-group-arn", "", "log group for the BGP log (default: --log-group-arn)")
 	fl.StringVar(&f.format, "format", vpn.FormatJSON, "output format of the tunnel log: "+strings.Join(vpn.Formats, " or "))
@@ -104,58 +116,57 @@ func newDisableCommand(g *globalOptions) *cobra.Command {
 	f := &tunnelChangeFlags{disable: true}
 	cmd := &cobra.Command{
 		Use:   "disable",
-		Short: "Turn off a VPN connection's tunnel and BGP logs",
+		Short: "Turn off the tunnel and BGP logs of a fleet's VPN tunnels",
 		Long: `disable turns off CloudWatch Logs delivery of both the tunnel activity log and the BGP log on the
-tunnels of a VPN connection, chosen by outside IP address with --tunnel (default: every tunnel). It
-changes nothing else, and leaves the log groups and their events in place.
+tunnels of the selected VPN connections. It changes nothing else, and leaves the log groups and
+their events in place.
 
-It checks first that the connection and each --tunnel exist and that the caller may make the change
-(iam:SimulatePrincipalPolicy; a simulation that cannot run is a warning).
+It checks first that the connections and each --tunnel exist and that the caller may make the
+change (iam:SimulatePrincipalPolicy; a simulation that cannot run is reported and does not stop
+the change).
 
-AWS interrupts each tunnel for up to several minutes while its logging changes; the tunnels are
-changed one at a time. disable changes nothing without --yes; --dry-run prints the plan only.
-
-` + tunnelChangeExitStatus,
-		Example: `  terraform-provider-vpnlogs disable --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 --yes`,
-		Args:    cobra.NoArgs,
+` + tunnelChangeHelp,
+		Example: `  terraform-provider-vpnlogs disable --tag env=lab --dry-run
+  terraform-provider-vpnlogs disable --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 --yes`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runTunnelChange(cmd.Context(), cmd.OutOrStdout(), g, f)
+			return runTunnelChange(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, f)
 		},
 	}
-	addTunnelSelectionFlags(cmd, f)
+	addTunnelChangeFlags(cmd, f)
 	return cmd
 }
 
-func addTunnelSelectionFlags(cmd *cobra.Command, f *tunnelChangeFlags) {
+func addTunnelChangeFlags(cmd *cobra.Command, f *tunnelChangeFlags) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.vpnID, "vpn-connection-id", "", "the VPN connection (vpn-...); required")
-	fl.StringSliceVar(&f.tunnels, "tunnel", nil, "outside IP address of a tunnel to change (repeatable; default: every tunnel of the connection)")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and the checks, change nothing")
+	verb := "enable logging on"
+	if f.disable {
+		verb = "disable logging on"
+	}
+	f.sel.addFlags(fl, verb)
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan for the whole selection and the checks, change nothing")
 	fl.BoolVar(&f.yes, "yes", false, "make the change (each tunnel is interrupted for up to several minutes)")
-	fl.DurationVar(&f.timeout, "timeout", defaultTunnelChangeTimeout, "give up after this long (AWS takes minutes per tunnel)")
-	requireNonEmpty(fl, "vpn-connection-id", "tunnel")
-}
-
-// tunnelChange is one tunnel's logging before and after.
-type tunnelChange struct {
-	outsideIP string
-	from, to  vpn.Logging
+	fl.IntVar(&f.concurrency, "concurrency", defaultConcurrency, "how many connections change at once (the tunnels of a connection always change one at a time)")
+	fl.DurationVar(&f.timeout, "timeout", defaultTunnelTimeout, "give up waiting for one tunnel's change after this long (AWS takes minutes per tunnel)")
+	f.output.add(fl, outputText, "text or json")
 }
 
 func (f *tunnelChangeFlags) validate() error {
 	var errs []error
-	if f.vpnID == "" {
-		errs = append(errs, errors.New("--vpn-connection-id is required"))
-	} else if !vpn.ConnectionIDPattern.MatchString(f.vpnID) {
-		errs = append(errs, fmt.Errorf("--vpn-connection-id %q is not a VPN connection ID such as vpn-0123456789abcdef0", f.vpnID))
+	if err := f.sel.validate(); err != nil {
+		errs = append(errs, err)
 	}
-	for _, ip := range f.tunnels {
-		if err := vpn.CheckOutsideIP(ip); err != nil {
-			errs = append(errs, fmt.Errorf("--tunnel: %w", err))
-		}
+	if err := f.output.check(); err != nil {
+		errs = append(errs, err)
 	}
 	if f.timeout <= 0 {
 		errs = append(errs, fmt.Errorf("--timeout %s must be positive", f.timeout))
+	}
+	if f.concurrency < 1 {
+		errs = append(errs, fmt.Errorf("--concurrency %d must be at least 1", f.concurrency))
+	}
+	if f.dryRun && f.yes {
+		errs = append(errs, errors.New("--dry-run changes nothing and --yes makes the change: give one of them"))
 	}
 	if f.disable {
 		return errors.Join(errs...)
@@ -171,9 +182,9 @@ func (f *tunnelChangeFlags) validate() error {
 			errs = append(errs, fmt.Errorf("--bgp-log-group-arn: %w", err))
 		}
 	}
-	for flag, v := range map[string]string{"--format": f.format, "--bgp-format": f.bgpFormat} {
-		if v != "" && !slices.Contains(vpn.Formats, v) {
-			errs = append(errs, fmt.Errorf("%s: %q is not %s", flag, v, strings.Join(vpn.Formats, " or ")))
+	for _, fv := range [][2]string{{"--format", f.format}, {"--bgp-format", f.bgpFormat}} {
+		if v := fv[1]; v != "" && !slices.Contains(vpn.Formats, v) {
+			errs = append(errs, fmt.Errorf("%s: %q is not %s", fv[0], v, strings.Join(vpn.Formats, " or ")))
 		}
 	}
 	if f.policySizeLimit < 1 {
@@ -209,262 +220,10 @@ func (f *tunnelChangeFlags) want() vpn.Logging {
 	return l
 }
 
-func runTunnelChange(ctx context.Context, out io.Writer, g *globalOptions, f *tunnelChangeFlags) error {
-	if err := f.validate(); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
-	clients, err := g.clients(ctx)
-	if err != nil {
-		return err
-	}
-
-	// 1. The log group ARNs against the caller's account and region.
-	var checks []setupCheck
-	if !f.disable {
-		flags := [][2]string{{"--log-group-arn", f.logGroupARN}}
-		if f.bgpLogGroupARN != "" && !f.noBGP {
-			flags = append(flags, [2]string{"--bgp-log-group-arn", f.bgpLogGroupARN})
-		}
-		var outside []logdelivery.LogGroupARN
-		for _, fa := range flags {
-			a, bad := checkLogGroupARN(fa[0], fa[1], clients)
-			if bad != nil {
-				return fmt.Errorf("%s: %s %s", fa[0], bad.Message, bad.Fix)
-			}
-			if !a.Vended() && !slices.Contains(outside, a) {
-				outside = append(outside, a)
-			}
-		}
-		checks = append(checks, setupCheck{Section: "arguments", Name: "log group ARNs", Status: checkOK,
-			Message: fmt.Sprintf("in account %s and region %s, as delivery requires.", accountOr(clients.AccountID), clients.Region)})
-		for _, a := range outside {
-			checks = append(checks, setupCheck{Section: "arguments", Name: "log groups", Status: checkWarn, LogGroupARN: a.String(),
-				Message: fmt.Sprintf("%s is outside %s: it takes its own entry in the account's CloudWatch Logs resource policy %s, "+
-					"which is limited in size.", a.Name, logdelivery.VendedLogsPrefix, logdelivery.DeliveryPolicyName),
-				Fix: fmt.Sprintf("Prefer %s (groups under %s share one entry).", logdelivery.VendedName(a.Name), logdelivery.VendedLogsPrefix)})
-		}
-	}
-
-	// 2. The connection and the tunnels, by outside IP address.
-	svc := vpn.NewService(clients.EC2, tunnelChangeVPNOptions)
-	conn, err := svc.Get(ctx, f.vpnID)
-	var nf *vpn.NotFoundError
-	if errors.As(err, &nf) {
-		return fmt.Errorf("--vpn-connection-id: %s", nf.Explain(nil, clients.Region, regionSetting))
-	}
-	if err != nil {
-		return fmt.Errorf("reading VPN connection %s: %w", f.vpnID, err)
-	}
-	tunnels := conn.Tunnels
-	if len(f.tunnels) > 0 {
-		tunnels = nil
-		seen := map[string]bool{}
-		for _, ip := range f.tunnels {
-			c, t, err := svc.FindTunnel(ctx, f.vpnID, ip)
-			switch {
-			case errors.As(err, &nf):
-				return fmt.Errorf("--tunnel: %s", nf.Explain(c, clients.Region, regionSetting))
-			case err != nil:
-				return fmt.Errorf("--tunnel %s: %w", ip, err)
-			}
-			if !seen[t.OutsideIP] {
-				seen[t.OutsideIP] = true
-				tunnels = append(tunnels, *t)
-			}
-		}
-	}
-	want := f.want()
-	var plan, changing []tunnelChange
-	for _, t := range tunnels {
-		ch := tunnelChange{outsideIP: t.OutsideIP, from: t.Logging, to: want}
-		plan = append(plan, ch)
-		if !t.Logging.Equal(want) {
-			changing = append(changing, ch)
-		}
-	}
-	var ips []string
-	for _, t := range tunnels {
-		ips = append(ips, t.OutsideIP)
-	}
-	checks = append(checks, setupCheck{Section: "tunnels", Name: "tunnels", Status: checkOK,
-		Message: fmt.Sprintf("%s: %s, tunnel(s) %s found.", connectionLabel(conn), conn.State, strings.Join(ips, ", "))})
-
-	// 3. The log groups exist, 4. the resource-policy budget for the groups that would start receiving logs, and
-	// 5. the permissions.
-	if len(changing) > 0 {
-		if !f.disable {
-			checks = append(checks, groupsExistChecks(ctx, clients, want)...)
-			var planned []logdelivery.Planned
-			for _, ch := range changing {
-				for _, d := range ch.to.StartedDeliveries(ch.from) {
-					if a, err := logdelivery.ParseLogGroupARN(d.LogGroupARN); err == nil { // validated before
-						planned = append(planned, logdelivery.Planned{Group: a, Source: vpn.TunnelID(conn.ID, ch.outsideIP) + " " + d.Log})
-					}
-				}
-			}
-			budget, model := budgetPreCheck(ctx, clients, f.policySizeLimit, logdelivery.Model(f.model), svc.DeliveredLogGroups, planned)
-			if model == logdelivery.ModelLogGroup { // the groups outside /aws/vendedlogs/ do not grow the account-level policy
-				checks = slices.DeleteFunc(checks, func(c setupCheck) bool {
-					return c.Section == "arguments" && c.Status == checkWarn && c.LogGroupARN != ""
-				})
-			}
-			checks = append(checks, budget...)
-		}
-		checks = append(checks, permissionsCheck(iampolicy.Check(ctx, iampolicy.ClientsFrom(clients), "", nil), clients))
-	}
-
-	verb, past := "Enabling", "enabled"
+// command is the command's name.
+func (f *tunnelChangeFlags) command() string {
 	if f.disable {
-		verb, past = "Disabling", "disabled"
+		return "disable"
 	}
-	if err := writeTunnelPlan(out, verb, clients.Region, conn, plan, checks); err != nil {
-		return err
-	}
-	if s := summarizeChecks(checks); s.Fail > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%d pre-check(s) failed (see above): nothing was changed", s.Fail)}
-	}
-	if len(changing) == 0 {
-		_, err := fmt.Fprintf(out, "\nNothing to change: the logging of %s is already as requested.\n", plural(len(plan), "the tunnel", "every tunnel"))
-		return err
-	}
-	var interrupted []vpn.TunnelChange
-	for _, ch := range changing {
-		interrupted = append(interrupted, vpn.TunnelChange{ConnectionID: conn.ID, OutsideIP: ch.outsideIP, From: ch.from, To: ch.to})
-	}
-	fmt.Fprintf(out, "\nWARNING: %s\n", indentLines(vpn.DescribeInterruption(interrupted, "This change"), "  "))
-	if f.dryRun {
-		_, err := fmt.Fprintln(out, "\nDry run: nothing was changed. Run again with --yes instead of --dry-run to make the change.")
-		return err
-	}
-	if !f.yes {
-		return fmt.Errorf("nothing was changed: %s logging interrupts %d %s; add --yes to proceed (or --dry-run to print the plan only)",
-			strings.ToLower(verb), len(changing), plural(len(changing), "tunnel", "tunnels"))
-	}
-
-	fmt.Fprintln(out)
-	start := time.Now()
-	var done []string
-	for i, ch := range changing {
-		if err := applyTunnelChange(ctx, out, svc, conn.ID, ch, i+1, len(changing)); err != nil {
-			var pending *vpn.PendingError
-			if errors.As(err, &pending) {
-				done = append(done, ch.outsideIP+" (still being applied)")
-				i++
-			}
-			left := make([]string, 0, len(changing)-i)
-			for _, c := range changing[i:] {
-				left = append(left, c.outsideIP)
-			}
-			return fmt.Errorf("%w\nchanged: %s; not changed: %s", err, listOrNone(done), listOrNone(left))
-		}
-		done = append(done, ch.outsideIP)
-	}
-	_, err = fmt.Fprintf(out, "\nDone: logging %s on %d %s of %s in %s. Check it with `terraform-provider-vpnlogs doctor --vpn-connection-id %s`.\n",
-		past, len(done), plural(len(done), "tunnel", "tunnels"), conn.ID, time.Since(start).Round(100*time.Millisecond), conn.ID)
-	return err
-}
-
-// writeTunnelPlan prints what would change, then the pre-checks.
-func writeTunnelPlan(out io.Writer, verb, region string, conn *vpn.Connection, plan []tunnelChange, checks []setupCheck) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s logging on VPN connection %s in %s:\n", verb, connectionLabel(conn), region)
-	width := 0
-	for _, ch := range plan {
-		width = max(width, len(ch.outsideIP))
-	}
-	for _, ch := range plan {
-		if ch.from.Equal(ch.to) {
-			fmt.Fprintf(&b, "  %-*s  unchanged (tunnel log %s, BGP log %s)\n", width, ch.outsideIP, ch.from.Activity, ch.from.BGP)
-			continue
-		}
-		fmt.Fprintf(&b, "  %-*s  tunnel log: %s -> %s\n", width, ch.outsideIP, ch.from.Activity, ch.to.Activity)
-		fmt.Fprintf(&b, "  %-*s  BGP log:    %s -> %s\n", width, "", ch.from.BGP, ch.to.BGP)
-	}
-	b.WriteString("\nPre-checks:\n")
-	if _, err := io.WriteString(out, b.String()); err != nil {
-		return err
-	}
-	return writeCheckLines(out, checks, nil)
-}
-
-// applyTunnelChange changes one tunnel with vpn.Service.SetLogging (one ModifyVpnTunnelOptions, then a wait until the
-// connection is available), printing progress while AWS applies it.
-func applyTunnelChange(ctx context.Context, out io.Writer, svc *vpn.Service, connID string, ch tunnelChange, n, total int) error {
-	start := time.Now()
-	fmt.Fprintf(out, "[%d/%d] %s: changing the log options; waiting until %s is available again...\n", n, total, ch.outsideIP, connID)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(tunnelChangeProgressInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				fmt.Fprintf(out, "[%d/%d] %s: still waiting (%s)\n", n, total, ch.outsideIP, time.Since(start).Round(time.Second))
-			}
-		}
-	}()
-	applied, err := svc.SetLogging(ctx, connID, ch.outsideIP, ch.to)
-	close(stop)
-	wg.Wait()
-	var pending *vpn.PendingError
-	switch {
-	case errors.As(err, &pending):
-		fmt.Fprintf(out, "[%d/%d] %s: AWS accepted the change; stopped waiting after %s, AWS is still applying it\n", n, total, ch.outsideIP,
-			time.Since(start).Round(100*time.Millisecond))
-		return err
-	case err != nil:
-		fmt.Fprintf(out, "[%d/%d] %s: FAILED after %s\n", n, total, ch.outsideIP, time.Since(start).Round(100*time.Millisecond))
-		return err
-	}
-	_, err = fmt.Fprintf(out, "[%d/%d] %s: done in %s: tunnel log %s, BGP log %s\n", n, total, ch.outsideIP,
-		time.Since(start).Round(100*time.Millisecond), applied.Tunnel.Logging.Activity, applied.Tunnel.Logging.BGP)
-	return err
-}
-
-// regionSetting names, in the setup tool's words, where the region comes from.
-const regionSetting = "--region (or AWS_REGION)"
-
-// groupsExistChecks fail for each log group to deliver to that does not exist: AWS would refuse the change (one
-// DescribeLogGroups call for all of them, logdelivery.GroupLookup).
-func groupsExistChecks(ctx context.Context, clients *awsconfig.Clients, want vpn.Logging) []setupCheck {
-	var groups []logdelivery.LogGroupARN
-	var names []string
-	for _, d := range []vpn.LogDestination{want.Activity, want.BGP} {
-		if a, err := logdelivery.ParseLogGroupARN(d.LogGroupARN); d.Enabled && err == nil && !slices.Contains(names, a.Name) {
-			groups = append(groups, a)
-			names = append(names, a.Name)
-		}
-	}
-	missing, err := logdelivery.NewGroupLookup(clients.Logs, 0).Missing(ctx, names)
-	if err != nil {
-		return []setupCheck{{Section: "arguments", Name: "log groups", Status: checkWarn,
-			Message: fmt.Sprintf("Whether the log groups exist could not be checked: %s", err),
-			Fix:     "Allow logs:DescribeLogGroups to the caller so that this is checked."}}
-	}
-	var out []setupCheck
-	for _, a := range groups {
-		if slices.Contains(missing, a.Name) {
-			e := logdelivery.MissingGroupExplanation(a, budgetExplainOptions)
-			out = append(out, setupCheck{Section: "arguments", Name: "log groups", Status: checkFail, LogGroupARN: a.String(), Message: e.Detail, Fix: e.Fix})
-		}
-	}
-	if len(out) > 0 {
-		return out
-	}
-	return []setupCheck{{Section: "arguments", Name: "log groups", Status: checkOK,
-		Message: fmt.Sprintf("%s %s.", strings.Join(names, " and "), plural(len(names), "exists", "exist"))}}
-}
-
-func listOrNone(items []string) string {
-	if len(items) == 0 {
-		return "none"
-	}
-	return strings.Join(items, ", ")
+	return "enable"
 }

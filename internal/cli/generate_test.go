@@ -11,8 +11,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logdelivery"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -56,7 +59,8 @@ var (
 // A fleet of three connections selected by tag: one vpnlogs_tunnel_logging per tunnel with the right address and
 // name, terraform-fmt clean, deterministic, and import blocks only for the tunnels already delivering.
 func TestGenerate_fleet(t *testing.T) {
-	srv := setupSandbox(t, nil)
+	t.Parallel()
+	srv, cli := sandboxCLI(t, nil)
 	var ids []string
 	ips := map[string][]string{}
 	for _, name := range []string{"Branch Paris", "branch-lyon", ""} {
@@ -78,12 +82,12 @@ func TestGenerate_fleet(t *testing.T) {
 	srv.ResetStats()
 
 	args := []string{"generate", "--tag", "env=prod", "--log-group-name", "/aws/vendedlogs/vpn/prod", "--import", "--with-health"}
-	code, out, errOut := runCLI(t, args...)
+	code, out, errOut := cli.run(args...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	terraformFmtClean(t, out)
-	if code, again, _ := runCLI(t, args...); code != 0 || again != out {
+	if code, again, _ := cli.run(args...); code != 0 || again != out {
 		t.Fatalf("a second run differs:\n%s", again)
 	}
 
@@ -146,12 +150,13 @@ func TestGenerate_fleet(t *testing.T) {
 // Without --import every tunnel delivers to the group in the chosen format, and the note says what --import would
 // adopt; --out writes a file and refuses to overwrite it without --force.
 func TestGenerate_noImportAndOut(t *testing.T) {
-	srv := setupSandbox(t, nil)
+	t.Parallel()
+	srv, cli := sandboxCLI(t, nil)
 	id, ips := acctest.CreateVPNConnection(t, srv, nil)
 	arn := acctest.CreateLogGroup(t, srv, "/aws/vendedlogs/vpn/x")
 	deliverOutOfBand(t, srv, id, ips[0], arn, "json")
 	file := filepath.Join(t.TempDir(), "vpn.tf")
-	code, out, errOut := runCLI(t, "generate", "--vpn-connection-id", id, "--format", "text", "--no-bgp", "--out", file)
+	code, out, errOut := cli.run("generate", "--vpn-connection-id", id, "--format", "text", "--no-bgp", "--out", file)
 	if code != 0 || out != "" {
 		t.Fatalf("exit %d, stdout %q\n%s", code, out, errOut)
 	}
@@ -168,20 +173,21 @@ func TestGenerate_noImportAndOut(t *testing.T) {
 	if !strings.Contains(errOut, "Note: 1 tunnel already delivers logs") || !strings.Contains(errOut, "Add --import") {
 		t.Errorf("stderr %q", errOut)
 	}
-	code, _, errOut = runCLI(t, "generate", "--vpn-connection-id", id, "--out", file)
+	code, _, errOut = cli.run("generate", "--vpn-connection-id", id, "--out", file)
 	if code != 1 || !strings.Contains(errOut, "--force") {
 		t.Errorf("overwrite: exit %d, stderr %q", code, errOut)
 	}
-	if code, _, errOut = runCLI(t, "generate", "--vpn-connection-id", id, "--out", file, "--force"); code != 0 {
+	if code, _, errOut = cli.run("generate", "--vpn-connection-id", id, "--out", file, "--force"); code != 0 {
 		t.Errorf("--force: exit %d, stderr %q", code, errOut)
 	}
 }
 
 // A group outside /aws/vendedlogs/ is refused with the provider's explanation unless --allow-outside-vendedlogs.
 func TestGenerate_outsideVendedlogs(t *testing.T) {
-	srv := setupSandbox(t, nil)
+	t.Parallel()
+	srv, cli := sandboxCLI(t, nil)
 	id, _ := acctest.CreateVPNConnection(t, srv, nil)
-	code, out, errOut := runCLI(t, "generate", "--log-group-name", "/vpn/prod")
+	code, out, errOut := cli.run("generate", "--log-group-name", "/vpn/prod")
 	if code != 1 || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
@@ -194,21 +200,21 @@ func TestGenerate_outsideVendedlogs(t *testing.T) {
 			t.Errorf("stderr lacks %q: %s", want, errOut)
 		}
 	}
-	code, out, errOut = runCLI(t, "generate", "--log-group-name", "/vpn/prod", "--allow-outside-vendedlogs")
+	code, out, errOut = cli.run("generate", "--log-group-name", "/vpn/prod", "--allow-outside-vendedlogs")
 	if code != 0 || !strings.Contains(out, "  allow_outside_vendedlogs = true\n") || !strings.Contains(out, id) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	terraformFmtClean(t, out)
 
-	code, _, errOut = runCLI(t, "generate", "--log-group-name", "aws/vendedlogs/x")
+	code, _, errOut = cli.run("generate", "--log-group-name", "aws/vendedlogs/x")
 	if code != 1 || !strings.Contains(errOut, "--log-group-name") || !strings.Contains(errOut, `did you mean "/aws/vendedlogs/x"`) {
 		t.Errorf("invalid name: exit %d, stderr %q", code, errOut)
 	}
-	code, _, errOut = runCLI(t, "generate", "--tag", "env=none")
+	code, _, errOut = cli.run("generate", "--tag", "env=none")
 	if code != 1 || !strings.Contains(errOut, "no VPN connection in us-east-1 matches --tag env=none") {
 		t.Errorf("no match: exit %d, stderr %q", code, errOut)
 	}
-	code, _, errOut = runCLI(t, "generate", "--tag", "env")
+	code, _, errOut = cli.run("generate", "--tag", "env")
 	if code != 1 || !strings.Contains(errOut, "want KEY=VALUE") {
 		t.Errorf("bad tag: exit %d, stderr %q", code, errOut)
 	}
@@ -216,7 +222,8 @@ func TestGenerate_outsideVendedlogs(t *testing.T) {
 
 // An adopted log group keeps its settings, so importing it plans no change.
 func TestGenerate_adoptedGroupSettings(t *testing.T) {
-	srv := setupSandbox(t, nil)
+	t.Parallel()
+	srv, cli := sandboxCLI(t, nil)
 	acctest.CreateVPNConnection(t, srv, nil)
 	acctest.CreateLogGroup(t, srv, "/aws/vendedlogs/vpn/kept")
 	ctx := t.Context()
@@ -231,13 +238,13 @@ func TestGenerate_adoptedGroupSettings(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCLI(t, "generate", "--log-group-name", "/aws/vendedlogs/vpn/kept", "--import")
+	code, out, errOut := cli.run("generate", "--log-group-name", "/aws/vendedlogs/vpn/kept", "--import")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	terraformFmtClean(t, out)
 	want := "resource \"vpnlogs_log_group\" \"vpn\" {\n  name              = \"/aws/vendedlogs/vpn/kept\"\n  retention_in_days = 30\n\n" +
-		"  tags = {\n    \"cost:centre\" = \"a/b=c+d\"\n    \"team\"        = \"net\"\n  }\n}\n\nimport {\n  to = vpnlogs_log_group.vpn\n  id = \"/aws/vendedlogs/vpn/kept\"\n}\n"
+		"  tags = {\n    \"cost:centre\" = \"a/b=c+d\"\n    team          = \"net\"\n  }\n}\n\nimport {\n  to = vpnlogs_log_group.vpn\n  id = \"/aws/vendedlogs/vpn/kept\"\n}\n"
 	if !strings.Contains(out, want) {
 		t.Errorf("configuration lacks\n%s\n%s", want, out)
 	}
@@ -260,15 +267,37 @@ func TestNameTunnels(t *testing.T) {
 	}
 }
 
-func TestHCLString(t *testing.T) {
-	for in, want := range map[string]string{
-		`plain`:         `"plain"`,
-		`a"b\c`:         `"a\"b\\c"`,
-		"${x} %{y} $ %": `"$${x} %%{y} $ %"`,
-		"tab\tnl\n\x01": `"tab\tnl\n\u0001"`,
-	} {
-		if got := hclString(in); got != want {
-			t.Errorf("hclString(%q) = %s, want %s", in, got, want)
+// Values from AWS (tags, Name tags) are literals in the configuration, whatever they hold: quotes, backslashes,
+// control characters and template sequences are escaped, and a Name tag stays on its comment line.
+func TestGenerateConfig_escapesValues(t *testing.T) {
+	t.Parallel()
+	conn := vpn.Connection{ID: "vpn-0123456789abcdef0", Tags: map[string]string{"Name": "evil\n\"${var.x}\" %{if}"},
+		Tunnels: []vpn.Tunnel{{OutsideIP: "203.0.113.10"}}}
+	tags := map[string]string{"a${b}": "c\\d\"e\tf", "plain": "%{x}"}
+	config := generateConfig(genInput{version: "test", region: "us-east-1", selection: "--all",
+		flags:   &generateFlags{logGroupName: "/aws/vendedlogs/vpn/x", format: "json", importExisting: true, withHealth: true},
+		tunnels: nameTunnels([]vpn.Connection{conn}), group: &logdelivery.LogGroup{Name: "/aws/vendedlogs/vpn/x", Tags: tags},
+		groupARN: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/vpn/x"})
+	file, diags := hclsyntax.ParseConfig(config, "main.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("%v\n%s", diags, config)
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		t.Fatalf("body %T", file.Body)
+	}
+	attrs, _ := body.Blocks[2].Body.JustAttributes() // resource "vpnlogs_log_group"
+	v, diags := attrs["tags"].Expr.Value(nil)
+	if diags.HasErrors() {
+		t.Fatalf("tags are not a literal: %v", diags)
+	}
+	for k, want := range tags {
+		if got := v.GetAttr(k).AsString(); got != want {
+			t.Errorf("tag %q = %q, want %q", k, got, want)
 		}
 	}
+	if !strings.Contains(string(config), "# vpn-0123456789abcdef0 (evil \"${var.x}\" %{if}), tunnel 203.0.113.10\n") {
+		t.Errorf("the Name tag's comment:\n%s", config)
+	}
+	terraformFmtClean(t, string(config))
 }

@@ -2,13 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,27 +14,18 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-func init() { register(newHealthCommand) }
-
-// Exit codes of `health`.
-const (
-	exitUnhealthy = 2 // some tunnel is degraded or down
-	exitUnknown   = 3 // none is degraded or down, but some tunnel's health is unknown
-)
-
 // maxTextIssues is how many issues the text output shows per tunnel.
 const maxTextIssues = 5
 
 type healthFlags struct {
 	sel       connectionSelection
-	tunnel    string
 	lookback  string
 	queryMode string
-	output    string
+	output    outputFlag
 }
 
 func newHealthCommand(g *globalOptions) *cobra.Command {
-	f := &healthFlags{}
+	f := &healthFlags{sel: connectionSelection{readAll: true}}
 	cmd := &cobra.Command{
 		Use:   "health",
 		Short: "Read Site-to-Site VPN tunnel health from the tunnel and BGP logs in CloudWatch Logs",
@@ -48,7 +36,7 @@ It reads as the provider's vpnlogs_tunnel_health and vpnlogs_fleet_health data s
 the same code.
 
 Choose the connections with --vpn-connection-id (repeatable), --tag KEY=VALUE (repeatable) or
---all. Each log group is read once for all the tunnels that log to it, whatever their number, and
+--all (the default), and tunnels of one connection with --tunnel. Each log group is read once for all the tunnels that log to it, whatever their number, and
 the calls are paced at CloudWatch Logs' quotas (FilterLogEvents: 5 per second), so a large fleet
 takes longer instead of failing.
 
@@ -61,8 +49,13 @@ Up to a lookback of ` + health.FormatDuration(health.InsightsThreshold) + `, eve
 A log group costs about ceil(bytes in the window / 1 MiB) calls for the whole fleet; for a single
 connection, at most ceil(events / 10,000) + 2 calls while events are small.
 
-Exit status: 0 every tunnel healthy; 2 at least one tunnel degraded or down; 3 none degraded or
-down but at least one unknown; 1 an error (flags, AWS, a log group that cannot be read).`,
+With --output json, one object (docs/cli/health.schema.json, schema_version ` + fmt.Sprint(healthSchemaVersion) + `): tunnels (the
+data source's attributes per tunnel), summary (tunnels by status) and reads (the CloudWatch Logs
+calls of the run).
+
+Exit status (the table of terraform-provider-vpnlogs --help): 0 every tunnel healthy; 2 at least one
+tunnel degraded or down; 3 none degraded or down but at least one unknown; 1 an error (flags, AWS,
+a log group that cannot be read).`,
 		Example: `  terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0
   terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 --lookback 24h
   terraform-provider-vpnlogs health --tag env=prod
@@ -74,150 +67,20 @@ down but at least one unknown; 1 an error (flags, AWS, a log group that cannot b
 	}
 	fl := cmd.Flags()
 	f.sel.addFlags(fl, "read")
-	fl.StringVar(&f.tunnel, "tunnel", "", "only the tunnel with this outside IP address, of the one --vpn-connection-id (default: both tunnels)")
 	fl.StringVar(&f.lookback, "lookback", "1h", fmt.Sprintf("how far back to read, a Go duration between %s and %s",
 		health.FormatDuration(health.MinLookback), health.FormatDuration(health.MaxLookback)))
 	fl.StringVar(&f.queryMode, "query-mode", health.ModeAuto, strings.Join(health.Modes, ", ")+
 		" (auto: download up to "+health.FormatDuration(health.InsightsThreshold)+", Logs Insights above)")
-	fl.StringVar(&f.output, "output", "text", "text or json")
-	requireNonEmpty(fl, "vpn-connection-id", "tunnel")
+	f.output.add(fl, outputText, "text or json")
 	return cmd
-}
-
-// tunnelReport is one tunnel's health as the CLI prints it; the JSON names are the data source's.
-type tunnelReport struct {
-	VPNConnectionID    string              `json:"vpn_connection_id"`
-	OutsideIP          string              `json:"tunnel_outside_ip_address"`
-	Status             string              `json:"status"`
-	StatusReason       string              `json:"status_reason"`
-	IKEPhase1State     *string             `json:"ike_phase1_state"`
-	IKEPhase2State     *string             `json:"ike_phase2_state"`
-	DPDEnabled         *bool               `json:"dpd_enabled"`
-	NATTDetected       *bool               `json:"nat_t_detected"`
-	BGPStatus          *string             `json:"bgp_status"`
-	BGPSessionState    *string             `json:"bgp_session_state"`
-	LastEventAt        *string             `json:"last_event_at"`
-	Telemetry          *telemetryReport    `json:"telemetry"`
-	Diagnosis          *diagnosisReport    `json:"diagnosis"`
-	Issues             []issueReport       `json:"issues"`
-	Routes             routesReport        `json:"routes"`
-	DeniedRoutes       []deniedRouteReport `json:"denied_routes"`
-	PrefixLimit        *prefixLimitReport  `json:"prefix_limit"`
-	Flaps              int                 `json:"flaps"`
-	EventsRead         int                 `json:"events_read"`
-	EventsUnrecognized int                 `json:"events_unrecognized"`
-	QueryMode          string              `json:"query_mode,omitempty"`
-	LogGroups          []logGroupReport    `json:"log_groups"`
-	Error              string              `json:"error,omitempty"`
-}
-
-type telemetryReport struct {
-	Status             string  `json:"status"`
-	StatusMessage      string  `json:"status_message"`
-	LastStatusChange   *string `json:"last_status_change"`
-	AcceptedRouteCount int     `json:"accepted_route_count"`
-}
-
-type issueReport struct {
-	Code        string `json:"code"`
-	Severity    string `json:"severity"`
-	Message     string `json:"message"`
-	Count       int    `json:"count"`
-	FirstSeen   string `json:"first_seen"`
-	LastSeen    string `json:"last_seen"`
-	Explanation string `json:"explanation"`
-	Remediation string `json:"remediation"`
-	Resolved    bool   `json:"resolved"`
-}
-
-// diagnosisReport is logparse.Diagnosis with the report's time format.
-type diagnosisReport struct {
-	Code        string           `json:"code"`
-	Summary     string           `json:"summary"`
-	Remediation string           `json:"remediation"`
-	Since       *string          `json:"since"`
-	Evidence    []evidenceReport `json:"evidence"`
-}
-
-type evidenceReport struct {
-	Code      string `json:"code"`
-	Count     int    `json:"count"`
-	FirstSeen string `json:"first_seen"`
-	LastSeen  string `json:"last_seen"`
-}
-
-type routesReport struct {
-	Advertised int `json:"advertised"`
-	Updated    int `json:"updated"`
-	Withdrawn  int `json:"withdrawn"`
-	Denied     int `json:"denied"`
-}
-
-type deniedRouteReport struct {
-	Prefix string `json:"prefix"`
-	Reason string `json:"reason"`
-}
-
-type prefixLimitReport struct {
-	Received int `json:"received"`
-	Limit    int `json:"limit"`
-}
-
-type logGroupReport struct {
-	Group   string   `json:"group"`
-	Logs    []string `json:"logs"`
-	Streams []string `json:"streams"`
-	// Calls are the calls made for this tunnel alone; Shared says the group was read once for the whole fleet
-	// (those calls are in the run's reads).
-	Calls              map[string]int `json:"calls"`
-	Shared             bool           `json:"shared"`
-	EventsInWindow     int            `json:"events_in_window"`
-	EventsBeforeWindow int            `json:"events_before_window"`
-	Notes              []string       `json:"notes,omitempty"`
-}
-
-// summaryReport counts the tunnels by status.
-type summaryReport struct {
-	Healthy  int `json:"healthy"`
-	Degraded int `json:"degraded"`
-	Down     int `json:"down"`
-	Unknown  int `json:"unknown"`
-}
-
-// readsReport is the run's CloudWatch Logs reads.
-type readsReport struct {
-	Calls     map[string]int    `json:"calls"`
-	LogGroups []groupReadReport `json:"log_groups"`
-}
-
-type groupReadReport struct {
-	Group   string `json:"group"`
-	Tunnels int    `json:"tunnels"`
-	Shared  bool   `json:"shared"`
-}
-
-func readsOf(st health.Stats) readsReport {
-	r := readsReport{Calls: st.Calls, LogGroups: []groupReadReport{}}
-	for _, g := range st.Groups {
-		r.LogGroups = append(r.LogGroups, groupReadReport{Group: g.Group, Tunnels: g.Tunnels, Shared: g.Shared})
-	}
-	return r
 }
 
 func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFlags) error {
 	if err := f.sel.validate(); err != nil {
 		return err
 	}
-	if _, one := f.sel.single(); f.tunnel != "" && !one {
-		return errors.New("--tunnel picks a tunnel of one connection: give exactly one --vpn-connection-id, and no --tag or --all")
-	}
-	if f.output != "text" && f.output != "json" {
-		return fmt.Errorf("--output: %q is not text or json", f.output)
-	}
-	if f.tunnel != "" {
-		if err := vpn.CheckOutsideIP(f.tunnel); err != nil {
-			return fmt.Errorf("--tunnel: %w", err)
-		}
+	if err := f.output.check(); err != nil {
+		return err
 	}
 	lookback, err := health.ParseLookback(f.lookback)
 	if err != nil {
@@ -235,15 +98,8 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 	if err != nil {
 		return err
 	}
-	if f.tunnel != "" {
-		c := conns[0]
-		t, ok := c.Tunnel(f.tunnel)
-		if !ok {
-			return fmt.Errorf("--tunnel: VPN connection %s has no tunnel with outside IP address %s; its tunnels are %s",
-				c.ID, f.tunnel, tunnelList(&c))
-		}
-		c.Tunnels = []vpn.Tunnel{*t}
-		conns = []vpn.Connection{c}
+	if len(conns) == 0 {
+		return f.sel.emptyError(clients.Region)
 	}
 
 	session := (&health.Reader{Logs: clients.Logs}).NewSession()
@@ -256,12 +112,8 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 	summary := summaryReport{Healthy: sum.Healthy, Degraded: sum.Degraded, Down: sum.Down, Unknown: sum.Unknown}
 	stats := session.Stats()
 
-	if f.output == "json" {
-		if err := writeJSON(out, struct {
-			Tunnels []tunnelReport `json:"tunnels"`
-			Summary summaryReport  `json:"summary"`
-			Reads   readsReport    `json:"reads"`
-		}{reports, summary, readsOf(stats)}); err != nil {
+	if f.output.json() {
+		if err := writeJSON(out, healthReport{SchemaVersion: healthSchemaVersion, Tunnels: reports, Summary: summary, Reads: readsOf(stats)}); err != nil {
 			return err
 		}
 	} else if err := printHealth(out, reports, summary, stats); err != nil {
@@ -288,229 +140,9 @@ func healthExit(reports []tunnelReport) error {
 	case len(failed) > 0:
 		return fmt.Errorf("the health of %s could not be read (see above)", strings.Join(failed, ", "))
 	case len(bad) > 0:
-		return &exitError{code: exitUnhealthy, err: fmt.Errorf("%d of %d tunnels unhealthy: %s", len(bad), len(reports), strings.Join(bad, ", "))}
+		return foundProblems("%d of %d tunnels unhealthy: %s", len(bad), len(reports), strings.Join(bad, ", "))
 	case len(unknown) > 0:
-		return &exitError{code: exitUnknown, err: fmt.Errorf("the health of %d of %d tunnels is unknown: %s", len(unknown), len(reports), strings.Join(unknown, ", "))}
+		return undecided("the health of %d of %d tunnels is unknown: %s", len(unknown), len(reports), strings.Join(unknown, ", "))
 	}
 	return nil
-}
-
-// reportFor is one tunnel's health as the CLI prints it.
-func reportFor(th health.TunnelHealth) tunnelReport {
-	r := tunnelReport{VPNConnectionID: th.VPNConnectionID, OutsideIP: th.Tunnel.OutsideIP, Issues: []issueReport{},
-		DeniedRoutes: []deniedRouteReport{}, LogGroups: []logGroupReport{}}
-	if tel := th.Tunnel.Telemetry; tel != nil {
-		r.Telemetry = &telemetryReport{Status: tel.Status, StatusMessage: tel.StatusMessage, AcceptedRouteCount: tel.AcceptedRouteCount}
-		if !tel.LastStatusChange.IsZero() {
-			s := tel.LastStatusChange.UTC().Format(time.RFC3339)
-			r.Telemetry.LastStatusChange = &s
-		}
-	}
-	if res := th.Result; res != nil {
-		r.QueryMode = res.Mode
-		for _, g := range res.Groups {
-			r.LogGroups = append(r.LogGroups, logGroupReport{
-				Group: g.Group, Logs: g.Logs, Streams: nonNilSlice(g.Streams), Calls: g.Calls, Shared: g.Shared,
-				EventsInWindow: g.EventsInWindow, EventsBeforeWindow: g.EventsBeforeWindow, Notes: g.Notes,
-			})
-		}
-	}
-	if th.Err != nil {
-		r.Error = th.Err.Error()
-		return r
-	}
-	h := th.Health
-	r.Status, r.StatusReason = h.Status, h.StatusReason
-	r.IKEPhase1State, r.IKEPhase2State = optStr(h.IKEPhase1), optStr(h.IKEPhase2)
-	r.DPDEnabled, r.NATTDetected = h.DPDEnabled, h.NATTDetected
-	r.BGPStatus, r.BGPSessionState = optStr(h.BGPStatus), optStr(h.BGPSessionState)
-	if !h.LastEventAt.IsZero() {
-		s := health.FormatTime(h.LastEventAt)
-		r.LastEventAt = &s
-	}
-	r.Routes = routesReport{Advertised: h.Routes.Advertised, Updated: h.Routes.Updated, Withdrawn: h.Routes.Withdrawn, Denied: h.Routes.Denied}
-	for _, d := range h.DeniedRoutes {
-		r.DeniedRoutes = append(r.DeniedRoutes, deniedRouteReport{Prefix: d.Prefix.String(), Reason: d.Reason})
-	}
-	if pl := h.PrefixLimit; pl != nil {
-		r.PrefixLimit = &prefixLimitReport{Received: pl.Received, Limit: pl.Limit}
-	}
-	r.Flaps, r.EventsRead, r.EventsUnrecognized = h.Flaps, h.EventsRead, h.EventsUnrecognized
-	for _, is := range h.Issues {
-		r.Issues = append(r.Issues, issueReport{
-			Code: is.Code, Severity: is.Severity.String(), Message: is.Message, Count: is.Count,
-			FirstSeen: health.FormatTime(is.FirstSeen), LastSeen: health.FormatTime(is.LastSeen),
-			Explanation: is.Explanation, Remediation: is.Remediation, Resolved: is.Resolved,
-		})
-	}
-	if d := h.Diagnosis; d != nil {
-		r.Diagnosis = &diagnosisReport{Code: d.Code, Summary: d.Summary, Remediation: d.Remediation, Evidence: []evidenceReport{}}
-		if !d.Since.IsZero() {
-			s := health.FormatTime(d.Since)
-			r.Diagnosis.Since = &s
-		}
-		for _, e := range d.Evidence {
-			r.Diagnosis.Evidence = append(r.Diagnosis.Evidence, evidenceReport{
-				Code: e.Code, Count: e.Count, FirstSeen: health.FormatTime(e.FirstSeen), LastSeen: health.FormatTime(e.LastSeen),
-			})
-		}
-	}
-	return r
-}
-
-// printHealth writes one block per tunnel, then the fleet's summary and reads.
-func printHealth(w io.Writer, reports []tunnelReport, sum summaryReport, stats health.Stats) error {
-	var b strings.Builder
-	if len(reports) == 0 {
-		b.WriteString("No VPN connection found.\n")
-	}
-	for i, r := range reports {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		status := strings.ToUpper(r.Status)
-		if r.Error != "" {
-			status = "ERROR"
-		}
-		fmt.Fprintf(&b, "%s tunnel %s: %s\n", r.VPNConnectionID, r.OutsideIP, status)
-		line := func(label, format string, args ...any) {
-			fmt.Fprintf(&b, "  %-10s %s\n", label, fmt.Sprintf(format, args...))
-		}
-		if r.Error != "" {
-			line("error", "%s", r.Error)
-		} else {
-			line("reason", "%s", r.StatusReason)
-		}
-		if d := r.Diagnosis; d != nil && d.Code != logparse.CodeLoggingDisabled {
-			since := ""
-			if d.Since != nil {
-				since = ", since " + *d.Since
-			}
-			line("cause", "%s%s", d.Code, since)
-			line("fix", "%s", d.Remediation)
-		} else if d != nil {
-			line("fix", "%s", d.Remediation)
-		}
-		if r.Error == "" && r.QueryMode != "" {
-			line("IKE", "phase 1 %s, phase 2 %s, DPD %s, NAT-T %s", orDash(r.IKEPhase1State), orDash(r.IKEPhase2State),
-				onOff(r.DPDEnabled, "enabled", "disabled"), onOff(r.NATTDetected, "detected", "not detected"))
-			bgp := orDash(r.BGPStatus)
-			if r.BGPSessionState != nil {
-				bgp += " (" + *r.BGPSessionState + ")"
-			}
-			line("BGP", "%s, %d flap(s)", bgp, r.Flaps)
-			line("routes", "advertised %d, updated %d, withdrawn %d, denied %d", r.Routes.Advertised, r.Routes.Updated, r.Routes.Withdrawn, r.Routes.Denied)
-			for _, d := range r.DeniedRoutes {
-				line("", "denied %s: %s", d.Prefix, d.Reason)
-			}
-			if pl := r.PrefixLimit; pl != nil {
-				line("prefixes", "%d received, limit %d", pl.Received, pl.Limit)
-			}
-		}
-		if t := r.Telemetry; t != nil {
-			since := ""
-			if t.LastStatusChange != nil {
-				since = ", since " + *t.LastStatusChange
-			}
-			line("telemetry", "%s, %q, %d accepted route(s)%s", t.Status, t.StatusMessage, t.AcceptedRouteCount, since)
-		}
-		if r.QueryMode != "" {
-			var groups []string
-			calls := 0
-			for _, g := range r.LogGroups {
-				name := g.Group
-				if g.Shared {
-					name += " (read once for all its tunnels)"
-				}
-				groups = append(groups, name)
-				for _, n := range g.Calls {
-					calls += n
-				}
-			}
-			last := ""
-			if r.LastEventAt != nil {
-				last = ", last at " + *r.LastEventAt
-			}
-			line("events", "%d read (%d unrecognized)%s; %s mode, %d call(s) on %s", r.EventsRead, r.EventsUnrecognized, last,
-				r.QueryMode, calls, strings.Join(groups, ", "))
-			for _, g := range r.LogGroups {
-				for _, n := range g.Notes {
-					line("note", "%s", n)
-				}
-			}
-		}
-		shown := 0
-		for _, is := range r.Issues {
-			if is.Severity == logparse.SeverityInfo.String() || shown == maxTextIssues {
-				continue
-			}
-			if shown == 0 {
-				b.WriteString("  issues\n")
-			}
-			shown++
-			resolved := ""
-			if is.Resolved {
-				resolved = " (resolved)"
-			}
-			fmt.Fprintf(&b, "    %-8s %s, %d time(s), last at %s%s\n", is.Severity, is.Code, is.Count, is.LastSeen, resolved)
-			fmt.Fprintf(&b, "             %s\n", is.Message)
-			fmt.Fprintf(&b, "             fix: %s\n", is.Remediation)
-		}
-		if more := countIssues(r.Issues) - shown; more > 0 {
-			fmt.Fprintf(&b, "    ... and %d more (--output json lists them all)\n", more)
-		}
-	}
-	if len(reports) > 1 {
-		fmt.Fprintf(&b, "\n%d tunnels: %d healthy, %d degraded, %d down, %d unknown\n", len(reports), sum.Healthy, sum.Degraded, sum.Down, sum.Unknown)
-	}
-	if n := stats.TotalCalls(); n > 0 {
-		var ops []string
-		for _, op := range slices.Sorted(maps.Keys(stats.Calls)) {
-			ops = append(ops, fmt.Sprintf("%s %d", op, stats.Calls[op]))
-		}
-		shared := 0
-		for _, g := range stats.Groups {
-			if g.Shared {
-				shared++
-			}
-		}
-		fmt.Fprintf(&b, "CloudWatch Logs: %d call(s) (%s) on %d log group(s), %d of them read once for all their tunnels\n",
-			n, strings.Join(ops, ", "), len(stats.Groups), shared)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func countIssues(issues []issueReport) int {
-	n := 0
-	for _, is := range issues {
-		if is.Severity != logparse.SeverityInfo.String() {
-			n++
-		}
-	}
-	return n
-}
-
-func optStr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func orDash(s *string) string {
-	if s == nil {
-		return "-"
-	}
-	return *s
-}
-
-func onOff(b *bool, yes, no string) string {
-	switch {
-	case b == nil:
-		return "-"
-	case *b:
-		return yes
-	}
-	return no
 }

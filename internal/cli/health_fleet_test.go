@@ -29,7 +29,8 @@ type fleetReads struct {
 // which the sandbox counts, throttled attempts included). --tag and several --vpn-connection-id read through the
 // same code.
 func TestHealthCommand_fleet(t *testing.T) {
-	srv := healthEnvWith(t, func(o *sandbox.Options) {
+	t.Parallel()
+	srv, cli := healthCLI(t, func(o *sandbox.Options) {
 		o.RateLimits = true
 		o.Quotas = map[string]int{sandbox.QuotaVPNConnectionsPerGateway: 25}
 	})
@@ -51,12 +52,12 @@ func TestHealthCommand_fleet(t *testing.T) {
 	time.Sleep(time.Second) // let the sandbox's FilterLogEvents bucket fill again
 
 	srv.ResetStats()
-	code, out, errOut := runHealthCLI(t, "--all", "--output", "json")
+	code, out, errOut := cli.health("--all", "--output", "json")
 	var h fleetReads
 	if err := json.Unmarshal([]byte(out), &h); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if code != exitUnhealthy || strings.Contains(errOut, "could not be read") || len(h.Tunnels) != 50 {
+	if code != exitProblems || strings.Contains(errOut, "could not be read") || len(h.Tunnels) != 50 {
 		t.Fatalf("--all: exit %d, stderr %q, %d tunnels", code, errOut, len(h.Tunnels))
 	}
 	st := srv.Stats()["logs"]
@@ -87,7 +88,7 @@ func TestHealthCommand_fleet(t *testing.T) {
 		// Each run is a new process with its own pacing: let the sandbox's FilterLogEvents bucket, which the previous
 		// run drew on, fill again (with AWS_MAX_ATTEMPTS=2 a throttled call has one retry only).
 		time.Sleep(time.Second)
-		_, out, errOut := runHealthCLI(t, append(args, "--output", "json")...)
+		_, out, errOut := cli.health(append(args, "--output", "json")...)
 		var sub fleetReads
 		if err := json.Unmarshal([]byte(out), &sub); err != nil {
 			t.Fatalf("%v: %v (%s)", args, err, errOut)
@@ -103,7 +104,7 @@ func TestHealthCommand_fleet(t *testing.T) {
 	}
 
 	// The text output ends with the fleet's summary and its reads.
-	_, text, _ := runHealthCLI(t, "--tag", "site=a")
+	_, text, _ := cli.health("--tag", "site=a")
 	for _, want := range []string{"\n10 tunnels: ", "CloudWatch Logs: ", "on 1 log group(s), 1 of them read once for all their tunnels\n", "(read once for all its tunnels)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text output lacks %q:\n%s", want, text)

@@ -1,11 +1,7 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,42 +10,18 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
-// healthEnv isolates the test from the machine's AWS settings and points every service at a new sandbox. Tests
-// that call it cannot run in parallel (t.Setenv).
-func healthEnv(t *testing.T) *sandbox.Server { t.Helper(); return healthEnvWith(t, nil) }
-
-// healthEnvWith is healthEnv with the sandbox's options adjusted by mutate.
-func healthEnvWith(t *testing.T, mutate func(*sandbox.Options)) *sandbox.Server {
+// healthCLI starts a sandbox (mutate adjusts its options) and returns it with a CLI pointed at it that retries each
+// call once, as health meets CloudWatch Logs' rate limits.
+func healthCLI(t *testing.T, mutate func(*sandbox.Options)) (*sandbox.Server, *cli) {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "")
-			os.Unsetenv(k) //nolint:usetesting // t.Setenv above restores it; the SDK treats "" differently from unset
-		}
-	}
-	dir := t.TempDir()
 	srv := acctest.StartSandbox(t, mutate)
-	for k, v := range map[string]string{
-		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_ACCESS_KEY_ID":           acctest.AccessKeyID,
-		"AWS_SECRET_ACCESS_KEY":       acctest.SecretKey,
-		"AWS_REGION":                  acctest.Region,
-		"AWS_ENDPOINT_URL":            srv.URL(),
-		"AWS_MAX_ATTEMPTS":            "2",
-	} {
-		t.Setenv(k, v)
-	}
-	return srv
+	return srv, newCLI(t, srv, 1)
 }
 
-func runHealthCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code = Execute(context.Background(), "test", append([]string{"health"}, args...), &out, &errOut)
-	return code, out.String(), errOut.String()
+// health runs the health command.
+func (c *cli) health(args ...string) (code int, stdout, stderr string) {
+	c.t.Helper()
+	return c.run(append([]string{"health"}, args...)...)
 }
 
 // scenarioConnection creates a connection with a scenario and turns on both logs of the listed tunnels (by index)
@@ -133,10 +105,11 @@ func parseHealth(t *testing.T, s string) healthOut {
 }
 
 func TestHealthCommand_jsonBothTunnels(t *testing.T) {
-	srv := healthEnv(t)
+	t.Parallel()
+	srv, cli := healthCLI(t, nil)
 	id, ips := scenarioConnection(t, srv, sandbox.ScenarioPSKMismatch, "json", 0)
-	code, out, errOut := runHealthCLI(t, "--vpn-connection-id", id, "--output", "json")
-	if code != exitUnhealthy || !strings.Contains(errOut, "1 of 2 tunnels unhealthy: "+id+"/"+ips[0]+" down") {
+	code, out, errOut := cli.health("--vpn-connection-id", id, "--output", "json")
+	if code != exitProblems || !strings.Contains(errOut, "1 of 2 tunnels unhealthy: "+id+"/"+ips[0]+" down") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	h := parseHealth(t, out)
@@ -170,11 +143,12 @@ func TestHealthCommand_jsonBothTunnels(t *testing.T) {
 }
 
 func TestHealthCommand_textAndInsights(t *testing.T) {
-	srv := healthEnv(t)
+	t.Parallel()
+	srv, cli := healthCLI(t, nil)
 	id, ips := scenarioConnection(t, srv, sandbox.ScenarioRouteDenied, "text", 0, 1)
 
-	code, out, errOut := runHealthCLI(t, "--vpn-connection-id", id, "--tunnel", ips[1])
-	if code != exitUnhealthy {
+	code, out, errOut := cli.health("--vpn-connection-id", id, "--tunnel", ips[1])
+	if code != exitProblems {
 		t.Fatalf("exit %d, stderr %q\n%s", code, errOut, out)
 	}
 	for _, want := range []string{
@@ -197,70 +171,71 @@ func TestHealthCommand_textAndInsights(t *testing.T) {
 	}
 
 	// Insights gives the same status and issues.
-	_, jsonFilter, _ := runHealthCLI(t, "--vpn-connection-id", id, "--tunnel", ips[1], "--output", "json", "--query-mode", "filter")
-	code, jsonInsights, errOut := runHealthCLI(t, "--vpn-connection-id", id, "--tunnel", ips[1], "--output", "json", "--query-mode", "insights")
+	_, jsonFilter, _ := cli.health("--vpn-connection-id", id, "--tunnel", ips[1], "--output", "json", "--query-mode", "filter")
+	code, jsonInsights, errOut := cli.health("--vpn-connection-id", id, "--tunnel", ips[1], "--output", "json", "--query-mode", "insights")
 	f, i := parseHealth(t, jsonFilter).Tunnels[0], parseHealth(t, jsonInsights).Tunnels[0]
-	if code != exitUnhealthy || i.QueryMode != "insights" || i.Status != f.Status || !slices.Equal(f.codes(), i.codes()) ||
+	if code != exitProblems || i.QueryMode != "insights" || i.Status != f.Status || !slices.Equal(f.codes(), i.codes()) ||
 		len(i.DeniedRoutes) != 2 || i.LogGroups[0].Calls["StartQuery"] != 1 {
 		t.Errorf("exit %d (%s); filter %s %v; insights %s %v %+v", code, errOut, f.Status, f.codes(), i.Status, i.codes(), i.LogGroups)
 	}
 }
 
 func TestHealthCommand_allAndExitCodes(t *testing.T) {
-	srv := healthEnv(t)
+	t.Parallel()
+	srv, cli := healthCLI(t, nil)
 	okID, _ := scenarioConnection(t, srv, sandbox.ScenarioHealthy, "json", 0, 1)
 
-	code, out, errOut := runHealthCLI(t, "--vpn-connection-id", okID)
+	code, out, errOut := cli.health("--vpn-connection-id", okID)
 	if code != 0 || strings.Count(out, ": HEALTHY\n") != 2 || errOut != "" {
 		t.Errorf("healthy connection: exit %d, stderr %q\n%s", code, errOut, out)
 	}
 
 	offID, _ := scenarioConnection(t, srv, sandbox.ScenarioHealthy, "json")
-	code, out, errOut = runHealthCLI(t, "--vpn-connection-id", offID)
-	if code != exitUnknown || strings.Count(out, ": UNKNOWN\n") != 2 || !strings.Contains(errOut, "the health of 2 of 2 tunnels is unknown") {
+	code, out, errOut = cli.health("--vpn-connection-id", offID)
+	if code != exitUndecided || strings.Count(out, ": UNKNOWN\n") != 2 || !strings.Contains(errOut, "the health of 2 of 2 tunnels is unknown") {
 		t.Errorf("connection without logging: exit %d, stderr %q\n%s", code, errOut, out)
 	}
 
 	badID, _ := scenarioConnection(t, srv, sandbox.ScenarioDPDTimeout, "json", 1)
-	code, out, errOut = runHealthCLI(t, "--all", "--output", "json")
+	code, out, errOut = cli.health("--all", "--output", "json")
 	h := parseHealth(t, out)
 	seen := map[string]int{}
 	for _, tu := range h.Tunnels {
 		seen[tu.VPNConnectionID]++
 	}
-	if code != exitUnhealthy || len(h.Tunnels) != 6 || seen[okID] != 2 || seen[offID] != 2 || seen[badID] != 2 {
+	if code != exitProblems || len(h.Tunnels) != 6 || seen[okID] != 2 || seen[offID] != 2 || seen[badID] != 2 {
 		t.Errorf("--all: exit %d, stderr %q, tunnels %v", code, errOut, seen)
 	}
 
 	// A 12h lookback goes to Logs Insights in auto mode.
 	srv.ResetStats()
-	code, out, _ = runHealthCLI(t, "--vpn-connection-id", okID, "--lookback", "12h", "--output", "json")
+	code, out, _ = cli.health("--vpn-connection-id", okID, "--lookback", "12h", "--output", "json")
 	if h := parseHealth(t, out); code != 0 || h.Tunnels[0].QueryMode != "insights" || acctest.CallCount(srv, "logs", "StartQuery") != 2 {
 		t.Errorf("12h: exit %d, mode %s, calls %v", code, h.Tunnels[0].QueryMode, srv.Stats()["logs"])
 	}
 }
 
 func TestHealthCommand_errors(t *testing.T) {
-	srv := healthEnv(t)
+	t.Parallel()
+	srv, cli := healthCLI(t, nil)
 	id, ips := scenarioConnection(t, srv, sandbox.ScenarioHealthy, "json", 0)
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{nil, "choose the connections: --vpn-connection-id (repeatable), --tag KEY=VALUE (repeatable) or --all"},
-		{[]string{"--all", "--vpn-connection-id", id}, "--all reads every connection"},
+		{[]string{"--all", "--vpn-connection-id", id}, "--all selects every connection: leave out --vpn-connection-id and --tag"},
 		{[]string{"--tag", "env"}, `--tag "env": want KEY=VALUE`},
 		{[]string{"--vpn-connection-id", "vgw-0123"}, `--vpn-connection-id "vgw-0123" is not a VPN connection ID`},
-		{[]string{"--all", "--tunnel", ips[0]}, "--tunnel picks a tunnel of one connection"},
-		{[]string{"--vpn-connection-id", id + "," + id, "--tunnel", ips[0]}, "--tunnel picks a tunnel of one connection"},
+		{[]string{"--all", "--tunnel", ips[0]}, "--tunnel picks tunnels of one connection"},
+		{[]string{"--vpn-connection-id", id + ",vpn-0123456789abcdef0", "--tunnel", ips[0]}, "--tunnel picks tunnels of one connection"},
 		{[]string{"--vpn-connection-id", id, "--lookback", "1d"}, `--lookback: lookback "1d" is not a Go duration`},
 		{[]string{"--vpn-connection-id", id, "--lookback", "10s"}, "--lookback: lookback 10s is out of range: it must be between 1m and 2160h"},
 		{[]string{"--vpn-connection-id", id, "--query-mode", "sql"}, `--query-mode: "sql" is not one of auto, filter, insights`},
 		{[]string{"--vpn-connection-id", id, "--output", "yaml"}, `--output: "yaml" is not text or json`},
 		{[]string{"--vpn-connection-id", "vpn-0123456789abcdef0"}, "--vpn-connection-id: "},
-		{[]string{"--vpn-connection-id", id, "--tunnel", "203.0.113.99"}, "--tunnel: VPN connection " + id + " has no tunnel with outside IP address 203.0.113.99; its tunnels are "},
+		{[]string{"--vpn-connection-id", id, "--tunnel", "203.0.113.99"}, "--tunnel: VPN connection " + id + " has no tunnel with outside IP address 203.0.113.99. Its tunnels are "},
 	} {
-		code, _, errOut := runHealthCLI(t, c.args...)
+		code, _, errOut := cli.health(c.args...)
 		if code != 1 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errOut, c.want)
 		}
@@ -268,7 +243,7 @@ func TestHealthCommand_errors(t *testing.T) {
 
 	// A log group that cannot be read: exit 1, the block says why.
 	srv.SetDenyActions([]string{"logs:FilterLogEvents"}, nil)
-	code, out, errOut := runHealthCLI(t, "--vpn-connection-id", id, "--tunnel", ips[0])
+	code, out, errOut := cli.health("--vpn-connection-id", id, "--tunnel", ips[0])
 	if code != 1 || !strings.Contains(out, ": ERROR\n") || !strings.Contains(out, "needs the IAM permission logs:FilterLogEvents") ||
 		!strings.Contains(errOut, "could not be read") {
 		t.Errorf("denied: exit %d, stderr %q\n%s", code, errOut, out)

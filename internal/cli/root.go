@@ -17,37 +17,52 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 )
 
-// globalOptions are the flags every subcommand shares. Empty values fall back to the standard AWS_*
-// environment variables and shared config, exactly as in the provider.
+// globalOptions are the flags every subcommand shares, and the settings the command tree was built with. Empty
+// flag values fall back to the standard AWS_* environment variables and shared config, exactly as in the provider.
 type globalOptions struct {
 	region      string
 	profile     string
 	endpointURL string
 	version     string
+	settings    settings
 }
 
-// commandFactories holds the subcommands; each subcommand file registers itself in init, so adding
-// one touches no other file.
-var commandFactories []func(*globalOptions) *cobra.Command
-
-func register(f func(*globalOptions) *cobra.Command) {
-	commandFactories = append(commandFactories, f)
+// commands are the subcommands, in the order of the help.
+var commands = []func(*globalOptions) *cobra.Command{
+	newDoctorCommand,
+	newEnableCommand,
+	newDisableCommand,
+	newHealthCommand,
+	newGenerateCommand,
+	newPolicyCommand,
+	newSandboxCommand,
+	newVersionCommand,
 }
 
-// NewRootCommand builds the command tree.
-func NewRootCommand(version string) *cobra.Command {
-	g := &globalOptions{version: version}
+// NewRootCommand builds the command tree; opts adjust it (tests).
+func NewRootCommand(version string, opts ...Option) *cobra.Command {
+	g := &globalOptions{version: version, settings: newSettings(opts)}
 	root := &cobra.Command{
 		Use:   "terraform-provider-vpnlogs",
 		Short: "Terraform provider and setup tool for AWS Site-to-Site VPN log delivery to CloudWatch Logs",
 		Long: `terraform-provider-vpnlogs is the vpnlogs Terraform provider and its setup tool.
 
 Terraform starts it as a provider. From a shell, its subcommands check, enable and read
-Site-to-Site VPN tunnel logging, and run a local AWS-compatible sandbox for offline testing.
+Site-to-Site VPN tunnel logging across a fleet, and run a local AWS-compatible sandbox for offline
+testing. A fleet is chosen the same way on doctor, enable, disable, health and generate:
+--vpn-connection-id (repeatable or comma-separated), --tag KEY=VALUE (repeatable, all must match)
+or --all; --tunnel picks tunnels of a single connection.
+
+Every command takes --output text|json (generate writes HCL, to --out or standard output). Results
+go to standard output, diagnostics and progress to standard error; JSON documents carry a
+schema_version and are described in docs/cli/. Colour and live progress lines appear only on a
+terminal, and never when NO_COLOR is set.
 
 AWS settings come from the flags below, then the standard AWS_* environment variables
 (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, ...) and shared config,
-exactly as in the provider.`,
+exactly as in the provider.
+
+` + exitCodeTable,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Bare invocation prints usage instead of go-plugin's "This binary is a plugin" message.
@@ -58,8 +73,8 @@ exactly as in the provider.`,
 	pf.StringVar(&g.region, "region", "", "AWS region (default: AWS_REGION or the profile's region)")
 	pf.StringVar(&g.profile, "profile", "", "shared config profile (default: AWS_PROFILE)")
 	pf.StringVar(&g.endpointURL, "endpoint-url", "", "endpoint URL for every AWS service, e.g. the sandbox's http://127.0.0.1:4599 (default: AWS_ENDPOINT_URL)")
-	for _, f := range commandFactories {
-		root.AddCommand(f(g))
+	for _, newCommand := range commands {
+		root.AddCommand(newCommand(g))
 	}
 	return root
 }
@@ -96,35 +111,26 @@ func checkNonEmpty(cmd *cobra.Command) error {
 	return errors.Join(errs...)
 }
 
-// Execute runs the CLI and returns the process exit code.
-func Execute(ctx context.Context, version string, args []string, stdout, stderr io.Writer) int {
-	root := NewRootCommand(version)
+// Execute runs the CLI and returns the process exit code (see exitCodeTable).
+func Execute(ctx context.Context, version string, args []string, stdout, stderr io.Writer, opts ...Option) int {
+	root := NewRootCommand(version, opts...)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			// A verdict the command has already explained (unhealthy tunnels, missing permissions), not a failure
-			// of the tool: say it plainly.
-			fmt.Fprintln(stderr, renderError(ee.err))
-			return ee.code
-		}
-		fmt.Fprintln(stderr, "Error:", renderError(err))
-		return 1
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
 	}
-	return 0
+	var v *verdict
+	if errors.As(err, &v) {
+		// A verdict the command has already explained (unhealthy tunnels, missing permissions), not a failure
+		// of the tool: say it plainly.
+		fmt.Fprintln(stderr, renderError(v.err))
+		return v.code
+	}
+	fmt.Fprintln(stderr, "Error:", renderError(err))
+	return exitError
 }
-
-// exitError is a command's verdict with its exit code (for example: doctor found problems, tunnels are unhealthy).
-// Execute prints it without the "Error:" prefix of real failures.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
 
 // flagForAttribute maps awsconfig's attribute names to the CLI's vocabulary.
 var flagForAttribute = map[string]string{
@@ -162,7 +168,7 @@ func renderError(err error) string {
 
 // awsConfig builds the shared configuration from the global flags.
 func (g *globalOptions) awsConfig() awsconfig.Config {
-	return awsconfig.Config{
+	c := awsconfig.Config{
 		Region:      g.region,
 		Profile:     g.profile,
 		EndpointURL: g.endpointURL,
@@ -171,6 +177,10 @@ func (g *globalOptions) awsConfig() awsconfig.Config {
 		MaxRetries:  intPtr(envInt("AWS_MAX_ATTEMPTS", 4) - 1),
 		SettingName: func(attr string) string { return flagForAttribute[attr] },
 	}
+	if g.settings.awsConfig != nil {
+		g.settings.awsConfig(&c)
+	}
+	return c
 }
 
 // clients loads AWS clients for a subcommand.

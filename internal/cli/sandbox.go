@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,8 +21,6 @@ import (
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/cwlogs"
 )
-
-func init() { register(newSandboxCommand) }
 
 type sandboxFlags struct {
 	listen              string
@@ -45,6 +44,60 @@ type sandboxFlags struct {
 	trafficInterval     time.Duration
 	seed                int64
 	quotas              map[string]int
+	output              outputFlag
+}
+
+// sandboxSchemaVersion is the version of the sandbox's JSON line (docs/cli/sandbox.schema.json).
+const sandboxSchemaVersion = 1
+
+// sandboxReport is what the sandbox prints when it is ready, with --output json: one line, so that a script reads it
+// without waiting for the sandbox to stop.
+type sandboxReport struct {
+	SchemaVersion       int               `json:"schema_version"`
+	Endpoint            string            `json:"endpoint"`
+	Region              string            `json:"region"`
+	AccountID           string            `json:"account_id"`
+	CallerARN           string            `json:"caller_arn"`
+	DeliveryPolicyModel string            `json:"delivery_policy_model"`
+	Environment         map[string]string `json:"environment"`
+	StatsURL            string            `json:"stats_url"`
+	DemoFleet           *sandboxDemoFleet `json:"demo_fleet"`
+}
+
+type sandboxDemoFleet struct {
+	VPNGatewayID   string           `json:"vpn_gateway_id"`
+	RoleARN        string           `json:"role_arn"`
+	LogGroups      []string         `json:"log_groups"`
+	VPNConnections []sandboxDemoVPN `json:"vpn_connections"`
+}
+
+type sandboxDemoVPN struct {
+	ID                string              `json:"id"`
+	Name              string              `json:"name"`
+	Env               string              `json:"env"`
+	CustomerGatewayID string              `json:"customer_gateway_id"`
+	CustomerGatewayIP string              `json:"customer_gateway_ip"`
+	BGPASN            int64               `json:"bgp_asn"`
+	Tunnels           []sandboxDemoTunnel `json:"tunnels"`
+}
+
+type sandboxDemoTunnel struct {
+	OutsideIPAddress string `json:"outside_ip_address"`
+	InsideCIDR       string `json:"inside_cidr"`
+	Scenario         string `json:"scenario"`
+}
+
+func demoFleetOf(d sandbox.DemoFleet) *sandboxDemoFleet {
+	f := &sandboxDemoFleet{VPNGatewayID: d.VpnGatewayID, RoleARN: d.RoleARN, LogGroups: nonNilSlice(d.LogGroups), VPNConnections: []sandboxDemoVPN{}}
+	for _, v := range d.VPNConnections {
+		dv := sandboxDemoVPN{ID: v.ID, Name: v.Name, Env: v.Env, CustomerGatewayID: v.CustomerGatewayID, CustomerGatewayIP: v.CustomerGatewayIP,
+			BGPASN: v.BGPASN, Tunnels: []sandboxDemoTunnel{}}
+		for _, t := range v.Tunnels {
+			dv.Tunnels = append(dv.Tunnels, sandboxDemoTunnel{OutsideIPAddress: t.OutsideIPAddress, InsideCIDR: t.InsideCIDR, Scenario: t.Scenario})
+		}
+		f.VPNConnections = append(f.VPNConnections, dv)
+	}
+	return f
 }
 
 func newSandboxCommand(g *globalOptions) *cobra.Command {
@@ -68,7 +121,14 @@ Limits, so that clients cannot exhaust it: a request must arrive within ` + sand
 connections close after ` + sandbox.DefaultIdleTimeout.String() + `); a request body may hold at most ` + mib(sandbox.DefaultMaxBodyBytes) + `
 (413 RequestEntityTooLarge in the service's error shape), and the bodies held in memory at
 once total at most ` + mib(sandbox.DefaultBodyMemoryBytes) + ` however many clients send (beyond that, requests wait, then
-get the service's throttling error).`,
+get the service's throttling error).
+
+With --output json, the sandbox prints one line when it is ready: a JSON object with its endpoint,
+region, account, caller, the environment to export and the demo fleet (docs/cli/sandbox.schema.json,
+schema_version ` + fmt.Sprint(sandboxSchemaVersion) + `).
+
+Exit status (the table of terraform-provider-vpnlogs --help): 0 after a clean stop (Ctrl-C or
+SIGTERM); 1 on a usage error or when it cannot listen.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), g, f)
@@ -96,6 +156,7 @@ get the service's throttling error).`,
 	fl.BoolVar(&f.noRateLimits, "no-rate-limits", false, "do not enforce AWS's request-rate limits")
 	fl.DurationVar(&f.trafficInterval, "traffic-interval", 30*time.Second, "how often fresh log events are written for tunnels with logging enabled (0: history only)")
 	fl.Int64Var(&f.seed, "seed", 0, "seed of ids, addresses, faults and log traffic (same seed, same run)")
+	f.output.add(fl, outputText, "text or json (one line when ready)")
 	fl.StringToIntVar(&f.quotas, "quota", nil, "raise or lower a Site-to-Site VPN quota, NAME=VALUE (repeatable; AWS's defaults: "+quotaDefaults()+")")
 	return cmd
 }
@@ -140,6 +201,9 @@ func checkListen(addr string, allowRemote bool) error {
 
 func (f *sandboxFlags) validate() error {
 	var errs []error
+	if err := f.output.check(); err != nil {
+		errs = append(errs, err)
+	}
 	if !sandbox.ValidScenario(f.scenario) {
 		errs = append(errs, fmt.Errorf("--scenario %q is not a scenario; choose one of %s", f.scenario, strings.Join(sandbox.Scenarios(), ", ")))
 	}
@@ -225,15 +289,23 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, g *globalOptions,
 	}
 	url := srv.URL()
 	opts := srv.Options()
-	fmt.Fprintf(stdout, "vpnlogs sandbox listening on %s (region %s, account %s, delivery policy model %s)\n\n", url, region, opts.AccountID, opts.DeliveryPolicyModel)
-	// AWS_DEFAULT_REGION too: the AWS CLI v1 reads only that one.
-	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n"+
-		"export AWS_ACCESS_KEY_ID=test\nexport AWS_SECRET_ACCESS_KEY=test\nexport AWS_EC2_METADATA_DISABLED=true\n\n", url, region, region)
-	fmt.Fprintf(stdout, "caller: %s\n", opts.CallerARN)
-	if f.seedDemo {
-		fmt.Fprintf(stdout, "\ndemo fleet (logging not enabled yet):\n%s", srv.Demo())
+	if f.output.json() {
+		rep := sandboxReport{SchemaVersion: sandboxSchemaVersion, Endpoint: url, Region: region, AccountID: opts.AccountID, CallerARN: opts.CallerARN,
+			DeliveryPolicyModel: opts.DeliveryPolicyModel, StatsURL: url + "/_sandbox/stats", Environment: map[string]string{
+				"AWS_ENDPOINT_URL": url, "AWS_REGION": region, "AWS_DEFAULT_REGION": region, "AWS_ACCESS_KEY_ID": "test",
+				"AWS_SECRET_ACCESS_KEY": "test", "AWS_EC2_METADATA_DISABLED": "true",
+			}}
+		if f.seedDemo {
+			rep.DemoFleet = demoFleetOf(srv.Demo())
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		printSandboxStart(stdout, url, region, opts, f.seedDemo, srv)
 	}
-	fmt.Fprintf(stdout, "\nrequest counts: %s/_sandbox/stats — stop with Ctrl-C\n", url)
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -241,6 +313,19 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, g *globalOptions,
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("sandbox shutdown: %w", err)
 	}
-	fmt.Fprintln(stdout, "sandbox stopped")
+	fmt.Fprintln(stderr, "sandbox stopped")
 	return nil
+}
+
+// printSandboxStart is the text the sandbox prints when it is ready.
+func printSandboxStart(stdout io.Writer, url, region string, opts sandbox.Options, seedDemo bool, srv *sandbox.Server) {
+	fmt.Fprintf(stdout, "vpnlogs sandbox listening on %s (region %s, account %s, delivery policy model %s)\n\n", url, region, opts.AccountID, opts.DeliveryPolicyModel)
+	// AWS_DEFAULT_REGION too: the AWS CLI v1 reads only that one.
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\nexport AWS_REGION=%s\nexport AWS_DEFAULT_REGION=%s\n"+
+		"export AWS_ACCESS_KEY_ID=test\nexport AWS_SECRET_ACCESS_KEY=test\nexport AWS_EC2_METADATA_DISABLED=true\n\n", url, region, region)
+	fmt.Fprintf(stdout, "caller: %s\n", opts.CallerARN)
+	if seedDemo {
+		fmt.Fprintf(stdout, "\ndemo fleet (logging not enabled yet):\n%s", srv.Demo())
+	}
+	fmt.Fprintf(stdout, "\nrequest counts: %s/_sandbox/stats — stop with Ctrl-C\n", url)
 }

@@ -16,7 +16,7 @@ import (
 func TestSandboxCommandQuota(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	url, _, done := runSandboxCLI(t, ctx, "--listen", "127.0.0.1:0", "--traffic-interval", "0",
+	url, _, _, done := runSandboxCLI(t, ctx, "--listen", "127.0.0.1:0", "--traffic-interval", "0",
 		"--quota", "vpn-gateways-per-region=1", "--quota", "customer-gateways-per-region=70")
 	client := ec2.NewFromConfig(aws.Config{
 		Region: "us-east-1", BaseEndpoint: &url, Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),

@@ -36,11 +36,14 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-var endpointLine = regexp.MustCompile(`export AWS_ENDPOINT_URL=(http://127\.0\.0\.1:\d+)\n`)
+var (
+	endpointLine = regexp.MustCompile(`export AWS_ENDPOINT_URL=(http://127\.0\.0\.1:\d+)\n`)
+	jsonEndpoint = regexp.MustCompile(`^\{"schema_version":1,"endpoint":"(http://127\.0\.0\.1:\d+)".*\}\n`)
+)
 
-// runSandboxCLI starts the sandbox subcommand in-process and returns its endpoint, its output and a
-// channel with its exit code.
-func runSandboxCLI(t *testing.T, ctx context.Context, args ...string) (string, *lockedBuffer, <-chan int) {
+// runSandboxCLI starts the sandbox subcommand in-process and returns its endpoint, its standard output and error,
+// and a channel with its exit code.
+func runSandboxCLI(t *testing.T, ctx context.Context, args ...string) (string, *lockedBuffer, *lockedBuffer, <-chan int) {
 	t.Helper()
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
@@ -48,7 +51,10 @@ func runSandboxCLI(t *testing.T, ctx context.Context, args ...string) (string, *
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if m := endpointLine.FindStringSubmatch(stdout.String()); m != nil {
-			return m[1], &stdout, done
+			return m[1], &stdout, &stderr, done
+		}
+		if m := jsonEndpoint.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1], &stdout, &stderr, done
 		}
 		select {
 		case code := <-done:
@@ -76,7 +82,7 @@ func waitExit(t *testing.T, done <-chan int) int {
 func TestSandboxCommandServesAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	url, out, done := runSandboxCLI(t, ctx, "--listen", "127.0.0.1:0", "--region", "eu-west-1", "--seed-demo",
+	url, out, errOut, done := runSandboxCLI(t, ctx, "--listen", "127.0.0.1:0", "--region", "eu-west-1", "--seed-demo",
 		"--traffic-interval", "0", "--caller-arn", "arn:aws:iam::123456789012:user/cli-test")
 	for _, want := range []string{"export AWS_REGION=eu-west-1", "export AWS_DEFAULT_REGION=eu-west-1", "export AWS_ACCESS_KEY_ID=test",
 		"export AWS_SECRET_ACCESS_KEY=test", "export AWS_EC2_METADATA_DISABLED=true", "demo fleet", "VPN connection vpn-"} {
@@ -107,8 +113,8 @@ func TestSandboxCommandServesAndStops(t *testing.T) {
 	if code := waitExit(t, done); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
-	if !strings.Contains(out.String(), "sandbox stopped") {
-		t.Errorf("no clean-stop message:\n%s", out.String())
+	if !strings.Contains(errOut.String(), "sandbox stopped") {
+		t.Errorf("no clean-stop message:\n%s", errOut.String())
 	}
 	if _, err := http.Get(url + "/_sandbox/health"); err == nil {
 		t.Error("still serving after stop")
@@ -116,7 +122,7 @@ func TestSandboxCommandServesAndStops(t *testing.T) {
 }
 
 func TestSandboxCommandStopsOnSIGTERM(t *testing.T) {
-	url, _, done := runSandboxCLI(t, context.Background(), "--listen", "127.0.0.1:0", "--traffic-interval", "0")
+	url, _, _, done := runSandboxCLI(t, context.Background(), "--listen", "127.0.0.1:0", "--traffic-interval", "0")
 	resp, err := http.Get(url + "/_sandbox/health")
 	if err != nil {
 		t.Fatal(err)
@@ -149,5 +155,20 @@ func TestSandboxCommandRefusesBadSettings(t *testing.T) {
 		if code == 0 || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%v: exit %d, stderr %q (want it to mention %q)", tc.args, code, stderr.String(), tc.want)
 		}
+	}
+}
+
+// With --output json the sandbox prints one line, which follows docs/cli/sandbox.schema.json, when it serves.
+func TestSandboxCommandJSON(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	url, out, _, done := runSandboxCLI(t, ctx, "--listen", "127.0.0.1:0", "--seed-demo", "--traffic-interval", "0", "--output", "json")
+	validateJSON(t, "sandbox", out.String())
+	if !strings.Contains(out.String(), `"AWS_ENDPOINT_URL":"`+url+`"`) || !strings.Contains(out.String(), `"id":"vpn-0123456789abcdef0"`) {
+		t.Errorf("line %s", out.String())
+	}
+	cancel()
+	if code := waitExit(t, done); code != 0 || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("exit %d, stdout %q", code, out.String())
 	}
 }

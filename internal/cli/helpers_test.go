@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -10,26 +13,94 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
-// Shared by the doctor, enable and generate tests.
+// Shared by the tests of every command.
 
-// setupSandbox isolates the test from the machine's AWS settings, starts a sandbox (mutate adjusts its options) and
-// points the standard AWS variables at it, as `sandbox` tells users to. Tests that call it cannot run in parallel.
-func setupSandbox(t *testing.T, mutate func(*sandbox.Options)) *sandbox.Server {
+// cli runs the command tree against one sandbox through options, not the environment, so tests that use it run in
+// parallel.
+type cli struct {
+	t    *testing.T
+	opts []Option
+}
+
+// sandboxCLI starts a sandbox (mutate adjusts its options) and returns it with a CLI pointed at it: static
+// credentials, the sandbox's region and endpoint, no shared config files, no instance metadata, no retries, and fast
+// polling for tunnel changes.
+func sandboxCLI(t *testing.T, mutate func(*sandbox.Options)) (*sandbox.Server, *cli) {
 	t.Helper()
-	isolatePolicyEnv(t)
 	srv := acctest.StartSandbox(t, mutate)
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL())
-	t.Setenv("AWS_REGION", acctest.Region)
-	old := tunnelChangeVPNOptions
-	tunnelChangeVPNOptions = vpn.Options{PollMinDelay: 20 * time.Millisecond, PollMaxDelay: 100 * time.Millisecond}
-	t.Cleanup(func() { tunnelChangeVPNOptions = old })
-	return srv
+	return srv, newCLI(t, srv, 0)
+}
+
+// newCLI is a CLI pointed at srv; retries is the number of retries of each AWS call after the first attempt.
+func newCLI(t *testing.T, srv *sandbox.Server, retries int, opts ...Option) *cli {
+	t.Helper()
+	dir := t.TempDir()
+	base := []Option{
+		WithAWSConfig(func(c *awsconfig.Config) {
+			if c.Region == "" {
+				c.Region = acctest.Region
+			}
+			if c.EndpointURL == "" {
+				c.EndpointURL = srv.URL()
+			}
+			c.AccessKey, c.SecretKey = acctest.AccessKeyID, acctest.SecretKey
+			c.SharedConfigFiles = []string{filepath.Join(dir, "config")}
+			c.SharedCredentialsFiles = []string{filepath.Join(dir, "credentials")}
+			c.SkipMetadataAPICheck = true
+			c.MaxRetries = intPtr(retries)
+		}),
+		WithVPNOptions(vpn.Options{PollMinDelay: 20 * time.Millisecond, PollMaxDelay: 100 * time.Millisecond}),
+		WithHeartbeat(50 * time.Millisecond),
+	}
+	return &cli{t: t, opts: append(base, opts...)}
+}
+
+// with is c with more options.
+func (c *cli) with(opts ...Option) *cli {
+	return &cli{t: c.t, opts: append(append([]Option{}, c.opts...), opts...)}
+}
+
+// run executes the command line and returns the exit code, standard output and standard error.
+func (c *cli) run(args ...string) (code int, stdout, stderr string) {
+	c.t.Helper()
+	return c.runContext(context.Background(), args...)
+}
+
+func (c *cli) runContext(ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	c.t.Helper()
+	var out, errOut bytes.Buffer
+	code = Execute(ctx, "test", args, &out, &errOut, c.opts...)
+	return code, out.String(), errOut.String()
+}
+
+// validateJSON fails unless doc is valid against the documented schema docs/cli/<name>.schema.json.
+func validateJSON(t *testing.T, name, doc string) {
+	t.Helper()
+	if err := schemaError(t, name, doc); err != nil {
+		t.Fatalf("output does not follow docs/cli/%s.schema.json: %v\n%s", name, err, doc)
+	}
+}
+
+// schemaError validates doc against docs/cli/<name>.schema.json.
+func schemaError(t *testing.T, name, doc string) error {
+	t.Helper()
+	schema, err := jsonschema.NewCompiler().Compile(filepath.Join("..", "..", "docs", "cli", name+".schema.json"))
+	if err != nil {
+		t.Fatalf("compiling the schema %s: %v", name, err)
+	}
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(doc))
+	if err != nil {
+		return fmt.Errorf("not JSON: %w", err)
+	}
+	return schema.Validate(v)
 }
 
 // deliverOutOfBand turns on both logs of a tunnel as a console user would (no request counted).
@@ -110,37 +181,25 @@ func writes(srv *sandbox.Server) []string {
 	var out []string
 	for _, r := range srv.Requests() {
 		a := r.Action
-		if !strings.HasPrefix(a, "Describe") && !strings.HasPrefix(a, "Get") && !strings.HasPrefix(a, "List") && !strings.HasPrefix(a, "Simulate") {
+		if !strings.HasPrefix(a, "Describe") && !strings.HasPrefix(a, "Get") && !strings.HasPrefix(a, "List") && !strings.HasPrefix(a, "Simulate") &&
+			!strings.HasPrefix(a, "Filter") && a != "StartQuery" {
 			out = append(out, r.Service+":"+a)
 		}
 	}
 	return out
 }
 
-func TestWriteCheckLines(t *testing.T) {
-	var b strings.Builder
-	err := writeCheckLines(&b, []setupCheck{
-		{Section: "a", Name: "one", Status: checkOK, Message: "fine", Fix: "not shown"},
-		{Section: "a", Name: "three", Status: checkWarn, Message: "hm\nsecond line", Fix: "do this"},
-		{Section: "b", Name: "two", Status: checkFail, Message: "broken", Fix: "do that"},
-	}, map[string]string{"a": "Section A", "b": "Section B"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := `Section A
-  ok    one    fine
-  warn  three  hm
-               second line
-               fix: do this
+// squash collapses runs of spaces, so that assertions do not depend on column widths.
+func squash(s string) string { return regexp.MustCompile(` +`).ReplaceAllString(s, " ") }
 
-Section B
-  FAIL  two    broken
-               fix: do that
-`
-	if b.String() != want {
-		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+// statusLine matches a printed check: status, name, message.
+var statusLine = regexp.MustCompile(`(?m)^  (ok|warn|FAIL|unknown)  +(\S.*?)  +(.*)$`)
+
+// checkLines returns the printed checks by status.
+func checkLines(out string) map[string][]string {
+	m := map[string][]string{}
+	for _, l := range statusLine.FindAllStringSubmatch(out, -1) {
+		m[l[1]] = append(m[l[1]], l[2]+": "+l[3])
 	}
-	if s := summarizeChecks([]setupCheck{{Status: checkOK}, {Status: checkWarn}, {Status: checkWarn}}); s.status() != checkWarn || s.String() != "1 ok, 2 warnings, 0 failures" {
-		t.Fatalf("summary %+v %q", s, s.String())
-	}
+	return m
 }
