@@ -151,7 +151,10 @@ func (src summarySource) summariesIn(decl ast.Decl, found func(n ast.Node, summa
 	fn, _ := decl.(*ast.FuncDecl)
 	if g, ok := decl.(*ast.GenDecl); ok && g.Tok == token.CONST && src.consts {
 		for _, spec := range g.Specs {
-			vs := spec.(*ast.ValueSpec)
+			vs, ok := spec.(*ast.ValueSpec)
+			if !ok {
+				continue
+			}
 			for i, n := range vs.Names {
 				if strings.HasPrefix(n.Name, "Summary") && i < len(vs.Values) {
 					found(vs, vs.Values[i], nil)

@@ -45,24 +45,21 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 			t.Fatalf("attributes %v are not in the schema", m)
 		}
 		return tftypes.NewValue(ty, vals)
-	case tftypes.List:
+	case tftypes.List, tftypes.Set:
 		l, ok := v.([]any)
 		if !ok {
-			t.Fatalf("%v is not a list", v)
+			t.Fatalf("%v is not a list or set", v)
+		}
+		var elem tftypes.Type
+		switch c := ty.(type) {
+		case tftypes.List:
+			elem = c.ElementType
+		case tftypes.Set:
+			elem = c.ElementType
 		}
 		var vals []tftypes.Value
 		for _, e := range l {
-			vals = append(vals, tfValue(t, ty.ElementType, e))
-		}
-		return tftypes.NewValue(ty, vals)
-	case tftypes.Set:
-		l, ok := v.([]any)
-		if !ok {
-			t.Fatalf("%v is not a set", v)
-		}
-		var vals []tftypes.Value
-		for _, e := range l {
-			vals = append(vals, tfValue(t, ty.ElementType, e))
+			vals = append(vals, tfValue(t, elem, e))
 		}
 		return tftypes.NewValue(ty, vals)
 	case tftypes.Map:
