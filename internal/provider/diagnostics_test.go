@@ -114,16 +114,22 @@ type protoRun struct {
 	schema *tfprotov6.GetProviderSchemaResponse
 }
 
-func newProtoRun(t *testing.T, providerConfig map[string]any) (*protoRun, []*tfprotov6.Diagnostic) {
+// newUnconfiguredProtoRun is a provider server that has given its schema and nothing else.
+func newUnconfiguredProtoRun(t *testing.T) *protoRun {
 	t.Helper()
 	server := providerserver.NewProtocol6(New("test")())()
-	ctx := context.Background()
-	sch, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	sch, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &protoRun{t: t, server: server, schema: sch}
-	cfg := r.dynamic(sch.Provider, providerConfig)
+	return &protoRun{t: t, server: server, schema: sch}
+}
+
+func newProtoRun(t *testing.T, providerConfig map[string]any) (*protoRun, []*tfprotov6.Diagnostic) {
+	t.Helper()
+	r := newUnconfiguredProtoRun(t)
+	server, ctx := r.server, context.Background()
+	cfg := r.dynamic(r.schema.Provider, providerConfig)
 	vresp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: cfg})
 	if err != nil {
 		t.Fatal(err)
@@ -458,13 +464,8 @@ func TestDiagnostics_unconfiguredProvider(t *testing.T) {
 			"vpnlogs_vpn_connections":        {},
 		}
 	}
-	server := providerserver.NewProtocol6(New("test")())()
-	ctx := context.Background()
-	sch, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &protoRun{t: t, server: server, schema: sch}
+	r := newUnconfiguredProtoRun(t)
+	server, sch, ctx := r.server, r.schema, context.Background()
 	notConfigured := func(what string, ds []*tfprotov6.Diagnostic) {
 		t.Helper()
 		if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityError || ds[0].Summary != "Provider not configured" ||
