@@ -126,6 +126,15 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Errors splits an error of Load into the problems it joins, each an *Error or another error, so that each adapter
+// renders every one on its own setting.
+func Errors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
 // Clients holds the service clients and the identity resolved once per provider instance or CLI run.
 type Clients struct {
 	Config    aws.Config

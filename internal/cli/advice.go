@@ -30,7 +30,7 @@ func enableCommand(c *awsconfig.Clients, connID, outsideIP string) string {
 func enableFleetFix(selection string, group logdelivery.LogGroupARN, create bool) string {
 	fix := ""
 	if create {
-		fix = fmt.Sprintf("Create a log group once: `aws logs create-log-group --log-group-name %s` (or the vpnlogs_log_group resource). ", group.Name)
+		fix = budgetExplainOptions.CreateGroup(group.Name) + " "
 	}
 	return fix + fmt.Sprintf("Plan the change for all of them with `%s`, then run it with --yes instead of --dry-run "+
 		"(AWS interrupts each tunnel for up to several minutes, one tunnel of a connection at a time).", enableCommandLine(selection, group, "--dry-run"))

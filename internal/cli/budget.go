@@ -14,7 +14,8 @@ import (
 // The resource-policy budget as doctor and enable show it: logdelivery words the findings (the provider shows the
 // same ones at plan time); this file passes the setup tool's words and turns them into check lines.
 
-// budgetExplainOptions are the setup tool's words for logdelivery's explanations.
+// budgetExplainOptions are the setup tool's words for logdelivery's explanations; its CreateGroup is also the tool's one
+// wording of how to create a log group (doctor, enable).
 var budgetExplainOptions = logdelivery.ExplainOptions{
 	LimitSetting: "--policy-size-limit",
 	Change:       "delivery",

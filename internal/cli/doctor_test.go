@@ -110,8 +110,8 @@ func TestDoctor_loggingOffGroupedWithOneFix(t *testing.T) {
 		}
 	}
 	// The group no tunnel of the selection delivers to yet: the default, which must be created first.
-	want := "fix: Create a log group once: `aws logs create-log-group --log-group-name /aws/vendedlogs/vpn/site-to-site` (or the " +
-		"vpnlogs_log_group resource). Plan the change for all of them with `terraform-provider-vpnlogs enable --tag env=prod " +
+	want := "fix: Create the group with the vpnlogs_log_group resource or `aws logs create-log-group --log-group-name " +
+		"/aws/vendedlogs/vpn/site-to-site`. Plan the change for all of them with `terraform-provider-vpnlogs enable --tag env=prod " +
 		"--log-group-arn arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/vpn/site-to-site --dry-run`, then run it with --yes"
 	if !strings.Contains(squash(out), want) {
 		t.Errorf("output lacks %q:\n%s", want, out)
@@ -289,7 +289,7 @@ func TestDoctor_missingGroup(t *testing.T) {
 			t.Errorf("row %q", row)
 		}
 	}
-	if !strings.Contains(squash(out), "fix: Create the group (the vpnlogs_log_group resource, or `aws logs create-log-group --log-group-name /aws/vendedlogs/vpn/gone`)") {
+	if !strings.Contains(squash(out), "fix: Create the group with the vpnlogs_log_group resource or `aws logs create-log-group --log-group-name /aws/vendedlogs/vpn/gone`. Or deliver to an existing group") {
 		t.Errorf("no fix:\n%s", out)
 	}
 	if len(checkLines(out)["unknown"]) > 0 {

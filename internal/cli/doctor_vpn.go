@@ -266,8 +266,7 @@ func (d *doctorRun) findings(ctx context.Context, conns []vpn.Connection, f *doc
 			LogGroupARN: logdelivery.ScopeOf(d.clients).LogGroupARN(name).String(),
 			Message: fmt.Sprintf("%s deliver to the log group %s, which does not exist, so AWS has nowhere to write their logs and drops "+
 				"them:\n%s", countTunnels(refs), name, listRefs(refs)),
-			Fix: fmt.Sprintf("Create the group (the vpnlogs_log_group resource, or `aws logs create-log-group --log-group-name %s`), or "+
-				"deliver to an existing group under %s with `%s`.", name, logdelivery.VendedLogsPrefix,
+			Fix: budgetExplainOptions.CreateGroup(name) + fmt.Sprintf(" Or deliver to an existing group under %s with `%s`.", logdelivery.VendedLogsPrefix,
 				enableCommandLine(d.selectionOf(conns, refs), d.fleetGroup(f), "--dry-run"))})
 	}
 	if len(f.off) > 0 {

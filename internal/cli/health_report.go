@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
@@ -200,9 +199,8 @@ func telemetryOf(tel *vpn.Telemetry) *telemetryReport {
 		return nil
 	}
 	r := &telemetryReport{Status: tel.Status, StatusMessage: tel.StatusMessage, AcceptedRouteCount: tel.AcceptedRouteCount}
-	if !tel.LastStatusChange.IsZero() {
-		s := tel.LastStatusChange.UTC().Format(time.RFC3339)
-		r.LastStatusChange = &s
+	if at, ok := tel.StatusChangedAt(); ok {
+		r.LastStatusChange = &at
 	}
 	return r
 }

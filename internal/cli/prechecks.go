@@ -123,16 +123,8 @@ func permissionsCheck(res iampolicy.Result, c *awsconfig.Clients) setupCheck {
 		chk.Status = checkFail
 		chk.Actions = append(append([]string{}, res.Missing...), res.ExplicitlyDenied...)
 		sort.Strings(chk.Actions)
-		var fixes []string
-		if len(res.Missing) > 0 {
-			fixes = append(fixes, fmt.Sprintf("Attach to %s the policy that `terraform-provider-vpnlogs policy --pretty --region %s --account-id %s` "+
-				"prints (it grants %s).", res.PrincipalARN, c.Region, accountOr(c.AccountID), strings.Join(res.Missing, ", ")))
-		}
-		if len(res.ExplicitlyDenied) > 0 {
-			fixes = append(fixes, fmt.Sprintf("Remove or narrow the explicit Deny of %s (an identity policy, a permissions boundary or a "+
-				"service control policy): an Allow does not override it.", strings.Join(res.ExplicitlyDenied, ", ")))
-		}
-		chk.Fix = strings.Join(fixes, " ")
+		chk.Fix = res.Fix(fmt.Sprintf("the policy that `terraform-provider-vpnlogs policy --pretty --region %s --account-id %s` prints",
+			c.Region, accountOr(c.AccountID)))
 	}
 	return chk
 }

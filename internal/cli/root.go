@@ -141,13 +141,7 @@ var flagForAttribute = map[string]string{
 
 func renderError(err error) string {
 	var parts []string
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	for _, e := range errs {
+	for _, e := range awsconfig.Errors(err) {
 		var ce *awsconfig.Error
 		if errors.As(e, &ce) {
 			where := ce.Attribute

@@ -51,8 +51,8 @@ func (s *connectionSelection) validate() error {
 		return errors.New("choose the connections: --vpn-connection-id (repeatable), --tag KEY=VALUE (repeatable) or --all")
 	}
 	for _, id := range s.ids {
-		if !vpn.ConnectionIDPattern.MatchString(id) {
-			return fmt.Errorf("--vpn-connection-id %q is not a VPN connection ID such as vpn-0123456789abcdef0", id)
+		if err := vpn.CheckConnectionID(id); err != nil {
+			return fmt.Errorf("--vpn-connection-id %w", err)
 		}
 	}
 	if len(s.tunnels) > 0 {

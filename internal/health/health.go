@@ -92,7 +92,7 @@
 // to PollMaxDelay), each one a call.
 //
 // Shared, a Session sends one query per batch of up to 50 log groups (StartQuery's limit) for every tunnel reading
-// them, aggregated by log group and stream (see BatchQueries), with a row limit of BatchRowLimit paged in 10,000
+// them, aggregated by log group and stream (batchTailQueryFmt, batchSummaryQueryFmt), with a row limit of BatchRowLimit paged in 10,000
 // rows, instead of one query per tunnel; each tunnel takes its streams' rows. Logs Insights charges by the bytes a
 // query scans, and a query scans its groups whatever its stream condition, so this also divides the cost of a
 // fleet's read by its number of tunnels. The read before the window is shared as in filter mode.

@@ -38,14 +38,6 @@ const (
 | stats count(*) as n, min(toMillis(@timestamp)) as first_ts, max(toMillis(@timestamp)) as last_ts, earliest(@message) as first_message, latest(@message) as last_message by @log, @logStream, type, status, ike_phase1_state, ike_phase2_state, dpd_enabled, nat_t_detected, message.prefix, text`
 )
 
-// BatchQueries returns the two queries a Session sends in Insights mode for the groups that tunnels of several
-// connections read (the summary query's upper bound is, in a real read, the oldest timestamp of the tail query's
-// result). For documentation and tests.
-func BatchQueries(start, end time.Time) (tail, summary string) {
-	return fmt.Sprintf(batchTailQueryFmt, start.UnixMilli(), end.UnixMilli()),
-		fmt.Sprintf(batchSummaryQueryFmt, start.UnixMilli(), end.UnixMilli())
-}
-
 // insightsPart is one group's share of a batch query's result.
 type insightsPart struct {
 	tail     []rawEvent            // newest first

@@ -69,6 +69,21 @@ type Result struct {
 	Reason string
 }
 
+// Fix says how to grant what the simulation found missing, in sentences; "" when nothing is. policy names, in the
+// adapter's vocabulary, the policy to attach and where to get it, completing "Attach to <principal> ...": "the
+// policy that `terraform-provider-vpnlogs policy` prints". An explicit Deny needs its own fix: no Allow overrides it.
+func (r Result) Fix(policy string) string {
+	var fixes []string
+	if len(r.Missing) > 0 {
+		fixes = append(fixes, fmt.Sprintf("Attach to %s %s (it grants %s).", r.PrincipalARN, policy, strings.Join(r.Missing, ", ")))
+	}
+	if len(r.ExplicitlyDenied) > 0 {
+		fixes = append(fixes, fmt.Sprintf("Remove or narrow the explicit Deny of %s (an identity policy, a permissions boundary or a "+
+			"service control policy): an Allow does not override it.", strings.Join(r.ExplicitlyDenied, ", ")))
+	}
+	return strings.Join(fixes, " ")
+}
+
 // maxActionsPerCall bounds ActionNames in one SimulatePrincipalPolicy request.
 //
 // UNCONFIRMED: the IAM API reference gives no maximum number of ActionNames; choice: 100 per request (the

@@ -375,3 +375,25 @@ func TestCheck_explicitPrincipalMessagesNameTheCaller(t *testing.T) {
 		}
 	}
 }
+
+// Fix words the remedy once for the provider and the setup tool; each passes how its users get the policy.
+func TestResultFix(t *testing.T) {
+	t.Parallel()
+	const who = "arn:aws:iam::123456789012:role/r"
+	for _, tc := range []struct {
+		res  Result
+		want string
+	}{
+		{Result{PrincipalARN: who, Allowed: true, Evaluated: true}, ""},
+		{Result{PrincipalARN: who, Evaluated: true, Missing: []string{"logs:CreateLogDelivery", "logs:PutResourcePolicy"}},
+			"Attach to " + who + " the policy P (it grants logs:CreateLogDelivery, logs:PutResourcePolicy)."},
+		{Result{PrincipalARN: who, Evaluated: true, Missing: []string{"logs:CreateLogDelivery"}, ExplicitlyDenied: []string{"ec2:ModifyVpnTunnelOptions"}},
+			"Attach to " + who + " the policy P (it grants logs:CreateLogDelivery). Remove or narrow the explicit Deny of " +
+				"ec2:ModifyVpnTunnelOptions (an identity policy, a permissions boundary or a service control policy): an Allow " +
+				"does not override it."},
+	} {
+		if got := tc.res.Fix("the policy P"); got != tc.want {
+			t.Errorf("Fix = %q\nwant  %q", got, tc.want)
+		}
+	}
+}

@@ -13,7 +13,7 @@ var _ datasource.DataSourceWithConfigure = (*accountDataSource)(nil)
 // NewAccountDataSource returns the vpnlogs_account data source.
 func NewAccountDataSource() datasource.DataSource { return &accountDataSource{} }
 
-type accountDataSource struct{ data *providerData }
+type accountDataSource struct{ dataSourceWithConfigure }
 
 type accountModel struct {
 	AccountID types.String `tfsdk:"account_id"`
@@ -42,13 +42,8 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *accountDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *accountDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The vpnlogs provider was not configured before vpnlogs_account was read. Please report this issue to the provider developers.")
+	if !d.requireConfigured(&resp.Diagnostics) {
 		return
 	}
 	c := d.data.clients

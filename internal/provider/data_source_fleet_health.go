@@ -2,13 +2,11 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -26,7 +25,7 @@ var _ datasource.DataSourceWithConfigure = (*fleetHealthDataSource)(nil)
 // NewFleetHealthDataSource returns the vpnlogs_fleet_health data source.
 func NewFleetHealthDataSource() datasource.DataSource { return &fleetHealthDataSource{} }
 
-type fleetHealthDataSource struct{ data *providerData }
+type fleetHealthDataSource struct{ dataSourceWithConfigure }
 
 type fleetHealthModel struct {
 	Lookback         types.String                `tfsdk:"lookback"`
@@ -121,18 +120,16 @@ func (d *fleetHealthDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				ElementType: types.StringType,
 				MarkdownDescription: "Only these connections (an empty set selects none). An ID that does not exist is an error. " +
 					"Without it and without `tags`, every connection of the region that is not being deleted.",
-				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.RegexMatches(vpn.ConnectionIDPattern,
-					"must be a VPN connection ID such as vpn-0123456789abcdef0"))},
+				Validators: []validator.Set{setvalidator.ValueStringsAre(validators.VPNConnectionID())},
 			},
 		},
 	}
 }
 
-func (d *fleetHealthDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *fleetHealthDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	var m fleetHealthModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -150,13 +147,11 @@ func (d *fleetHealthDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if m.VPNConnectionIDs.IsNull() || len(f.IDs) > 0 {
 		var err error
 		conns, err = d.data.vpn.List(ctx, f)
-		if errors.Is(err, vpn.ErrNotFound) {
-			resp.Diagnostics.AddAttributeError(path.Root("vpn_connection_ids"), "VPN connection not found",
-				fmt.Sprintf("%s. Check the ID and that the provider's region (%s) is the connection's region.", err, d.data.clients.Region))
-			return
-		}
 		if err != nil {
-			resp.Diagnostics.AddError("reading EC2 VPN connections", err.Error())
+			p := path.Root("vpn_connection_ids")
+			if !d.data.addNotFound(&resp.Diagnostics, err, nil, p, p, "") {
+				resp.Diagnostics.AddError("reading EC2 VPN connections", err.Error())
+			}
 			return
 		}
 	}

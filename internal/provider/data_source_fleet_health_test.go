@@ -319,11 +319,11 @@ func TestFleetHealthDataSource_selectionAndErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      fleet(`  vpn_connection_ids = ["vpn-0123456789abcdef0"]`),
-				ExpectError: expectDiag("VPN connection not found", "vpn-0123456789abcdef0", "Check the ID"),
+				ExpectError: expectDiag("No such VPN connection", "vpn-0123456789abcdef0", "Check the ID"),
 			},
 			{
 				Config:      fleet(`  vpn_connection_ids = ["vgw-0123456789abcdef0"]`),
-				ExpectError: expectDiag("must be a VPN connection ID"),
+				ExpectError: expectDiag("Invalid VPN connection ID", `"vgw-0123456789abcdef0" is not a VPN connection ID`),
 			},
 			{
 				Config: fleet(fmt.Sprintf("  vpn_connection_ids = [%q, %q]\n  tags = { site = \"a\" }", ids[0], ids[1])),

@@ -21,7 +21,7 @@ var _ datasource.DataSourceWithConfigure = (*iamPolicyDocumentDataSource)(nil)
 // NewIAMPolicyDocumentDataSource returns the vpnlogs_iam_policy_document data source.
 func NewIAMPolicyDocumentDataSource() datasource.DataSource { return &iamPolicyDocumentDataSource{} }
 
-type iamPolicyDocumentDataSource struct{ data *providerData }
+type iamPolicyDocumentDataSource struct{ dataSourceWithConfigure }
 
 type iamPolicyDocumentModel struct {
 	AccountID           types.String `tfsdk:"account_id"`
@@ -140,10 +140,8 @@ func statementActions(sid string) string {
 	return ""
 }
 
-func (d *iamPolicyDocumentDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
+// Read needs no AWS call, so it works before the provider is configured too (the one data source that does); the
+// provider's partition is used only when it is known.
 func (d *iamPolicyDocumentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m iamPolicyDocumentModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -160,7 +158,7 @@ func (d *iamPolicyDocumentDataSource) Read(ctx context.Context, req datasource.R
 		ExcludeTunnelModify: !m.IncludeTunnelModify.IsNull() && !m.IncludeTunnelModify.ValueBool(),
 	}
 	// The provider's partition is known without an AWS call; use it when neither partition nor region says.
-	if opts.Partition == "" && opts.Region == "" && opts.AccountID != "" && d.data != nil && d.data.clients != nil {
+	if opts.Partition == "" && opts.Region == "" && opts.AccountID != "" && d.configured() && d.data.clients != nil {
 		opts.Partition = d.data.clients.Partition
 	}
 	p, err := iampolicy.Document(opts)

@@ -24,7 +24,7 @@ var (
 // NewPermissionsCheckDataSource returns the vpnlogs_permissions_check data source.
 func NewPermissionsCheckDataSource() datasource.DataSource { return &permissionsCheckDataSource{} }
 
-type permissionsCheckDataSource struct{ data *providerData }
+type permissionsCheckDataSource struct{ dataSourceWithConfigure }
 
 type permissionsCheckModel struct {
 	Actions                 types.List   `tfsdk:"actions"`
@@ -102,13 +102,8 @@ func (d *permissionsCheckDataSource) Schema(_ context.Context, _ datasource.Sche
 	}
 }
 
-func (d *permissionsCheckDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *permissionsCheckDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The vpnlogs provider was not configured before vpnlogs_permissions_check was read. Please report this issue to the provider developers.")
+	if !d.requireConfigured(&resp.Diagnostics) {
 		return
 	}
 	var m permissionsCheckModel

@@ -26,7 +26,7 @@ func NewResourcePolicyBudgetDataSource() datasource.DataSource {
 	return &resourcePolicyBudgetDataSource{}
 }
 
-type resourcePolicyBudgetDataSource struct{ data *providerData }
+type resourcePolicyBudgetDataSource struct{ dataSourceWithConfigure }
 
 type resourcePolicyBudgetModel struct {
 	DeliveryPolicyName    types.String        `tfsdk:"delivery_policy_name"`
@@ -201,13 +201,8 @@ func (d *resourcePolicyBudgetDataSource) Schema(_ context.Context, _ datasource.
 	}
 }
 
-func (d *resourcePolicyBudgetDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *resourcePolicyBudgetDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The vpnlogs provider was not configured before vpnlogs_resource_policy_budget was read. Please report this issue to the provider developers.")
+	if !d.requireConfigured(&resp.Diagnostics) {
 		return
 	}
 	var m resourcePolicyBudgetModel
@@ -254,7 +249,7 @@ func (d *resourcePolicyBudgetDataSource) Read(ctx context.Context, req datasourc
 		if errors.As(err, &re) {
 			arn = re.ResourceARN
 		}
-		resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs Log Group (%s) resource policy", arn), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs log group (%s) resource policy", arn), err.Error())
 		return
 	}
 	m.Model = types.StringValue(string(choice.Model))

@@ -27,7 +27,7 @@ var _ datasource.DataSourceWithConfigure = (*tunnelHealthDataSource)(nil)
 // NewTunnelHealthDataSource returns the vpnlogs_tunnel_health data source.
 func NewTunnelHealthDataSource() datasource.DataSource { return &tunnelHealthDataSource{} }
 
-type tunnelHealthDataSource struct{ data *providerData }
+type tunnelHealthDataSource struct{ dataSourceWithConfigure }
 
 type tunnelHealthModel struct {
 	healthModel
@@ -89,8 +89,7 @@ func (d *tunnelHealthDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	attrs["vpn_connection_id"] = schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "ID of the VPN connection, for example `vpn-0123456789abcdef0`.",
-		Validators: []validator.String{stringvalidator.RegexMatches(vpn.ConnectionIDPattern,
-			"must be a VPN connection ID such as vpn-0123456789abcdef0")},
+		Validators:          []validator.String{validators.VPNConnectionID()},
 	}
 	resp.Schema = schema.Schema{MarkdownDescription: tunnelHealthDescription, Attributes: attrs}
 }
@@ -129,11 +128,10 @@ func lookbackOf(v types.String, diags *diag.Diagnostics) time.Duration {
 	return d
 }
 
-func (d *tunnelHealthDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	var m tunnelHealthModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -146,7 +144,9 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 	connID, ip := m.VPNConnectionID.ValueString(), m.TunnelOutsideIPAddress.ValueString()
 	conn, tun, err := d.data.vpn.FindTunnel(ctx, connID, ip)
 	if err != nil {
-		d.tunnelError(conn, connID, ip, err, &resp.Diagnostics)
+		if !d.data.addNotFound(&resp.Diagnostics, err, conn, path.Root("vpn_connection_id"), path.Root("tunnel_outside_ip_address"), "") {
+			resp.Diagnostics.AddError(fmt.Sprintf("reading EC2 VPN connection (%s) tunnel (%s)", connID, ip), err.Error())
+		}
 		return
 	}
 
@@ -208,16 +208,3 @@ func (d *tunnelHealthDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 // enableAdvice is how Terraform turns a tunnel's logging on, completing logparse.LoggingDisabled's "Enable it with".
 const enableAdvice = "a vpnlogs_tunnel_logging resource (tunnel_log and bgp_log blocks)"
-
-// tunnelError turns a failed tunnel lookup into an attribute error (vpn.NotFoundError words it).
-func (d *tunnelHealthDataSource) tunnelError(conn *vpn.Connection, connID, ip string, err error, diags *diag.Diagnostics) {
-	var nf *vpn.NotFoundError
-	switch {
-	case errors.As(err, &nf) && nf.OutsideIP != "":
-		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel", nf.Explain(conn, d.data.clients.Region, "the provider's region"))
-	case errors.As(err, &nf):
-		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection", nf.Explain(conn, d.data.clients.Region, "the provider's region"))
-	default:
-		diags.AddError(fmt.Sprintf("reading EC2 VPN connection (%s) tunnel (%s)", connID, ip), err.Error())
-	}
-}

@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -14,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/provider/validators"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/vpn"
 )
 
@@ -22,7 +20,7 @@ var _ datasource.DataSourceWithConfigure = (*vpnConnectionsDataSource)(nil)
 // NewVPNConnectionsDataSource returns the vpnlogs_vpn_connections data source.
 func NewVPNConnectionsDataSource() datasource.DataSource { return &vpnConnectionsDataSource{} }
 
-type vpnConnectionsDataSource struct{ data *providerData }
+type vpnConnectionsDataSource struct{ dataSourceWithConfigure }
 
 type vpnConnectionsModel struct {
 	Connections []vpnConnectionModel `tfsdk:"connections"`
@@ -127,8 +125,7 @@ func (d *vpnConnectionsDataSource) Schema(_ context.Context, _ datasource.Schema
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Only these connections. An ID that does not exist is an error, as in `DescribeVpnConnections`.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.RegexMatches(vpn.ConnectionIDPattern,
-					"must be a VPN connection ID such as vpn-0123456789abcdef0"))},
+				Validators:          []validator.List{listvalidator.ValueStringsAre(validators.VPNConnectionID())},
 			},
 			"states": schema.ListAttribute{
 				Optional:    true,
@@ -153,11 +150,10 @@ func (d *vpnConnectionsDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
-func (d *vpnConnectionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *vpnConnectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !d.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	var m vpnConnectionsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -172,13 +168,10 @@ func (d *vpnConnectionsDataSource) Read(ctx context.Context, req datasource.Read
 	}
 
 	conns, err := d.data.vpn.List(ctx, f)
-	if errors.Is(err, vpn.ErrNotFound) {
-		resp.Diagnostics.AddAttributeError(path.Root("ids"), "VPN connection not found",
-			fmt.Sprintf("%s. Check the ID and that the provider's region (%s) is the connection's region.", err, d.data.clients.Region))
-		return
-	}
 	if err != nil {
-		resp.Diagnostics.AddError("reading EC2 VPN connections", err.Error())
+		if !d.data.addNotFound(&resp.Diagnostics, err, nil, path.Root("ids"), path.Root("ids"), "") {
+			resp.Diagnostics.AddError("reading EC2 VPN connections", err.Error())
+		}
 		return
 	}
 
@@ -226,8 +219,8 @@ func telemetry(t *vpn.Telemetry) *telemetryModel {
 		return nil
 	}
 	changed := types.StringNull()
-	if !t.LastStatusChange.IsZero() {
-		changed = types.StringValue(t.LastStatusChange.UTC().Format(time.RFC3339))
+	if at, ok := t.StatusChangedAt(); ok {
+		changed = types.StringValue(at)
 	}
 	return &telemetryModel{
 		AcceptedRouteCount: types.Int64Value(int64(t.AcceptedRouteCount)),

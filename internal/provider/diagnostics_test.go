@@ -45,14 +45,21 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 			t.Fatalf("attributes %v are not in the schema", m)
 		}
 		return tftypes.NewValue(ty, vals)
-	case tftypes.List:
+	case tftypes.List, tftypes.Set:
 		l, ok := v.([]any)
 		if !ok {
-			t.Fatalf("%v is not a list", v)
+			t.Fatalf("%v is not a list or set", v)
+		}
+		var elem tftypes.Type
+		switch c := ty.(type) {
+		case tftypes.List:
+			elem = c.ElementType
+		case tftypes.Set:
+			elem = c.ElementType
 		}
 		var vals []tftypes.Value
 		for _, e := range l {
-			vals = append(vals, tfValue(t, ty.ElementType, e))
+			vals = append(vals, tfValue(t, elem, e))
 		}
 		return tftypes.NewValue(ty, vals)
 	case tftypes.Map:
@@ -107,16 +114,22 @@ type protoRun struct {
 	schema *tfprotov6.GetProviderSchemaResponse
 }
 
-func newProtoRun(t *testing.T, providerConfig map[string]any) (*protoRun, []*tfprotov6.Diagnostic) {
+// newUnconfiguredProtoRun is a provider server that has given its schema and nothing else.
+func newUnconfiguredProtoRun(t *testing.T) *protoRun {
 	t.Helper()
 	server := providerserver.NewProtocol6(New("test")())()
-	ctx := context.Background()
-	sch, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	sch, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &protoRun{t: t, server: server, schema: sch}
-	cfg := r.dynamic(sch.Provider, providerConfig)
+	return &protoRun{t: t, server: server, schema: sch}
+}
+
+func newProtoRun(t *testing.T, providerConfig map[string]any) (*protoRun, []*tfprotov6.Diagnostic) {
+	t.Helper()
+	r := newUnconfiguredProtoRun(t)
+	server, ctx := r.server, context.Background()
+	cfg := r.dynamic(r.schema.Provider, providerConfig)
 	vresp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: cfg})
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +208,16 @@ func (r *protoRun) readDataSource(typeName string, config map[string]any) []*tfp
 	return append(vresp.Diagnostics, rresp.Diagnostics...)
 }
 
+// importState imports a resource by ID.
+func (r *protoRun) importState(typeName, id string) []*tfprotov6.Diagnostic {
+	r.t.Helper()
+	resp, err := r.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{TypeName: typeName, ID: id})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return resp.Diagnostics
+}
+
 func sandboxProviderMap(srv *sandbox.Server, extra map[string]any) map[string]any {
 	m := map[string]any{
 		"region": testRegion, "access_key": testAccessKeyID, "secret_key": testSecretKey, "skip_metadata_api_check": true,
@@ -208,10 +231,16 @@ func sandboxProviderMap(srv *sandbox.Server, extra map[string]any) map[string]an
 }
 
 // TestDiagnostics_attributePaths: every diagnostic of the plan-time checks, with the attribute it points at and
-// the words its detail must hold (the path of a nested value, what is accepted, the suggestion).
+// the words its detail must hold (the path of a nested value, what is accepted, the suggestion), and the form of its
+// summary (summaryStyleProblem): a finding in sentence case, an operation that failed as a lower-case gerund.
 func TestDiagnostics_attributePaths(t *testing.T) {
 	t.Parallel()
 	srv := startSandbox(t, nil)
+	// AWS refuses the reads here: the operations that fail, and what the plan says about a tunnel it cannot read.
+	denied := startSandbox(t, func(o *sandbox.Options) {
+		o.DenyActions = []string{"ec2:DescribeVpnConnections", "logs:DescribeResourcePolicies"}
+	})
+	deniedGroup := createLogGroup(t, denied, vendedGroupPrefix+"denied")
 	id, ips := createVPNConnection(t, srv, nil)
 	group := createLogGroup(t, srv, vendedGroupPrefix+"diag")
 	ordinary := createLogGroup(t, srv, "/vpn/diag")
@@ -232,6 +261,7 @@ func TestDiagnostics_attributePaths(t *testing.T) {
 		provider map[string]any // nil: the sandbox provider
 		resource string         // resource type planned; "" for data source or provider only
 		data     string         // data source read
+		importID string         // with resource: the ID imported instead of planning
 		config   map[string]any
 		want     []diagWant
 	}{
@@ -275,6 +305,44 @@ func TestDiagnostics_attributePaths(t *testing.T) {
 		"tunnel interruption, on the resource": {
 			resource: "vpnlogs_tunnel_logging", config: tunnel(id, ips[0], dest(group), nil),
 			want: []diagWant{{"warning|Tunnel interruption|", []string{"Enabling logging on tunnel " + ips[0] + " of " + id}}},
+		},
+		"no such tunnel, on the health data source": {
+			data: "vpnlogs_tunnel_health", config: map[string]any{"vpn_connection_id": id, "tunnel_outside_ip_address": "192.0.2.1"},
+			want: []diagWant{{"error|No such tunnel|tunnel_outside_ip_address", []string{"has no tunnel with outside IP address 192.0.2.1", "Its tunnels are "}}},
+		},
+		"no such connection, on the connections data source": {
+			data: "vpnlogs_vpn_connections", config: map[string]any{"ids": []any{"vpn-00000000000000000"}},
+			want: []diagWant{{"error|No such VPN connection|ids", []string{"vpn-00000000000000000 does not exist in us-east-1", "Check the ID, and that the provider's region"}}},
+		},
+		"no such connection, on the fleet data source": {
+			data: "vpnlogs_fleet_health", config: map[string]any{"vpn_connection_ids": []any{"vpn-00000000000000000"}},
+			want: []diagWant{{"error|No such VPN connection|vpn_connection_ids", []string{"vpn-00000000000000000 does not exist in us-east-1", "Check the ID"}}},
+		},
+		"connection ID that is not one": {
+			data: "vpnlogs_vpn_connections", config: map[string]any{"ids": []any{id, "vgw-0123456789abcdef0"}},
+			want: []diagWant{{"error|Invalid VPN connection ID|ids[1]", []string{`ids[1]: "vgw-0123456789abcdef0" is not a VPN connection ID such as vpn-0123456789abcdef0`}}},
+		},
+		"import ID": {
+			importID: "vpn-0123456789abcdef0:203.0.113.10", resource: "vpnlogs_tunnel_logging",
+			want: []diagWant{{"error|Invalid import ID|", []string{"Expected <vpn_connection_id>/<tunnel_outside_ip_address>", `got "vpn-0123456789abcdef0:203.0.113.10"`}}},
+		},
+		"tunnel that cannot be read, on the resource": {
+			provider: sandboxProviderMap(denied, nil),
+			resource: "vpnlogs_tunnel_logging", config: tunnel("vpn-0123456789abcdef0", "203.0.113.10", dest(deniedGroup), nil),
+			want: []diagWant{
+				{"warning|reading EC2 VPN connection (vpn-0123456789abcdef0) tunnel (203.0.113.10) log options|", []string{
+					"UnauthorizedOperation", "The plan could not check that the tunnel exists or what it logs now"}},
+				{"warning|CloudWatch Logs resource policy budget not checked|", []string{"AccessDeniedException"}},
+				{"warning|Tunnel interruption|", []string{"Enabling logging on tunnel 203.0.113.10 of vpn-0123456789abcdef0"}},
+			},
+		},
+		"connections that cannot be read": {
+			provider: sandboxProviderMap(denied, nil), data: "vpnlogs_vpn_connections", config: map[string]any{},
+			want: []diagWant{{"error|reading EC2 VPN connections|", []string{"UnauthorizedOperation"}}},
+		},
+		"resource policies that cannot be read": {
+			provider: sandboxProviderMap(denied, nil), data: "vpnlogs_resource_policy_budget", config: map[string]any{},
+			want: []diagWant{{"error|reading CloudWatch Logs resource policies|", []string{"AccessDeniedException"}}},
 		},
 		"IP address": {
 			resource: "vpnlogs_tunnel_logging", config: tunnel(id, "tunnel1", dest(group), nil),
@@ -334,6 +402,8 @@ func TestDiagnostics_attributePaths(t *testing.T) {
 			}
 			r, got := newProtoRun(t, pc)
 			switch {
+			case tc.importID != "":
+				got = append(got, r.importState(tc.resource, tc.importID)...)
 			case tc.resource != "":
 				got = append(got, r.planCreate(tc.resource, tc.config)...)
 			case tc.data != "":
@@ -342,6 +412,9 @@ func TestDiagnostics_attributePaths(t *testing.T) {
 			var lines []string
 			for _, d := range got {
 				lines = append(lines, diagnosticLine(d))
+				if p := summaryStyleProblem(d.Summary); p != "" && !frameworkSummaries[d.Summary] {
+					t.Errorf("%s: %s", diagnosticLine(d), p)
+				}
 			}
 			var want []string
 			for _, w := range tc.want {
@@ -366,4 +439,95 @@ func TestDiagnostics_attributePaths(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDiagnostics_unconfiguredProvider drives every resource and data source through the protocol server of a
+// provider that was never configured (Terraform validates, and may plan, before it configures the provider; a provider
+// whose configuration failed is never configured): validation and planning check nothing and say nothing, and every
+// operation that needs AWS fails with "Provider not configured" instead of panicking. vpnlogs_iam_policy_document
+// needs no AWS and works.
+func TestDiagnostics_unconfiguredProvider(t *testing.T) {
+	t.Parallel()
+	arn := testLogGroupARN("/aws/vendedlogs/vpn/x")
+	// configs are built afresh for each use: tfValue consumes the maps it reads.
+	configs := func() map[string]map[string]any {
+		return map[string]map[string]any{
+			"vpnlogs_tunnel_logging": {"vpn_connection_id": "vpn-0123456789abcdef0", "tunnel_outside_ip_address": "203.0.113.10",
+				"tunnel_log": map[string]any{"log_group_arn": arn, "output_format": "json"}},
+			"vpnlogs_log_group":              {"name": "/aws/vendedlogs/vpn/x"},
+			"vpnlogs_account":                {},
+			"vpnlogs_fleet_health":           {},
+			"vpnlogs_iam_policy_document":    {},
+			"vpnlogs_permissions_check":      {},
+			"vpnlogs_resource_policy_budget": {},
+			"vpnlogs_tunnel_health":          {"vpn_connection_id": "vpn-0123456789abcdef0", "tunnel_outside_ip_address": "203.0.113.10"},
+			"vpnlogs_vpn_connections":        {},
+		}
+	}
+	r := newUnconfiguredProtoRun(t)
+	server, sch, ctx := r.server, r.schema, context.Background()
+	notConfigured := func(what string, ds []*tfprotov6.Diagnostic) {
+		t.Helper()
+		if len(ds) != 1 || ds[0].Severity != tfprotov6.DiagnosticSeverityError || ds[0].Summary != "Provider not configured" ||
+			!strings.Contains(ds[0].Detail, "The vpnlogs provider was not configured") {
+			t.Errorf("%s: diagnostics %s, want the one error Provider not configured", what, lines(ds))
+		}
+	}
+	silent := func(what string, ds []*tfprotov6.Diagnostic) {
+		t.Helper()
+		if len(ds) > 0 {
+			t.Errorf("%s: diagnostics %s, want none", what, lines(ds))
+		}
+	}
+
+	for typeName, s := range sch.ResourceSchemas {
+		config, ok := configs()[typeName]
+		if !ok {
+			t.Errorf("%s: no configuration in this test", typeName)
+			continue
+		}
+		cfg := r.dynamic(s, config)
+		silent(typeName+" plan", r.planCreate(typeName, configs()[typeName]))
+		null, err := tfprotov6.NewDynamicValue(s.ValueType(), tftypes.NewValue(s.ValueType(), nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		apply := func(planned, prior *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
+			resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+				TypeName: typeName, Config: cfg, PlannedState: planned, PriorState: prior})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.Diagnostics
+		}
+		notConfigured(typeName+" create", apply(cfg, &null))
+		notConfigured(typeName+" update", apply(cfg, cfg))
+		notConfigured(typeName+" delete", apply(&null, cfg))
+		resp, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		notConfigured(typeName+" read", resp.Diagnostics)
+	}
+	for typeName := range sch.DataSourceSchemas {
+		config, ok := configs()[typeName]
+		if !ok {
+			t.Errorf("%s: no configuration in this test", typeName)
+			continue
+		}
+		ds := r.readDataSource(typeName, config)
+		if typeName == "vpnlogs_iam_policy_document" {
+			silent(typeName+" read", ds)
+			continue
+		}
+		notConfigured(typeName+" read", ds)
+	}
+}
+
+func lines(ds []*tfprotov6.Diagnostic) string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, diagnosticLine(d)+": "+d.Detail)
+	}
+	return "[" + strings.Join(out, "; ") + "]"
 }

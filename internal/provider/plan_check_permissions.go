@@ -69,19 +69,16 @@ func (d *providerData) permissionsErrorDetail(res iampolicy.Result) string {
 	for _, a := range res.ExplicitlyDenied {
 		fmt.Fprintf(&b, "  - %s: explicitly denied\n", a)
 	}
+	b.WriteString("\n" + res.Fix("the policy below (the vpnlogs_iam_policy_document data source and `terraform-provider-vpnlogs policy` "+
+		"print the same document)") + "\n")
 	if len(res.Missing) > 0 {
 		scope := iampolicy.Scope{Partition: d.clients.Partition, Region: d.clients.Region, AccountID: d.clients.AccountID}
 		if p, err := iampolicy.Document(iampolicy.Options{Scope: scope}); err == nil {
-			fmt.Fprintf(&b, "\nAttach this policy to %s (the vpnlogs_iam_policy_document data source and "+
-				"`terraform-provider-vpnlogs policy` print the same document):\n\n", res.PrincipalARN)
+			b.WriteString("\n")
 			for _, line := range strings.Split(p.PrettyJSON(), "\n") {
 				b.WriteString("  " + line + "\n")
 			}
 		}
-	}
-	if len(res.ExplicitlyDenied) > 0 {
-		b.WriteString("\nAn explicit Deny (in an identity policy, a permissions boundary or a service control policy) overrides " +
-			"every Allow, so attaching a policy does not help for the explicitly denied actions: remove or narrow that Deny.\n")
 	}
 	b.WriteString("\nTo plan without this check, set preflight_permissions = false in the provider block.")
 	return b.String()

@@ -97,7 +97,7 @@ func TestPreflight_missingActionFailsPlan(t *testing.T) {
 		"arn:aws:iam::123456789012:role/vpnlogs-sandbox",
 		"logs:CreateLogDelivery: not allowed by any policy",
 		"logs:PutResourcePolicy: not allowed by any policy",
-		"Attach this policy",
+		"Attach to arn:aws:iam::123456789012:role/vpnlogs-sandbox the policy below",
 		`"Sid": "S2SVPNLogging"`, `"logs:CreateLogDelivery"`,
 		`"Sid": "S2SVPNTunnelModify"`, `"arn:aws:ec2:us-east-1:123456789012:vpn-connection/*"`,
 		"preflight_permissions = false")
@@ -108,7 +108,7 @@ func TestPreflight_explicitDenyFailsPlan(t *testing.T) {
 	preflightFailure(t, nil, []string{"ec2:ModifyVpnTunnelOptions"},
 		"Missing IAM permissions for VPN log delivery",
 		"ec2:ModifyVpnTunnelOptions: explicitly denied",
-		"An explicit Deny", "remove or narrow that Deny")
+		"Remove or narrow the explicit Deny of ec2:ModifyVpnTunnelOptions", "an Allow does not override it")
 }
 
 func TestPreflight_twoTunnelsOneSimulation(t *testing.T) {

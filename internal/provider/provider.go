@@ -368,16 +368,10 @@ func stringList(l types.List) []string {
 
 // addConfigErrors renders awsconfig errors as diagnostics on the attribute they name.
 func addConfigErrors(diags *diag.Diagnostics, err error) {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	for _, e := range errs {
+	for _, e := range awsconfig.Errors(err) {
 		var ce *awsconfig.Error
 		if !errors.As(e, &ce) {
-			diags.AddError("Unable to configure the vpnlogs provider", e.Error())
+			diags.AddError("configuring vpnlogs provider", e.Error())
 			continue
 		}
 		if p, ok := attributePath(ce.Attribute); ok {

@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/awsconfig"
@@ -99,18 +97,3 @@ func logPollTick(ctx context.Context, t vpn.PollTick) {
 
 // scope is the partition, region and account the provider works in, as logdelivery states scopes.
 func (d *providerData) scope() logdelivery.Scope { return logdelivery.ScopeOf(d.clients) }
-
-// providerDataFrom type-asserts the value Configure stored; nil means the provider is not configured yet
-// (validation runs before Configure) and callers should return without error.
-func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
-	if v == nil {
-		return nil
-	}
-	d, ok := v.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Configure Type",
-			fmt.Sprintf("Expected *providerData, got: %T. Please report this issue to the provider developers.", v))
-		return nil
-	}
-	return d
-}

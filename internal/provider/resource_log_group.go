@@ -39,7 +39,7 @@ var kmsKeyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/
 // NewLogGroupResource returns the vpnlogs_log_group resource.
 func NewLogGroupResource() resource.Resource { return &logGroupResource{} }
 
-type logGroupResource struct{ data *providerData }
+type logGroupResource struct{ resourceWithConfigure }
 
 type logGroupModel struct {
 	AllowOutsideVendedlogs types.Bool   `tfsdk:"allow_outside_vendedlogs"`
@@ -153,15 +153,11 @@ func (r *logGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *logGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan rejects names outside /aws/vendedlogs/ without the opt-in and computes arn at plan time. A change joins
 // the plan's verdict (plan_run.go), which runs the IAM preflight; a group the plan creates is recorded, so that a
 // vpnlogs_tunnel_logging of the same plan may deliver to it although it does not exist yet.
 func (r *logGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
+	if !r.configured() {
 		return
 	}
 	call := r.data.plan.begin()
@@ -222,6 +218,9 @@ func (r *logGroupResource) outsideVendedlogsDetail(name string) string {
 }
 
 func (r *logGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	r.data.plan.applyStarted()
 	var plan logGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -243,13 +242,13 @@ func (r *logGroupResource) Create(ctx context.Context, req resource.CreateReques
 		Name: name, KMSKeyID: plan.KMSKeyID.ValueString(), Class: plan.LogGroupClass.ValueString(), Tags: tags,
 	})
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("creating CloudWatch Logs Log Group (%s)", name), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("creating CloudWatch Logs log group (%s)", name), err.Error())
 		return
 	}
 	if plan.ARN.IsUnknown() {
 		g, err := logdelivery.DescribeLogGroup(ctx, logs, name)
 		if err != nil {
-			resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs Log Group (%s) after creating it", name), err.Error())
+			resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs log group (%s) after creating it", name), err.Error())
 			return
 		}
 		plan.ARN = types.StringValue(g.ARN)
@@ -257,7 +256,7 @@ func (r *logGroupResource) Create(ctx context.Context, req resource.CreateReques
 	plan.ID = types.StringValue(name)
 	if days := validators.Int64(plan.RetentionInDays.ValueBigFloat()); days != 0 {
 		if err := logdelivery.SetRetention(ctx, logs, name, days); err != nil {
-			resp.Diagnostics.AddError(fmt.Sprintf("setting CloudWatch Logs Log Group (%s) retention", name), err.Error())
+			resp.Diagnostics.AddError(fmt.Sprintf("setting CloudWatch Logs log group (%s) retention", name), err.Error())
 			// The group exists: record it (Terraform marks it tainted) instead of losing track of it.
 			plan.RetentionInDays = types.NumberNull()
 		}
@@ -266,6 +265,9 @@ func (r *logGroupResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *logGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	var state logGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -283,7 +285,7 @@ func (r *logGroupResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs Log Group (%s)", name), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("reading CloudWatch Logs log group (%s)", name), err.Error())
 		return
 	}
 	resp.Diagnostics.Append(flattenLogGroup(ctx, &state, g)...)
@@ -324,6 +326,9 @@ func flattenLogGroup(ctx context.Context, m *logGroupModel, g *logdelivery.LogGr
 }
 
 func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	r.data.plan.applyStarted()
 	var plan, state logGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -337,7 +342,7 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 		days := validators.Int64(plan.RetentionInDays.ValueBigFloat()) // 0 when unset: events never expire
 		tflog.Info(ctx, "changing log group retention", map[string]any{"name": name, "retention_in_days": days})
 		if err := logdelivery.SetRetention(ctx, logs, name, days); err != nil {
-			resp.Diagnostics.AddError(fmt.Sprintf("updating CloudWatch Logs Log Group (%s) retention", name), err.Error())
+			resp.Diagnostics.AddError(fmt.Sprintf("updating CloudWatch Logs log group (%s) retention", name), err.Error())
 			return
 		}
 	}
@@ -345,13 +350,13 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 		if key := plan.KMSKeyID.ValueString(); key != "" {
 			tflog.Info(ctx, "associating KMS key with log group", map[string]any{"name": name, "kms_key_id": key})
 			if err := logdelivery.AssociateKMSKey(ctx, logs, name, key); err != nil {
-				resp.Diagnostics.AddError(fmt.Sprintf("associating CloudWatch Logs Log Group (%s) KMS key", name), err.Error())
+				resp.Diagnostics.AddError(fmt.Sprintf("associating CloudWatch Logs log group (%s) KMS key", name), err.Error())
 				return
 			}
 		} else {
 			tflog.Info(ctx, "disassociating KMS key from log group", map[string]any{"name": name, "kms_key_id": state.KMSKeyID.ValueString()})
 			if err := logdelivery.DisassociateKMSKey(ctx, logs, name); err != nil {
-				resp.Diagnostics.AddError(fmt.Sprintf("disassociating CloudWatch Logs Log Group (%s) KMS key", name), err.Error())
+				resp.Diagnostics.AddError(fmt.Sprintf("disassociating CloudWatch Logs log group (%s) KMS key", name), err.Error())
 				return
 			}
 		}
@@ -370,7 +375,7 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 		tflog.Info(ctx, "changing log group tags", map[string]any{"name": name, "tags": len(newTags)})
 		if err := logdelivery.UpdateTags(ctx, logs, arn, oldTags, newTags); err != nil {
-			resp.Diagnostics.AddError(fmt.Sprintf("updating CloudWatch Logs Log Group (%s) tags", name), err.Error())
+			resp.Diagnostics.AddError(fmt.Sprintf("updating CloudWatch Logs log group (%s) tags", name), err.Error())
 			return
 		}
 	}
@@ -382,6 +387,9 @@ func (r *logGroupResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *logGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	r.data.plan.applyStarted()
 	var state logGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -395,14 +403,14 @@ func (r *logGroupResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	tflog.Info(ctx, "deleting log group", map[string]any{"name": name})
 	if err := logdelivery.DeleteLogGroup(ctx, r.data.clients.Logs, name); err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("deleting CloudWatch Logs Log Group (%s)", name), err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("deleting CloudWatch Logs log group (%s)", name), err.Error())
 	}
 }
 
 // ImportState accepts the log group name.
 func (r *logGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if err := logdelivery.ValidateLogGroupName(req.ID); err != nil {
-		resp.Diagnostics.AddError("Unexpected Format of ID",
+		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Expected a log group name such as /aws/vendedlogs/vpn/prod: %s.", err))
 		return
 	}

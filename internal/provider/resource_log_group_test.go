@@ -226,7 +226,7 @@ func TestLogGroup_importBadID(t *testing.T) {
 			ResourceName:  "vpnlogs_log_group.test",
 			ImportState:   true,
 			ImportStateId: "arn:aws:logs:us-east-1:123456789012:log-group:x",
-			ExpectError:   expectDiag("Unexpected Format of ID", "Expected a log group name such as /aws/vendedlogs/vpn/prod"),
+			ExpectError:   expectDiag("Invalid import ID", "Expected a log group name such as /aws/vendedlogs/vpn/prod"),
 		}},
 	})
 }
@@ -409,7 +409,7 @@ func TestLogGroup_kmsKeyRejected(t *testing.T) {
 			{Config: config(key)},
 			{
 				Config: config(otherRegion),
-				ExpectError: expectDiag("associating CloudWatch Logs Log Group ("+name+") KMS key",
+				ExpectError: expectDiag("associating CloudWatch Logs log group ("+name+") KMS key",
 					"CloudWatch Logs rejected the KMS key "+otherRegion, "InvalidParameterException",
 					"symmetric KMS key in the log group's region", "logs.<region>.amazonaws.com"),
 			},

@@ -40,7 +40,7 @@ const defaultTunnelTimeout = 30 * time.Minute
 // NewTunnelLoggingResource returns the vpnlogs_tunnel_logging resource.
 func NewTunnelLoggingResource() resource.Resource { return &tunnelLoggingResource{} }
 
-type tunnelLoggingResource struct{ data *providerData }
+type tunnelLoggingResource struct{ resourceWithConfigure }
 
 type tunnelLoggingModel struct {
 	Adopted                types.Bool     `tfsdk:"adopted"`
@@ -132,18 +132,13 @@ func (r *tunnelLoggingResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required:            true,
 				MarkdownDescription: "ID of the VPN connection, for example `vpn-0123456789abcdef0`. Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{stringvalidator.RegexMatches(vpn.ConnectionIDPattern,
-					"must be a VPN connection ID such as vpn-0123456789abcdef0")},
+				Validators:          []validator.String{validators.VPNConnectionID()},
 			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
-}
-
-func (r *tunnelLoggingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // plannedLogging converts the model's blocks into the domain's view and validates ARNs against the provider's
@@ -169,7 +164,7 @@ func (r *tunnelLoggingResource) plannedLogging(ctx context.Context, m tunnelLogg
 			known = false
 		}
 		*b.dst = vpn.LogDestination{Enabled: true, LogGroupARN: d.LogGroupARN.ValueString(), OutputFormat: d.OutputFormat.ValueString()}
-		if !d.LogGroupARN.IsUnknown() && r.data != nil {
+		if !d.LogGroupARN.IsUnknown() && r.configured() {
 			r.checkSameAccountAndRegion(path.Root(b.attr).AtName("log_group_arn"), d.LogGroupARN.ValueString(), diags)
 		}
 	}
@@ -193,6 +188,9 @@ func (r *tunnelLoggingResource) checkSameAccountAndRegion(p path.Path, arn strin
 }
 
 func (r *tunnelLoggingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	r.data.plan.applyStarted()
 	var plan tunnelLoggingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -215,6 +213,9 @@ func (r *tunnelLoggingResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *tunnelLoggingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	var state tunnelLoggingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -237,6 +238,9 @@ func (r *tunnelLoggingResource) Read(ctx context.Context, req resource.ReadReque
 }
 
 func (r *tunnelLoggingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	r.data.plan.applyStarted()
 	var plan, state tunnelLoggingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -265,6 +269,9 @@ func (r *tunnelLoggingResource) Update(ctx context.Context, req resource.UpdateR
 }
 
 func (r *tunnelLoggingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.requireConfigured(&resp.Diagnostics) {
+		return
+	}
 	r.data.plan.applyStarted()
 	var state tunnelLoggingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -297,7 +304,7 @@ func (r *tunnelLoggingResource) Delete(ctx context.Context, req resource.DeleteR
 func (r *tunnelLoggingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	connID, ip, err := vpn.ParseTunnelID(req.ID)
 	if err != nil {
-		resp.Diagnostics.AddError("Unexpected Format of ID",
+		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Expected <vpn_connection_id>/<tunnel_outside_ip_address>, for example vpn-0123456789abcdef0/203.0.113.10, got %q.", req.ID))
 		return
 	}

@@ -180,7 +180,7 @@ func TestTunnelLogging_outsideAddressMustBeCanonical(t *testing.T) {
 				ResourceName:  "vpnlogs_tunnel_logging.test",
 				ImportState:   true,
 				ImportStateId: id + "/::ffff:" + ips[0],
-				ExpectError:   expectDiag("Unexpected Format of ID"),
+				ExpectError:   expectDiag("Invalid import ID"),
 			}},
 		})
 	})

@@ -22,7 +22,7 @@ import (
 // (adopted = true) without a change, an interruption or any growth of the resource policy. What the plan as a whole
 // does (the policy budget, the IAM preflight, the tunnels it interrupts) is decided once per plan (plan_run.go).
 func (r *tunnelLoggingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
+	if !r.configured() {
 		return
 	}
 	call := r.data.plan.begin()
@@ -128,23 +128,15 @@ func (r *tunnelLoggingResource) planTurnOff(ctx context.Context, call *planCall,
 // reason, the plan says it could not check the tunnel and goes on as if the tunnel logged nothing.
 func (r *tunnelLoggingResource) currentLogging(ctx context.Context, connID, ip string, diags *diag.Diagnostics) (vpn.Logging, bool) {
 	c, t, err := r.data.vpn.FindTunnel(ctx, connID, ip)
-	var nf *vpn.NotFoundError
-	switch {
-	case err == nil:
+	if err == nil {
 		return t.Logging, true
-	case errors.As(err, &nf) && nf.OutsideIP != "":
-		diags.AddAttributeError(path.Root("tunnel_outside_ip_address"), "No such tunnel", nf.Explain(c, r.data.clients.Region, "the provider's region"))
-		return vpn.Logging{}, false
-	case errors.As(err, &nf) && nf.State != "":
-		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection", nf.Explain(c, r.data.clients.Region, "the provider's region")+
-			" Remove this resource from the configuration, or point it at an existing connection.")
-		return vpn.Logging{}, false
-	case errors.As(err, &nf):
-		diags.AddAttributeError(path.Root("vpn_connection_id"), "No such VPN connection", nf.Explain(c, r.data.clients.Region, "the provider's region"))
+	}
+	if r.data.addNotFound(diags, err, c, path.Root("vpn_connection_id"), path.Root("tunnel_outside_ip_address"),
+		"Remove this resource from the configuration, or point it at an existing connection.") {
 		return vpn.Logging{}, false
 	}
-	diags.AddWarning("Could not check the tunnel", fmt.Sprintf("Reading VPN connection %s failed, so the plan could not check that "+
-		"tunnel %s exists or what it logs now: %s", connID, ip, err))
+	diags.AddWarning(fmt.Sprintf("reading EC2 VPN connection (%s) tunnel (%s) log options", connID, ip),
+		fmt.Sprintf("%s\n\nThe plan could not check that the tunnel exists or what it logs now, and goes on as if it logged nothing.", err))
 	return vpn.Logging{}, true
 }
 

@@ -200,7 +200,7 @@ func TestTunnelLogging_importBadID(t *testing.T) {
 			ResourceName:  "vpnlogs_tunnel_logging.test",
 			ImportState:   true,
 			ImportStateId: "vpn-0123456789abcdef0:203.0.113.10",
-			ExpectError:   expectDiag("Unexpected Format of ID", "Expected <vpn_connection_id>/<tunnel_outside_ip_address>"),
+			ExpectError:   expectDiag("Invalid import ID", "Expected <vpn_connection_id>/<tunnel_outside_ip_address>"),
 		}},
 	})
 }
@@ -536,7 +536,7 @@ func TestTunnelLogging_planTimeValidation(t *testing.T) {
 			[]string{"No such tunnel", "has no tunnel with outside IP address 192.0.2.1", "Its tunnels are"}},
 		"no such connection": {"vpn-00000000000000000", ips[0], ``,
 			[]string{"No such VPN connection", "vpn-00000000000000000 does not exist"}},
-		"bad connection ID": {"vpc-123", ips[0], ``, []string{"must be a VPN connection ID"}},
+		"bad connection ID": {"vpc-123", ips[0], ``, []string{"Invalid VPN connection ID", `"vpc-123" is not a VPN connection ID`}},
 		"bad IP":            {id, "tunnel1", ``, []string{"Invalid IP address", `"tunnel1" is not an IP address`}},
 	}
 	for name, tc := range cases {

@@ -66,8 +66,8 @@ func (v logGroupARNValue) StringSemanticEquals(_ context.Context, newValuable ba
 	var diags diag.Diagnostics
 	nv, ok := newValuable.(logGroupARNValue)
 	if !ok {
-		diags.AddError("Semantic Equality Check Error",
-			fmt.Sprintf("Expected value type %T but got %T. Please report this issue to the provider developers.", v, newValuable))
+		diags.AddError("Unexpected value type",
+			fmt.Sprintf("Comparing log group ARNs expected a %T, got a %T. This is a bug in the provider: please report it.", v, newValuable))
 		return false, diags
 	}
 	return logdelivery.TrimARNSuffix(v.ValueString()) == logdelivery.TrimARNSuffix(nv.ValueString()), diags

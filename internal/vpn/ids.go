@@ -10,6 +10,14 @@ import (
 // ConnectionIDPattern matches a VPN connection ID such as vpn-0123456789abcdef0.
 var ConnectionIDPattern = regexp.MustCompile(`^vpn-[0-9a-f]{8,17}$`)
 
+// CheckConnectionID says why id is not a VPN connection ID; nil when it is one.
+func CheckConnectionID(id string) error {
+	if !ConnectionIDPattern.MatchString(id) {
+		return fmt.Errorf("%q is not a VPN connection ID such as vpn-0123456789abcdef0", id)
+	}
+	return nil
+}
+
 // TunnelID identifies a tunnel as "<vpn_connection_id>/<outside_ip_address>": the ID and import ID of
 // vpnlogs_tunnel_logging, and how messages name a tunnel.
 func TunnelID(connectionID, outsideIP string) string { return connectionID + "/" + outsideIP }

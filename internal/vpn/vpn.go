@@ -117,6 +117,16 @@ type Telemetry struct {
 	AcceptedRouteCount int
 }
 
+// StatusChangedAt is LastStatusChange as the provider and the setup tool write it: RFC 3339 in UTC, to the second
+// (event times from the logs have milliseconds, health.FormatTime; this is AWS's own record of a state change, and
+// both adapters have always written it to the second). ok is false when AWS reported no time.
+func (t *Telemetry) StatusChangedAt() (s string, ok bool) {
+	if t == nil || t.LastStatusChange.IsZero() {
+		return "", false
+	}
+	return t.LastStatusChange.UTC().Format(time.RFC3339), true
+}
+
 // Up reports whether AWS reports the tunnel up (the status compared without regard to case).
 func (t *Telemetry) Up() bool { return t != nil && strings.EqualFold(t.Status, TelemetryUp) }
 

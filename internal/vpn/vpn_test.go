@@ -188,3 +188,16 @@ func TestLoggingEqual(t *testing.T) {
 		}
 	}
 }
+
+// The time of a telemetry status change is written in UTC to the second, by the provider and the setup tool alike.
+func TestTelemetry_StatusChangedAt(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 30, 5, 250*int(time.Millisecond), time.FixedZone("CET", 3600))
+	if s, ok := (&Telemetry{LastStatusChange: at}).StatusChangedAt(); !ok || s != "2026-03-01T11:30:05Z" {
+		t.Errorf("StatusChangedAt = %q, %v; want 2026-03-01T11:30:05Z", s, ok)
+	}
+	for _, tel := range []*Telemetry{nil, {Status: TelemetryUp}} {
+		if s, ok := tel.StatusChangedAt(); ok || s != "" {
+			t.Errorf("%+v: StatusChangedAt = %q, %v; want none", tel, s, ok)
+		}
+	}
+}

@@ -132,6 +132,16 @@ func ResourcePolicyModel() validator.String {
 	}
 }
 
+// VPNConnectionID accepts a VPN connection ID (vpn.CheckConnectionID).
+func VPNConnectionID() validator.String {
+	return stringValidator{description: description("value must be a VPN connection ID such as vpn-0123456789abcdef0"), check: func(p, s string) (string, string) {
+		if err := vpn.CheckConnectionID(s); err != nil {
+			return "Invalid VPN connection ID", fmt.Sprintf("%s: %s.", p, err)
+		}
+		return "", ""
+	}}
+}
+
 // IPAddress accepts a tunnel outside IP address in the form AWS reports it (vpn.CheckOutsideIP, which words the fix).
 func IPAddress() validator.String {
 	return stringValidator{description: description("value must be an IP address as AWS reports it"), check: func(p, s string) (string, string) {
