@@ -96,6 +96,7 @@ locals {
       cause         = try(t.diagnosis.code, null)
       remediation   = try(t.diagnosis.remediation, null)
       since         = try(t.diagnosis.since, null)
+      evidence      = [for e in try(t.diagnosis.evidence, []) : { code = e.code, count = e.count }]
     }
   }
   alerting = { for id, h in local.health : id => h if contains(var.warn_on_statuses, h.status) }

@@ -42,7 +42,7 @@ output "health_summary" {
 }
 
 output "tunnel_health" {
-  description = "Each tunnel's health, by tunnel ID: `status`, `status_reason` (one line naming the root cause), and, unless healthy, the root cause's `cause` code (such as `ike.psk_mismatch`), its `remediation`, and `since` when the trouble began."
+  description = "Each tunnel's health, by tunnel ID: `status`, `status_reason` (one line naming the root cause), and, unless healthy, the root cause's `cause` code (such as `ike.psk_mismatch`), its `remediation`, `since` when the trouble began, and the `evidence` weighed to choose it (`code` and `count` of each issue, the root cause first)."
   value       = local.health
 }
 
