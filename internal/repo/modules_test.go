@@ -82,7 +82,11 @@ func parseModule(t *testing.T, dir string) ([]moduleVariable, []moduleOutput) {
 		if diags.HasErrors() {
 			t.Fatalf("parsing %s: %s", name, diags)
 		}
-		for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			t.Fatalf("parsing %s: not native HCL syntax", name)
+		}
+		for _, b := range body.Blocks {
 			if len(b.Labels) != 1 {
 				continue
 			}
