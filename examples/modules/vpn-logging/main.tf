@@ -113,6 +113,14 @@ check "vpn_tunnels_healthy" {
   }
 }
 
+# A selection that matches nothing is not an error (the tags may be applied later), but nothing logs: say so.
+check "vpn_connections_selected" {
+  assert {
+    condition     = length(local.connection_ids) > 0
+    error_message = "No VPN connection matches ${var.tags != null ? "the tags ${jsonencode(var.tags)}" : "vpn_connection_ids"} (connections being deleted are left out): no tunnel logs."
+  }
+}
+
 check "vpn_logging_permissions" {
   assert {
     condition     = !var.check_permissions || try(data.vpnlogs_permissions_check.caller[0].allowed || !data.vpnlogs_permissions_check.caller[0].evaluated, true)

@@ -1,6 +1,7 @@
 # sandbox: --seed-demo
 #
-# Inputs are checked before anything is read or changed, with a message that says what to do.
+# Inputs are checked before anything is read or changed, with a message that says what to do; a selection that
+# matches nothing warns.
 
 run "needs_a_selection" {
   command         = plan
@@ -58,4 +59,17 @@ run "refuses_an_unknown_status_and_a_bad_lookback" {
     health_lookback  = "1 hour"
   }
   expect_failures = [var.warn_on_statuses, var.health_lookback]
+}
+
+run "warns_when_the_selection_matches_nothing" {
+  command = plan
+  variables {
+    tags = { env = "nowhere" }
+  }
+  expect_failures = [check.vpn_connections_selected]
+
+  assert {
+    condition     = length(output.tunnel_ids) == 0
+    error_message = "Expected no tunnel, got ${jsonencode(output.tunnel_ids)}."
+  }
 }
