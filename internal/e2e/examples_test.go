@@ -24,27 +24,52 @@ const requiredProvidersTF = `terraform {
 }
 `
 
-// exampleDirs are the directories under examples/ that hold .tf files, found by walking the tree, so that an example
-// added later is covered without touching this test.
-func exampleDirs(t *testing.T) []string {
+// exampleDirs are the root modules under examples/, found by walking the tree, so that an example added later is
+// covered without touching this test: the directories that hold .tf files, except
+//   - tests/ directories, which hold `terraform test` files and the fixtures they apply, not examples;
+//   - the reusable modules examples/modules/NAME, which have required inputs and cannot be applied bare: their own
+//     tests/*.tftest.hcl run with `make test-modules`, and their examples/ roots, which call them, are examples here.
+//
+// modules are those module directories.
+func exampleDirs(t *testing.T) (dirs, modules []string) {
 	t.Helper()
-	var dirs []string
 	err := filepath.WalkDir(examplesDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != examplesDir {
-			return filepath.SkipDir // .terraform of a local run
+		if d.IsDir() && path != examplesDir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "tests") {
+			return filepath.SkipDir // .terraform of a local run; terraform test files and fixtures
 		}
-		if !d.IsDir() && filepath.Ext(path) == ".tf" && !slices.Contains(dirs, filepath.Dir(path)) {
-			dirs = append(dirs, filepath.Dir(path))
+		if d.IsDir() || filepath.Ext(path) != ".tf" {
+			return nil
+		}
+		dir := filepath.Dir(path)
+		list := &dirs
+		if moduleRoot(dir) == dir {
+			list = &modules
+		}
+		if !slices.Contains(*list, dir) {
+			*list = append(*list, dir)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dirs
+	return dirs, modules
+}
+
+// moduleRoot is the reusable module examples/modules/NAME that dir lies in (or is), or "" when there is none.
+func moduleRoot(dir string) string {
+	rel, err := filepath.Rel(examplesDir, dir)
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	if len(parts) < 2 || parts[0] != "modules" {
+		return ""
+	}
+	return filepath.Join(examplesDir, "modules", parts[1])
 }
 
 // copyFiles copies the files matching pattern into dst (created if needed) and returns their contents.
@@ -71,11 +96,24 @@ func copyFiles(t *testing.T, pattern, dst string) []string {
 	return contents
 }
 
-// copyExample copies the .tf files of dir into a new directory, adding the provider requirement when the example
-// has none, as examples/README.md says to.
-func copyExample(t *testing.T, dir string) string {
+// copyExample copies the example dir into a new directory and returns the directory to run Terraform in. A plain
+// example is its .tf files, with the provider requirement added when the example has none, as examples/README.md
+// says to. An example under a reusable module calls it by a relative path (source = "../.."), so the whole module is
+// copied, and `terraform get` installs the module (it looks for no provider; `terraform init` would).
+func copyExample(t *testing.T, dir string, env []string) string {
 	t.Helper()
 	work := t.TempDir()
+	if root := moduleRoot(dir); root != "" {
+		if err := os.CopyFS(work, os.DirFS(root)); err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(root, dir)
+		work = filepath.Join(work, rel)
+		if out, code := terraform(t, work, env, "get"); code != 0 {
+			t.Fatalf("terraform get: exit %d\n%s", code, out)
+		}
+		return work
+	}
 	if !strings.Contains(strings.Join(copyFiles(t, filepath.Join(dir, "*.tf"), work), "\n"), "required_providers") {
 		if err := os.WriteFile(filepath.Join(work, "terraform.tf"), []byte(requiredProvidersTF), 0o600); err != nil {
 			t.Fatal(err)
@@ -113,15 +151,28 @@ func importCommands(t *testing.T, dir string) [][2]string {
 	return out
 }
 
-// Every example applies against `sandbox --seed-demo`, plans no change afterwards, imports what its import.sh says
+// Every example (and every example root of a reusable module) applies against `sandbox --seed-demo`, plans no change afterwards, imports what its import.sh says
 // (planning no change again), destroys, and passes its tests/*.tftest.hcl if it has some, with the real terraform
 // binary and the provider through dev_overrides, as examples/README.md tells users to run them.
 func TestExamples_applyPlanDestroyAgainstSeededSandbox(t *testing.T) {
 	t.Parallel()
-	dirs := exampleDirs(t)
-	for _, want := range []string{"provider", "resources/vpnlogs_tunnel_logging", "data-sources/vpnlogs_tunnel_health"} {
+	dirs, modules := exampleDirs(t)
+	for _, want := range []string{"provider", "resources/vpnlogs_tunnel_logging", "data-sources/vpnlogs_tunnel_health", "modules/vpn-logging/examples/basic"} {
 		if !slices.Contains(dirs, filepath.Join(examplesDir, want)) {
 			t.Fatalf("walking %s found %v, not %s", examplesDir, dirs, want)
+		}
+	}
+	// A module is not applied bare, so it must have tests of its own (make test-modules runs them) and an example
+	// that calls it (applied below).
+	if !slices.Contains(modules, filepath.Join(examplesDir, "modules/vpn-logging")) {
+		t.Fatalf("walking %s found the modules %v, not modules/vpn-logging", examplesDir, modules)
+	}
+	for _, m := range modules {
+		if tests, _ := filepath.Glob(filepath.Join(m, "tests", "*.tftest.hcl")); len(tests) == 0 {
+			t.Errorf("module %s has no tests/*.tftest.hcl for make test-modules", m)
+		}
+		if !slices.ContainsFunc(dirs, func(d string) bool { return moduleRoot(d) == m }) {
+			t.Errorf("module %s has no example root that calls it (%s/examples/NAME)", m, m)
 		}
 	}
 	for _, dir := range dirs {
@@ -129,8 +180,8 @@ func TestExamples_applyPlanDestroyAgainstSeededSandbox(t *testing.T) {
 		t.Run(filepath.ToSlash(name), func(t *testing.T) {
 			t.Parallel()
 			srv := acctest.StartSandbox(t, func(o *sandbox.Options) { o.SeedDemo = true })
-			work := copyExample(t, dir)
 			env := sandboxEnv(srv)
+			work := copyExample(t, dir, env)
 
 			if out, code := terraform(t, work, env, "apply", "-auto-approve", "-input=false"); code != 0 {
 				t.Fatalf("apply: exit %d\n%s", code, out)
