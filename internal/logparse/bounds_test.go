@@ -278,7 +278,7 @@ func TestBounds_recoveredAfterFoldedHealth(t *testing.T) {
 		t.Fatalf("unexpected health %s %q", want.Status, want.StatusReason)
 	}
 	a := foldAll(events, time.Hour, &Bounds{limit: 4})
-	a.tunnel.walk(a.tunnel.latest.Add(-a.seqCfg.keep)) // as the next fold would
+	a.tunnel.walk(a.tunnel.latest.add(-a.seqCfg.keep)) // as the next fold would
 	if !a.tunnel.fold.lastClean.Equal(t0.Add(570 * time.Second)) {
 		t.Fatalf("the healthy start was not folded (frontier %v)", a.tunnel.frontier)
 	}
@@ -303,14 +303,14 @@ func TestBounds_nowBeforeLatest(t *testing.T) {
 		t.Fatalf("unexpected health %s %q", want.Status, want.StatusReason)
 	}
 	a := foldAll(events, time.Hour, &Bounds{limit: 4})
-	a.tunnel.walk(a.tunnel.latest.Add(-a.seqCfg.keep)) // as the next fold would
+	a.tunnel.walk(a.tunnel.latest.add(-a.seqCfg.keep)) // as the next fold would
 	a.Health(now)
 	exact, retry := a.Exact()
 	if exact || retry.Horizon <= time.Hour {
 		t.Fatalf("exact %v, retry %+v: want a longer horizon", exact, retry)
 	}
 	a = foldAll(events, time.Hour, &retry)
-	a.tunnel.walk(a.tunnel.latest.Add(-a.seqCfg.keep))
+	a.tunnel.walk(a.tunnel.latest.add(-a.seqCfg.keep))
 	if got := a.Health(now); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %s %q, want %s %q", got.Status, got.StatusReason, want.Status, want.StatusReason)
 	}

@@ -81,6 +81,16 @@ func (s IKEState) up() bool { return s == IKEStateEstablished || s == IKEStateRe
 // UNCONFIRMED: the casing of state values (the documentation capitalises
 // them, AWS's monitoring sample compares with "down").
 func parseIKEState(v string) IKEState {
+	switch v { // the usual spellings, at once
+	case "established", "Established":
+		return IKEStateEstablished
+	case "down", "Down":
+		return IKEStateDown
+	case "negotiating", "Negotiating":
+		return IKEStateNegotiating
+	case "rekeying", "Rekeying":
+		return IKEStateRekeying
+	}
 	v = strings.TrimSpace(v)
 	var s IKEState
 	switch len(v) {
@@ -273,7 +283,8 @@ func ParseEventString(message string, cloudWatchTimestampMillis int64) Event {
 		b = builder{raw: message}
 		parseText(message, &b)
 	}
-	return b.finish(format, cloudWatchTimestampMillis)
+	b.finish(format, cloudWatchTimestampMillis)
+	return b.ev
 }
 
 // builder collects the values of one event's keys, from either format.
@@ -319,7 +330,9 @@ func (b *builder) set(k keyID, v value) {
 			b.epoch = t
 		}
 	case keyTimestamp:
-		if t, ok := parseEpoch(v.s); ok {
+		if len(v.s) > 4 && v.s[4] == '-' { // the documented form, "2025-11-08 05:40:29.641Z"
+			b.human = v.s
+		} else if t, ok := parseEpoch(v.s); ok {
 			b.epoch = t
 		} else {
 			b.human = v.s
@@ -377,15 +390,15 @@ func (b *builder) set(k keyID, v value) {
 	}
 }
 
-// finish classifies the message and settles the type, status and time.
-func (b *builder) finish(format Format, cloudWatchMillis int64) Event {
-	e := b.ev
+// finish classifies the message and settles the type, status and time of
+// the event it builds.
+func (b *builder) finish(format Format, cloudWatchMillis int64) {
+	e := &b.ev
 	e.Format = format
 	e.Details = b.details
 	var family EventType
 	if b.details != "" {
-		c := classify(b.details)
-		e.Entry, e.Fields, family = c.entry, c.fields, c.family
+		e.Entry, family = classify(b.details, &e.Fields)
 	}
 	switch {
 	case b.typ != EventUnknown:
@@ -442,7 +455,6 @@ func (b *builder) finish(format Format, cloudWatchMillis int64) Event {
 			e.TunnelOutsideIP = ip
 		}
 	}
-	return e
 }
 
 // parseRecordType reads the BGP log's type key.

@@ -159,13 +159,13 @@ const foldLimit = 1024
 // wins.
 type latest[T any] struct {
 	v  T
-	at time.Time
+	at instant
 	ok bool
 }
 
-func (l *latest[T]) offer(v T, at time.Time) {
-	if !l.ok || !at.Before(l.at) {
-		*l = latest[T]{v: v, at: at, ok: true}
+func (l *latest[T]) offer(v T, at instant) {
+	if !l.ok || !at.before(l.at) {
+		l.v, l.at, l.ok = v, at, true
 	}
 }
 
@@ -230,7 +230,7 @@ func (a *Accumulator) window() time.Duration {
 // needKeep records that the diagnosis needed observations at t, which were
 // folded away.
 func (a *Accumulator) needKeep(t time.Time) {
-	a.needed = max(a.needed, maxTime(a.tunnel.latest, a.bgp.latest).Sub(t))
+	a.needed = max(a.needed, maxInstant(a.tunnel.latest, a.bgp.latest).sub(instantOf(t)))
 }
 
 // issueAcc is an Issue being accumulated, with its catalogue entry (nil for
@@ -264,7 +264,7 @@ func Compute(events []Event, now time.Time) Health {
 func (a *Accumulator) Add(e Event) {
 	a.configure()
 	a.read++
-	t := e.Time
+	t, at := e.Time, instantOf(e.Time)
 	if t.After(a.lastAt) {
 		a.lastAt = t
 	}
@@ -279,11 +279,11 @@ func (a *Accumulator) Add(e Event) {
 
 	switch e.Type {
 	case EventTunnelActivity:
-		a.addTunnel(e, trouble)
+		a.addTunnel(e, at, trouble)
 	case EventBGPStatus:
 		a.bgpSeen = true
 		if e.Status == StatusUp || e.Status == StatusDown {
-			a.bgpStatus.offer(e.Status, t)
+			a.bgpStatus.offer(e.Status, at)
 			var st uint16
 			if e.Fields.Has(FieldToState) && e.Fields.ToState == BGPStateEstablished && e.Fields.FromState != BGPStateEstablished {
 				st |= bgpStEst
@@ -291,7 +291,7 @@ func (a *Accumulator) Add(e Event) {
 			if e.Status == StatusUp && trouble == LayerNone {
 				st |= bgpStUp
 			}
-			a.bgp.add(obs{at: t, st: st}, &a.seqCfg)
+			a.bgp.add(obs{sec: at.sec, nsec: at.nsec, st: st}, &a.seqCfg)
 		}
 	case EventRouteStatus:
 		a.bgpSeen = true
@@ -301,7 +301,7 @@ func (a *Accumulator) Add(e Event) {
 	// Text events may lack a type, so BGP facts come from the message.
 	f := &e.Fields
 	if f.Has(FieldToState) {
-		a.bgpState.offer(f.ToState, t)
+		a.bgpState.offer(f.ToState, at)
 	}
 	if f.Has(FieldFromState) && f.FromState == BGPStateEstablished && (!f.Has(FieldToState) || f.ToState != BGPStateEstablished) {
 		a.bgpFlaps++
@@ -312,12 +312,11 @@ func (a *Accumulator) Add(e Event) {
 	if e.Entry != nil && f.Has(FieldPrefixCount|FieldPrefixLimit) {
 		a.prefixLimit.offer(PrefixLimit{
 			Received: f.PrefixCount, Limit: f.PrefixLimit, Exceeded: e.Entry == entryPrefixLimitExceeded, At: t,
-		}, t)
+		}, at)
 	}
 }
 
-func (a *Accumulator) addTunnel(e Event, trouble Layer) {
-	t := e.Time
+func (a *Accumulator) addTunnel(e Event, t instant, trouble Layer) {
 	if e.Phase1 != IKEStateUnknown {
 		a.phase1.offer(e.Phase1, t)
 	}
@@ -331,7 +330,7 @@ func (a *Accumulator) addTunnel(e Event, trouble Layer) {
 		a.natt.offer(v, t)
 	}
 	if e.Phase1 != IKEStateUnknown || e.Phase2 != IKEStateUnknown {
-		a.tunnel.add(obs{at: t, st: tunnelState(e.Phase1, e.Phase2, trouble)}, &a.seqCfg)
+		a.tunnel.add(obs{sec: t.sec, nsec: t.nsec, st: tunnelState(e.Phase1, e.Phase2, trouble)}, &a.seqCfg)
 	}
 }
 
@@ -356,14 +355,14 @@ func (a *Accumulator) addRoute(e Event) {
 		d.Code, d.Reason = e.Entry.Code, e.Details
 	}
 	l, ok := a.byPrefix[d.Prefix]
-	if ok && l.at.After(e.Time) {
+	if ok && l.at.after(instantOf(e.Time)) {
 		return // an older event: nothing to keep
 	}
 	d.Reason = strings.Clone(d.Reason)
 	if a.byPrefix == nil {
 		a.byPrefix = make(map[netip.Prefix]latest[DeniedRoute])
 	}
-	l.offer(d, e.Time)
+	l.offer(d, instantOf(e.Time))
 	a.byPrefix[d.Prefix] = l
 }
 

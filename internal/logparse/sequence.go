@@ -18,13 +18,17 @@ import (
 // its time was walked, that is more than the keep span out of time order; one that does is counted as late and
 // dropped, and Accumulator.Exact says so, with the horizon with which folding the same events again is exact.
 
-// obs is one observation: when, and a state whose value also orders observations of equal time.
+// obs is one observation: when (an instant, flattened to keep obs small), and a state whose value also orders
+// observations of equal time.
 type obs struct {
-	at time.Time
-	st uint16
+	sec  int64
+	nsec int32
+	st   uint16
 }
 
-func compareObs(x, y obs) int { return cmp.Or(x.at.Compare(y.at), cmp.Compare(x.st, y.st)) }
+func (o obs) at() instant { return instant{sec: o.sec, nsec: o.nsec} }
+
+func compareObs(x, y obs) int { return cmp.Or(x.at().compare(y.at()), cmp.Compare(x.st, y.st)) }
 
 // folder is the timeline's walk through one kind of observation: step takes the next observation in order (keep
 // says whether the timeline will query its time: false once it is folded away), late one that came after its time
@@ -38,13 +42,15 @@ type folder[F any] interface {
 // sequence keeps one kind of observation. Without a limit it keeps them all.
 type sequence[F any, P folder[F]] struct {
 	pending []obs // observations at or after frontier, as added (an exact repeat of the previous one is dropped)
+	// unsorted is true when pending is not in order.
+	unsorted bool
 	fold    F     // the walk through the observations before frontier
 	// folded is true once observations were walked; frontier is then the time before which they all were.
 	folded   bool
-	frontier time.Time
+	frontier instant
 	// seen is true once an observation was added; latest is the latest time.
 	seen   bool
-	latest time.Time
+	latest instant
 	// lateness is how far behind the latest time an observation came, at most; late counts those dropped.
 	lateness time.Duration
 	late     int
@@ -59,33 +65,39 @@ type seqConfig struct {
 }
 
 func (s *sequence[F, P]) add(o obs, c *seqConfig) {
+	at := o.at()
 	switch {
 	case !s.seen:
-		s.seen, s.latest, s.limit = true, o.at, c.limit
-	case o.at.After(s.latest):
-		s.latest = o.at
+		s.seen, s.latest, s.limit = true, at, c.limit
+	case at.after(s.latest):
+		s.latest = at
 	default:
-		s.lateness = max(s.lateness, s.latest.Sub(o.at))
+		s.lateness = max(s.lateness, s.latest.sub(at))
 	}
-	if s.folded && o.at.Before(s.frontier) {
+	if s.folded && at.before(s.frontier) {
 		if !P(&s.fold).late(o) {
 			s.late++
 		}
 		return
 	}
-	if n := len(s.pending); n > 0 && s.pending[n-1] == o {
-		return // walking an observation twice in a row changes nothing
+	if n := len(s.pending); n > 0 {
+		switch c := compareObs(s.pending[n-1], o); {
+		case c == 0:
+			return // walking an observation twice in a row changes nothing
+		case c > 0:
+			s.unsorted = true
+		}
 	}
 	s.pending = append(s.pending, o)
 	if s.limit > 0 && len(s.pending) >= s.limit {
-		s.walk(s.latest.Add(-c.keep))
+		s.walk(s.latest.add(-c.keep))
 	}
 }
 
 // walk sorts the pending observations and walks those before cutoff into the fold.
-func (s *sequence[F, P]) walk(cutoff time.Time) {
+func (s *sequence[F, P]) walk(cutoff instant) {
 	s.sortPending()
-	i, _ := slices.BinarySearchFunc(s.pending, cutoff, func(o obs, t time.Time) int { return o.at.Compare(t) })
+	i, _ := slices.BinarySearchFunc(s.pending, cutoff, func(o obs, t instant) int { return o.at().compare(t) })
 	if i > 0 {
 		for _, o := range s.pending[:i] {
 			P(&s.fold).step(o, false)
@@ -99,8 +111,11 @@ func (s *sequence[F, P]) walk(cutoff time.Time) {
 }
 
 func (s *sequence[F, P]) sortPending() {
-	slices.SortFunc(s.pending, compareObs)
-	s.pending = slices.Compact(s.pending)
+	if s.unsorted {
+		slices.SortFunc(s.pending, compareObs)
+		s.pending = slices.Compact(s.pending)
+		s.unsorted = false
+	}
 }
 
 // merge adds the observations of o after s's own. Observations o walked can only follow s's walk when s has none.
@@ -126,12 +141,23 @@ func (s *sequence[F, P]) merge(o *sequence[F, P], c *seqConfig) {
 // walked returns the fold continued over the pending observations, which it keeps: the walk through them all.
 func (s *sequence[F, P]) walked() F {
 	f := s.fold
-	pending := slices.Clone(s.pending)
-	slices.SortFunc(pending, compareObs)
-	for _, o := range slices.Compact(pending) {
+	pending := s.pending
+	if s.unsorted {
+		pending = slices.Clone(pending)
+		slices.SortFunc(pending, compareObs)
+		pending = slices.Compact(pending)
+	}
+	for _, o := range pending {
 		P(&f).step(o, true)
 	}
 	return f
+}
+
+func maxInstant(a, b instant) instant {
+	if b.after(a) {
+		return b
+	}
+	return a
 }
 
 func minTime(a, b time.Time) time.Time {

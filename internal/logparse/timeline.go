@@ -48,25 +48,26 @@ type tunnelFold struct {
 
 func (f *tunnelFold) step(o obs, keep bool) {
 	p1, p2, trouble := tunnelStateOf(o.st)
+	at := o.at().time()
 	if p1 != IKEStateUnknown {
 		up := p1.up() && trouble != LayerPhase1
 		if up && !f.up1 {
-			f.est1 = o.at
+			f.est1 = at
 		}
 		f.up1 = up
 	}
 	if p1 != IKEStateUnknown && p2 != IKEStateUnknown {
 		up := cleanTunnel(o.st)
 		if up && !f.up2 {
-			f.est2 = o.at
+			f.est2 = at
 			if keep {
-				f.ests = append(f.ests, o.at)
+				f.ests = append(f.ests, at)
 			}
 		}
 		if up {
-			f.lastClean = o.at
+			f.lastClean = at
 			if keep {
-				f.cleans = append(f.cleans, o.at)
+				f.cleans = append(f.cleans, at)
 			}
 		}
 		f.up2 = up
@@ -75,7 +76,7 @@ func (f *tunnelFold) step(o obs, keep bool) {
 	switch down := p1 == IKEStateDown || p2 == IKEStateDown; {
 	case down && f.prevUp:
 		f.flaps++
-		f.lastFlap = o.at
+		f.lastFlap = at
 		f.prevUp = false
 	case down:
 		f.prevUp = false
@@ -95,16 +96,17 @@ type bgpFold struct {
 }
 
 func (f *bgpFold) step(o obs, keep bool) {
+	at := o.at().time()
 	if o.st&bgpStEst != 0 {
-		f.est = maxTime(f.est, o.at)
+		f.est = maxTime(f.est, at)
 		if keep {
-			f.ests = append(f.ests, o.at)
+			f.ests = append(f.ests, at)
 		}
 	}
 	if o.st&bgpStUp != 0 {
-		f.lastUp = maxTime(f.lastUp, o.at)
+		f.lastUp = maxTime(f.lastUp, at)
 		if keep {
-			f.ups = append(f.ups, o.at)
+			f.ups = append(f.ups, at)
 		}
 	}
 }
@@ -120,10 +122,10 @@ func (a *Accumulator) timeline() *timeline {
 	if a.bgpSeen {
 		tl.top = LayerBGP
 		tl.topEst, tl.cleanTop, tl.lastUp = bf.ests, bf.ups, bf.lastUp
-		tl.folded, tl.frontier, tl.foldedClean = a.bgp.folded, a.bgp.frontier, a.bgp.fold.lastUp
+		tl.folded, tl.frontier, tl.foldedClean = a.bgp.folded, a.bgp.frontier.time(), a.bgp.fold.lastUp
 	} else {
 		tl.topEst, tl.cleanTop, tl.lastUp = tf.ests, tf.cleans, tf.lastClean
-		tl.folded, tl.frontier, tl.foldedClean = a.tunnel.folded, a.tunnel.frontier, a.tunnel.fold.lastClean
+		tl.folded, tl.frontier, tl.foldedClean = a.tunnel.folded, a.tunnel.frontier.time(), a.tunnel.fold.lastClean
 	}
 	return tl
 }

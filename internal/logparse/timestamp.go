@@ -84,6 +84,11 @@ func parseEpochFloat(s string) (time.Time, bool) {
 	return time.Unix(0, int64(whole)*int64(unit)+int64(math.Round((f-whole)*unit))).UTC(), true
 }
 
+// ParseTime reads a time in the forms the logs and their exports print at the
+// start of s ("2025-11-08 05:40:29.641Z", "2025-11-08T05:40:29.641Z", see
+// parseHumanTime) and returns it with the number of bytes read.
+func ParseTime(s string) (t time.Time, n int, ok bool) { return parseHumanTime(s) }
+
 // parseHumanTime reads "2025-11-08 05:40:29.641Z" and its relatives at the
 // start of s: 'T' or space between date and time, optional fraction ('.' or
 // ','), then Z, a ±hh:mm / ±hhmm offset, " UTC", or nothing (UTC). It
