@@ -44,7 +44,7 @@ type sequence[F any, P folder[F]] struct {
 	pending []obs // observations at or after frontier, as added (an exact repeat of the previous one is dropped)
 	// unsorted is true when pending is not in order.
 	unsorted bool
-	fold    F     // the walk through the observations before frontier
+	fold     F // the walk through the observations before frontier
 	// folded is true once observations were walked; frontier is then the time before which they all were.
 	folded   bool
 	frontier instant
