@@ -39,6 +39,7 @@ type healthFlags struct {
 	lookback  string
 	queryMode string
 	output    string
+	file      fileFlags // health --file (health_file.go)
 }
 
 func newHealthCommand(g *globalOptions) *cobra.Command {
@@ -64,8 +65,14 @@ down but at least one unknown; 1 an error (flags, AWS, a log group that cannot b
 		Example: `  terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0
   terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 --lookback 24h
   terraform-provider-vpnlogs health --all --output json | jq '.tunnels[] | select(.status != "healthy")'`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.ArbitraryArgs, // files after --file
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(f.file.paths) > 0 || len(args) > 0 {
+				return runHealthFile(cmd, f, args)
+			}
+			if err := f.file.liveOnly(); err != nil {
+				return err
+			}
 			return runHealth(cmd.Context(), cmd.OutOrStdout(), g, f)
 		},
 	}
@@ -78,6 +85,7 @@ down but at least one unknown; 1 an error (flags, AWS, a log group that cannot b
 	fl.StringVar(&f.queryMode, "query-mode", health.ModeAuto, strings.Join(health.Modes, ", ")+
 		" (auto: download up to "+health.FormatDuration(health.InsightsThreshold)+", Logs Insights above)")
 	fl.StringVar(&f.output, "output", "text", "text or json")
+	f.file.register(fl)
 	return cmd
 }
 
@@ -104,6 +112,7 @@ type tunnelReport struct {
 	EventsUnrecognized int                 `json:"events_unrecognized"`
 	QueryMode          string              `json:"query_mode,omitempty"`
 	LogGroups          []logGroupReport    `json:"log_groups"`
+	Streams            []string            `json:"streams,omitempty"` // --file: the streams the events came from
 	Error              string              `json:"error,omitempty"`
 }
 
@@ -312,7 +321,12 @@ func readTunnel(ctx context.Context, reader *health.Reader, connID string, t vpn
 		r.Error = err.Error()
 		return r
 	}
-	h := res.Health
+	r.setHealth(res.Health)
+	return r
+}
+
+// setHealth renders a tunnel's health into its report.
+func (r *tunnelReport) setHealth(h logparse.Health) {
 	r.Status, r.StatusReason = h.Status, h.StatusReason
 	r.IKEPhase1State, r.IKEPhase2State = optStr(h.IKEPhase1), optStr(h.IKEPhase2)
 	r.DPDEnabled, r.NATTDetected = h.DPDEnabled, h.NATTDetected
@@ -336,7 +350,6 @@ func readTunnel(ctx context.Context, reader *health.Reader, connID string, t vpn
 			Explanation: is.Explanation, Remediation: is.Remediation,
 		})
 	}
-	return r
 }
 
 // printHealth writes one block per tunnel.
@@ -353,7 +366,7 @@ func printHealth(w io.Writer, reports []tunnelReport) error {
 		if r.Error != "" {
 			status = "ERROR"
 		}
-		fmt.Fprintf(&b, "%s tunnel %s: %s\n", r.VPNConnectionID, r.OutsideIP, status)
+		fmt.Fprintf(&b, "%s tunnel %s: %s\n", orUnnamed(r.VPNConnectionID, "VPN connection"), orUnnamed(r.OutsideIP, "address"), status)
 		line := func(label, format string, args ...any) {
 			fmt.Fprintf(&b, "  %-10s %s\n", label, fmt.Sprintf(format, args...))
 		}
@@ -398,8 +411,12 @@ func printHealth(w io.Writer, reports []tunnelReport) error {
 			if r.LastEventAt != nil {
 				last = ", last at " + *r.LastEventAt
 			}
-			line("events", "%d read (%d unrecognized)%s; %s mode, %d call(s) on %s", r.EventsRead, r.EventsUnrecognized, last,
-				r.QueryMode, calls, strings.Join(groups, ", "))
+			if r.QueryMode == queryModeFile {
+				line("events", "%d read (%d unrecognized)%s; from %s", r.EventsRead, r.EventsUnrecognized, last, fileSource(r))
+			} else {
+				line("events", "%d read (%d unrecognized)%s; %s mode, %d call(s) on %s", r.EventsRead, r.EventsUnrecognized, last,
+					r.QueryMode, calls, strings.Join(groups, ", "))
+			}
 			for _, g := range r.LogGroups {
 				for _, n := range g.Notes {
 					line("note", "%s", n)
