@@ -202,15 +202,15 @@ func event(s []byte, i int) (*cliEvent, int, error) {
 		}
 		switch string(key) {
 		case "message", "logStreamName":
-			if s[j] != '"' { // null, or not a string: no value
-				end, ok := skipValue(s, j)
-				if !ok {
-					if end == len(s) {
-						return nil, end, errIncomplete
-					}
-					return nil, end, fmt.Errorf("malformed %q", key)
+			if s[j] != '"' { // null, or no value
+				lit := []byte("null")
+				if len(s)-j < len(lit) && bytes.HasPrefix(lit, s[j:]) {
+					return nil, len(s), errIncomplete
 				}
-				j = end
+				if !bytes.HasPrefix(s[j:], lit) {
+					return nil, j, fmt.Errorf("expected a string for %q", key)
+				}
+				j += len(lit)
 				break
 			}
 			v, esc, end, ok := str(s, j)

@@ -2,6 +2,7 @@ package logfile
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -129,6 +130,8 @@ func (w *worker) add(p *partial, stream string, e *logparse.Event) {
 	}
 	tp := w.lastPart
 	if tp == nil || key != w.lastKey {
+		// The key's strings may share the batch's memory: the map keeps copies.
+		key.VPNConnectionID = strings.Clone(key.VPNConnectionID)
 		if tp = p.tunnels[key]; tp == nil {
 			tp = &part{acc: logparse.Accumulator{Window: o.Window}}
 			p.tunnels[key] = tp
@@ -147,6 +150,7 @@ func (w *worker) add(p *partial, stream string, e *logparse.Event) {
 		if tp.named == nil {
 			tp.named = map[Tunnel]bool{}
 		}
+		named.VPNConnectionID = strings.Clone(named.VPNConnectionID)
 		tp.named[named] = true
 	}
 	if e.Time.After(p.latest) {
