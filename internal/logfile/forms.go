@@ -75,7 +75,7 @@ func skipSpace(s []byte, i int) int {
 // own (exportTime).
 //
 // UNCONFIRMED: AWS documents an exported line as the event's timestamp then its message; the timestamp's form is
-// taken from exported files as users show them (docs/design/aws-behaviour.md §6).
+// taken from exported files as users show them (docs/design/aws-behaviour.md §6, §8 item 16).
 func exportPrefix(s []byte) int {
 	if len(s) < len("2006-01-02T15:04:05Z ") || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return 0
