@@ -74,7 +74,7 @@ func skipSpace(s []byte, i int) int {
 // start so. The time is the event's CloudWatch Logs timestamp, read only for an event that carries no time of its
 // own (exportTime).
 //
-// UNCONFIRMED: AWS documents an exported line as the event's timestamp then its message; the timestamp's form is
+// UNCONFIRMED: AWS documents the export, not its objects; the line (the event's timestamp, a space, the message) is
 // taken from exported files as users show them (docs/design/aws-behaviour.md §6, §8 item 16).
 func exportPrefix(s []byte) int {
 	if len(s) < len("2006-01-02T15:04:05Z ") || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
