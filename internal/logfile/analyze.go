@@ -163,7 +163,7 @@ type reading struct {
 func read(ctx context.Context, inputs []input, opts *Options, bounds logparse.Bounds) (*reading, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pool := &sync.Pool{New: func() any { b := make([]byte, 0, opts.batchBytes); return &b }}
+	pool := newBuffers(bufferCount * (opts.Workers + 1))
 	work := make(chan *batch, opts.Workers)
 	done := make(chan *partial, opts.Workers)
 	p := &producer{inputs: inputs, stdin: opts.Stdin, batchBytes: opts.batchBytes, out: work, pool: pool}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
 )
@@ -49,7 +48,7 @@ type producer struct {
 	stdin      io.Reader
 	batchBytes int
 	out        chan<- *batch
-	pool       *sync.Pool
+	pool       *buffers
 	seq        int
 	reads      []InputRead
 }
@@ -82,12 +81,38 @@ func (p *producer) run(ctx context.Context) {
 }
 
 func (p *producer) buffer(min int) *[]byte {
-	b := p.pool.Get().(*[]byte)
+	b := p.pool.get()
 	if cap(*b) < min {
 		*b = make([]byte, 0, min)
 	}
 	*b = (*b)[:0]
 	return b
+}
+
+// buffers is a free list of batch buffers. Unlike a sync.Pool, which drops its content at each garbage collection,
+// it keeps them: a buffer the kernel has already mapped costs no page faults when a read fills it again.
+type buffers chan *[]byte
+
+func newBuffers(n int) *buffers { b := make(buffers, n); return &b }
+
+// bufferCount is how many buffers the free list keeps for each worker: those in flight to it, being parsed by it,
+// and being filled for it.
+const bufferCount = 4
+
+func (b *buffers) get() *[]byte {
+	select {
+	case buf := <-*b:
+		return buf
+	default:
+		return new([]byte)
+	}
+}
+
+func (b *buffers) put(buf *[]byte) {
+	select {
+	case *b <- buf:
+	default:
+	}
 }
 
 func (p *producer) send(ctx context.Context, b *batch) bool {
@@ -132,7 +157,7 @@ func (p *producer) read(ctx context.Context, src int, o *opened, rd *InputRead) 
 			if cut = bytes.LastIndexByte(data, '\n') + 1; cut == 0 { // one line fills the buffer: a larger one
 				bigger := p.buffer(2 * cap(data))
 				*bigger = append(*bigger, data...)
-				p.pool.Put(buf)
+				p.pool.put(buf)
 				buf = bigger
 			}
 		case err == io.EOF:
@@ -149,13 +174,13 @@ func (p *producer) read(ctx context.Context, src int, o *opened, rd *InputRead) 
 				rd.Lines++
 			}
 			if !p.send(ctx, &batch{src: src, form: rd.Form, stream: o.in.stream, data: data[:cut], buf: buf}) {
-				p.pool.Put(next)
+				p.pool.put(next)
 				return ctx.Err()
 			}
 			buf = next
 		}
 		if err != nil {
-			p.pool.Put(buf)
+			p.pool.put(buf)
 			if err == io.EOF {
 				return nil
 			}
@@ -168,53 +193,67 @@ func (p *producer) read(ctx context.Context, src int, o *opened, rd *InputRead) 
 	}
 }
 
-// readCLI cuts aws logs JSON into batches of events.
+// readCLI cuts aws logs JSON into batches of events. A batch takes the buffer its events were read into, whole;
+// the unit the buffer ends inside is copied to the next one.
 func (p *producer) readCLI(ctx context.Context, src int, o *opened, buf *[]byte, err error, decoded int64, rd *InputRead) error {
 	var sc cliScanner
 	streams := map[string]string{} // interned stream names
-	b := &batch{src: src, form: FormAWSCLI, stream: o.in.stream, buf: p.buffer(p.batchBytes)}
+	var events []cliRecord
 	var consumed int64 // content bytes before buf
 	pos := 0
+	defer func() { p.pool.put(buf) }()
+	// flush hands the events read from buf over with it, and reports whether buf is theirs now.
 	flush := func() bool {
-		if len(b.events) == 0 {
-			return true
+		if len(events) == 0 {
+			return false
 		}
-		b.data = *b.buf
-		ok := p.send(ctx, b)
-		b = &batch{src: src, form: FormAWSCLI, stream: o.in.stream, buf: p.buffer(p.batchBytes)}
-		return ok
+		b := &batch{src: src, form: FormAWSCLI, stream: o.in.stream, data: *buf, events: events, buf: buf}
+		events = nil
+		p.send(ctx, b)
+		return true
 	}
-	defer func() { p.pool.Put(b.buf); p.pool.Put(buf) }()
 	for {
-		n, ev, st, serr := sc.step((*buf)[pos:], err != nil)
+		s := (*buf)[pos:]
+		n, ev, st, serr := sc.step(s, err != nil)
 		if serr != nil {
-			flush()
-			at := consumed + int64(pos) + int64(serr.(*errCLI).at)
+			if flush() {
+				buf = p.buffer(0)
+			}
 			if err != nil && err != io.EOF {
 				return o.readError(err, decoded)
 			}
+			at := consumed + int64(pos) + int64(serr.(*errCLI).at)
 			return fmt.Errorf("reading aws logs JSON at byte %d of the content: %w", at, serr)
 		}
 		switch st {
 		case scanDone:
-			if !flush() {
-				return ctx.Err()
+			if flush() {
+				buf = p.buffer(0)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 			if err != io.EOF {
 				return o.readError(err, decoded)
 			}
 			return nil
 		case scanMore:
-			// Keep the unit's start, read more after it (in a larger buffer if the unit fills this one).
-			rest := (*buf)[pos:]
+			// Read more after the unit's start, in a buffer of its own (larger, if the unit fills this one).
 			size := p.batchBytes
-			if len(rest) > size/2 {
-				size = 2 * len(rest)
+			if len(s) > size/2 {
+				size = 2 * len(s)
 			}
 			next := p.buffer(size)
-			*next = append(*next, rest...)
+			*next = append(*next, s...)
+			if !flush() {
+				p.pool.put(buf)
+			}
+			if err := ctx.Err(); err != nil {
+				p.pool.put(next)
+				buf = p.buffer(0)
+				return err
+			}
 			consumed += int64(pos)
-			p.pool.Put(buf)
 			buf, pos = next, 0
 			m, rerr := fill(o.r, (*buf)[len(*buf):cap(*buf)])
 			*buf = (*buf)[:len(*buf)+m]
@@ -222,29 +261,25 @@ func (p *producer) readCLI(ctx context.Context, src int, o *opened, buf *[]byte,
 			err = rerr
 			continue
 		}
-		pos += n
-		if ev == nil {
-			continue
-		}
-		rd.Lines++
-		r := cliRecord{ts: ev.timestamp, escaped: ev.msgEsc}
-		if len(ev.stream) > 0 {
-			name, ok := streams[string(ev.stream)]
-			if !ok {
-				name = string(ev.stream)
-				if ev.streamEsc {
-					name = string(logparse.AppendUnescaped(nil, name))
+		if ev != nil {
+			rd.Lines++
+			r := cliRecord{ts: ev.timestamp, escaped: ev.msgEsc}
+			if len(ev.stream) > 0 {
+				name, ok := streams[string(ev.stream)]
+				if !ok {
+					name = string(ev.stream)
+					if ev.streamEsc {
+						name = string(logparse.AppendUnescaped(nil, name))
+					}
+					streams[string(ev.stream)] = name
 				}
-				streams[string(ev.stream)] = name
+				r.stream = name
 			}
-			r.stream = name
+			// The message is a slice of s: its place in buf.
+			r.off = pos + cap(s) - cap(ev.message)
+			r.end = r.off + len(ev.message)
+			events = append(events, r)
 		}
-		r.off = len(*b.buf)
-		*b.buf = append(*b.buf, ev.message...)
-		r.end = len(*b.buf)
-		b.events = append(b.events, r)
-		if len(*b.buf) >= p.batchBytes && !flush() {
-			return ctx.Err()
-		}
+		pos += n
 	}
 }

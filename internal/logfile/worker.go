@@ -3,7 +3,6 @@ package logfile
 import (
 	"bytes"
 	"strings"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -44,7 +43,7 @@ func (c *Counts) add(o Counts) {
 // worker parses batches.
 type worker struct {
 	opts    *Options
-	pool    *sync.Pool
+	pool    *buffers
 	scratch []byte
 	streams map[string]Tunnel
 	// The tunnel and stream of the previous event, and its part: consecutive events are mostly of one tunnel.
@@ -98,7 +97,7 @@ func (w *worker) do(b *batch) *partial {
 			w.add(p, b.stream, &e)
 		}
 	}
-	w.pool.Put(b.buf)
+	w.pool.put(b.buf)
 	return p
 }
 

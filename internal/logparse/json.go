@@ -25,7 +25,7 @@ type jsonScanner struct {
 }
 
 func (p *jsonScanner) ws() {
-	for p.i < len(p.s) && jsonSpace[p.s[p.i]] {
+	for p.i < len(p.s) && p.s[p.i] <= ' ' && jsonSpace[p.s[p.i]] {
 		p.i++
 	}
 }
@@ -81,6 +81,16 @@ func (p *jsonScanner) object(b *builder, top bool) bool {
 			return false
 		}
 		predicted = expectedKey[k]
+		if p.i < len(p.s) { // compact JSON: the separator right after the value
+			switch p.s[p.i] {
+			case ',':
+				p.i++
+				continue
+			case '}':
+				p.i++
+				return true
+			}
+		}
 		if p.eat(',') {
 			continue
 		}
@@ -262,10 +272,14 @@ func unescape(s string) string { return string(AppendUnescaped(make([]byte, 0, l
 func AppendUnescaped(dst []byte, s string) []byte {
 	b := dst
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b = append(b, c)
-			continue
+		// The plain run up to the next backslash, at once.
+		j := strings.IndexByte(s[i:], '\\')
+		if j < 0 {
+			return append(b, s[i:]...)
+		}
+		b = append(b, s[i:i+j]...)
+		if i += j; i+1 == len(s) {
+			return append(b, '\\')
 		}
 		i++
 		switch s[i] {

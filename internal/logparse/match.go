@@ -60,6 +60,33 @@ var partials = [...]candidate{
 // order, then partials.
 var candidates, minKey, maxKey = buildCandidates()
 
+// keysByFirst lists the key words and their candidates by first byte: a
+// word is looked up among the few keys of its first byte, without hashing.
+var keysByFirst = func() (t [256][]keyCandidates) {
+	for k, c := range candidates {
+		t[k[0]] = append(t[k[0]], keyCandidates{k, c})
+	}
+	for i := range t {
+		slices.SortFunc(t[i], func(x, y keyCandidates) int { return strings.Compare(x.key, y.key) })
+	}
+	return t
+}()
+
+type keyCandidates struct {
+	key   string
+	cands []candidate
+}
+
+// lookupCandidates returns the candidates of a key word (nil if w is none).
+func lookupCandidates(w []byte) []candidate {
+	for _, kc := range keysByFirst[w[0]] {
+		if len(kc.key) == len(w) && kc.key == string(w) {
+			return kc.cands
+		}
+	}
+	return nil
+}
+
 // keyShapes has, for each first byte of a key word, a bit for each length
 // some key of that first byte has: most words of a message are no key, and
 // this tells so without a map lookup.
@@ -164,7 +191,7 @@ func classify(msg string, fields *MessageFields) (entry *CatalogEntry, family Ev
 			j++
 		}
 		if n := j - i; n >= minKey && n <= maxKey && keyShapes[l[i]]&(1<<n) != 0 {
-			cands := candidates[string(l[i:j])]
+			cands := lookupCandidates(l[i:j])
 			for k := range cands {
 				cand := &cands[k]
 				start := cand.matchAt(l, i, &memo)

@@ -51,3 +51,23 @@ func TestNextSpecial(t *testing.T) {
 		}
 	}
 }
+
+// AppendUnescaped, which copies the runs between escapes at once, decodes as JSON does, byte for byte on valid
+// escapes, and keeps invalid ones as written.
+func TestAppendUnescaped(t *testing.T) {
+	for in, want := range map[string]string{
+		``:                          ``,
+		`plain`:                     `plain`,
+		`a\"b\\c\/d\n\t\r\b\f`:      "a\"b\\c/d\n\t\r\b\f",
+		`\u00e9\u20ac\ud83d\ude00x`: "é€😀x",
+		`\ud83dx`:                   "\uFFFDx",
+		`\u12`:                      `\u12`,
+		`\q`:                        `\q`,
+		`end\`:                      `end\`,
+		`{\"details\":\"x\"}`:       `{"details":"x"}`,
+	} {
+		if got := string(AppendUnescaped([]byte("<"), in)); got != "<"+want {
+			t.Errorf("AppendUnescaped(%q) = %q, want %q", in, got, "<"+want)
+		}
+	}
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// The generated logs: one tunnel's activity log and BGP log over a few weeks, the way the sandbox renders them
+// (docs/design/aws-behaviour.md §5.2, §5.3): a healthy tunnel negotiating CHILD_SAs every few seconds, with an
+// outage every 5,000 events (DPD timeout, half-open IKE SAs, then recovery), and a BGP session that flaps with it
+// while routes are advertised, updated and withdrawn.
+
+const (
+	vpnID     = "vpn-0a1b2c3d4e5f60718"
+	outsideIP = "203.0.113.10"
+	cgwIP     = "198.51.100.7"
+	neighbor  = "169.254.10.2"
+	// step is the time between two events.
+	step = 2 * time.Second
+)
+
+// start is the time of the first event.
+var start = time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// end is the time of the last of n events, the --now of every measured run.
+func end(n int) time.Time { return start.Add(time.Duration(n-1) * step) }
+
+type tunnelEvent struct{ p1, p2, details string }
+
+// tunnelEventAt is the i-th event of the activity log.
+func tunnelEventAt(i int) tunnelEvent {
+	const period = 5000
+	switch k := i % period; {
+	case k == period-40:
+		return tunnelEvent{"down", "down", "AWS tunnel DPD timed out after 3 retransmits"}
+	case k > period-40 && k < period-6 && k%3 == 0:
+		return tunnelEvent{"negotiating", "down", "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: " + cgwIP}
+	case k > period-40 && k < period-6:
+		return tunnelEvent{"negotiating", "down", ""}
+	case k >= period-6 && k < period-3:
+		return tunnelEvent{"established", "negotiating", fmt.Sprintf("AWS tunnel processed request (id=%d) for CREATE_CHILD_SA", i)}
+	}
+	id := i / 4
+	switch i % 4 {
+	case 0:
+		return tunnelEvent{"established", "negotiating", fmt.Sprintf("AWS tunnel processed request (id=%d) for CREATE_CHILD_SA", id)}
+	case 1:
+		return tunnelEvent{"established", "established", fmt.Sprintf("AWS tunnel is sending response (id=%d) for CREATE_CHILD_SA", id)}
+	case 2:
+		return tunnelEvent{"established", "rekeying", fmt.Sprintf("AWS tunnel is sending request (id=%d) for CREATE_CHILD_SA", id)}
+	}
+	return tunnelEvent{"established", "established", fmt.Sprintf("AWS tunnel processed response (id=%d) for CREATE_CHILD_SA", id)}
+}
+
+type tunnelRecord struct {
+	EventTimestamp int64  `json:"event_timestamp"`
+	Timestamp      string `json:"timestamp"`
+	DPDEnabled     bool   `json:"dpd_enabled"`
+	NATTDetected   bool   `json:"nat_t_detected"`
+	Phase1         string `json:"ike_phase1_state"`
+	Phase2         string `json:"ike_phase2_state"`
+	Details        string `json:"details"`
+}
+
+func readable(t time.Time) string { return t.Format("2006-01-02 15:04:05.000Z") }
+
+func tunnelJSON(i int, at time.Time) []byte {
+	e := tunnelEventAt(i)
+	b, _ := json.Marshal(tunnelRecord{at.Unix(), readable(at), true, false, e.p1, e.p2, e.details})
+	return b
+}
+
+func tunnelText(i int, at time.Time) []byte {
+	e := tunnelEventAt(i)
+	return fmt.Appendf(nil, "%s %s %s ike_phase1_state=%s ike_phase2_state=%s dpd_enabled=true nat_t_detected=false details=%s",
+		readable(at), vpnID, outsideIP, e.p1, e.p2, strconv.Quote(e.details))
+}
+
+type bgpRecord struct {
+	ResourceID     string     `json:"resource_id"`
+	EventTimestamp int64      `json:"event_timestamp"`
+	Timestamp      string     `json:"timestamp"`
+	Type           string     `json:"type"`
+	Status         string     `json:"status"`
+	Message        bgpMessage `json:"message"`
+}
+
+type bgpMessage struct {
+	Prefix    string `json:"prefix,omitempty"`
+	ASPath    string `json:"asPath,omitempty"`
+	LocalPref *int   `json:"localPref,omitempty"`
+	MED       *int   `json:"med,omitempty"`
+	NextHopIP string `json:"nextHopIp,omitempty"`
+	Weight    *int   `json:"weight,omitempty"`
+	Details   string `json:"details,omitempty"`
+}
+
+// bgpJSON is the i-th event of the BGP log: route updates, and every 5,000 events a session drop and its return.
+func bgpJSON(i int, at time.Time) []byte {
+	rec := bgpRecord{ResourceID: vpnID + "_" + outsideIP, EventTimestamp: at.UnixMilli(), Timestamp: readable(at)}
+	status := func(up bool, details string) {
+		rec.Type, rec.Status, rec.Message.Details = "BGPStatus", "DOWN", details
+		if up {
+			rec.Status = "UP"
+		}
+	}
+	switch k := i % 5000; {
+	case k == 4990:
+		status(false, "AWS-side peer sent a Hold Timer Expired notification to neighbor "+neighbor)
+	case k == 4991:
+		status(false, "AWS-side peer BGP session state has changed from Established to Idle with neighbor "+neighbor)
+	case k == 4995:
+		status(false, "AWS-side peer BGP session state has changed from Idle to Connect with neighbor "+neighbor)
+	case k == 4996:
+		status(false, "AWS-side peer BGP session state has changed from Connect to OpenSent with neighbor "+neighbor)
+	case k == 4997:
+		status(false, "AWS-side peer BGP session state has changed from OpenSent to OpenConfirm with neighbor "+neighbor)
+	case k == 4998:
+		status(true, "AWS-side peer BGP session state has changed from OpenConfirm to Established with neighbor "+neighbor)
+	case k == 4999:
+		status(true, "AWS-side peer sent an End-of-RIB message to neighbor "+neighbor)
+	default:
+		lp, med, w := 100, 100, 32768
+		rec.Type = "RouteStatus"
+		rec.Message = bgpMessage{Prefix: fmt.Sprintf("10.%d.%d.0/24", i%7, i%251), ASPath: "65000", LocalPref: &lp, MED: &med,
+			NextHopIP: neighbor, Weight: &w}
+		rec.Status = [...]string{"ADVERTISED", "UPDATED", "UPDATED", "WITHDRAWN"}[i%4]
+	}
+	b, _ := json.Marshal(rec)
+	return b
+}
+
+// writeLines writes n events, one per line.
+func writeLines(path string, n int, event func(int, time.Time) []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	for i := range n {
+		w.Write(event(i, start.Add(time.Duration(i)*step)))
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// exportObjectEvents is how many events each generated export object holds.
+const exportObjectEvents = 100000
+
+// writeExport writes n tunnel-activity events as a CloudWatch Logs export to S3 lays them out: gzip objects of
+// "<ISO 8601 timestamp> <message>" lines under <dir>/<task id>/<stream>/ (docs/design/aws-behaviour.md §6).
+func writeExport(dir string, n int) error {
+	streamDir := filepath.Join(dir, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", vpnID+"-"+outsideIP)
+	if err := os.MkdirAll(streamDir, 0o755); err != nil {
+		return err
+	}
+	for obj := 0; obj*exportObjectEvents < n; obj++ {
+		f, err := os.Create(filepath.Join(streamDir, fmt.Sprintf("%06d.gz", obj)))
+		if err != nil {
+			return err
+		}
+		zw, _ := gzip.NewWriterLevel(f, gzip.DefaultCompression)
+		w := bufio.NewWriterSize(zw, 1<<20)
+		for i := obj * exportObjectEvents; i < min(n, (obj+1)*exportObjectEvents); i++ {
+			at := start.Add(time.Duration(i) * step)
+			w.WriteString(at.Format("2006-01-02T15:04:05.000Z"))
+			w.WriteByte(' ')
+			w.Write(tunnelJSON(i, at))
+			w.WriteByte('\n')
+		}
+		err = w.Flush()
+		if err == nil {
+			err = zw.Close()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cliPageEvents is the page size of the generated `aws logs filter-log-events` output.
+const cliPageEvents = 10000
+
+// writeCLI writes n tunnel-activity events as `aws logs filter-log-events` prints them, page after page
+// (--no-paginate with --next-token, the outputs appended): each page a JSON document indented by four spaces.
+func writeCLI(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	str := func(s string) { b, _ := json.Marshal(s); w.Write(b) }
+	for page := 0; page*cliPageEvents < n; page++ {
+		w.WriteString("{\n    \"events\": [\n")
+		last := min(n, (page+1)*cliPageEvents)
+		for i := page * cliPageEvents; i < last; i++ {
+			at := start.Add(time.Duration(i) * step)
+			w.WriteString("        {\n            \"logStreamName\": ")
+			str(vpnID + "-" + outsideIP)
+			fmt.Fprintf(w, ",\n            \"timestamp\": %d,\n            \"message\": ", at.UnixMilli())
+			str(string(tunnelJSON(i, at)))
+			fmt.Fprintf(w, ",\n            \"ingestionTime\": %d,\n            \"eventId\": \"%056d\"\n        }", at.UnixMilli()+120, i)
+			if i < last-1 {
+				w.WriteByte(',')
+			}
+			w.WriteByte('\n')
+		}
+		w.WriteString("    ],\n    \"searchedLogStreams\": []")
+		if last < n {
+			fmt.Fprintf(w, ",\n    \"nextToken\": \"page-%d\"", page+1)
+		}
+		w.WriteString("\n}\n")
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
