@@ -263,7 +263,7 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 func healthExit(reports []tunnelReport) error {
 	var failed, bad, unknown []string
 	for _, r := range reports {
-		name := vpn.TunnelID(r.VPNConnectionID, r.OutsideIP)
+		name := vpn.TunnelID(orUnnamed(r.VPNConnectionID, "VPN connection"), orUnnamed(r.OutsideIP, "address"))
 		switch {
 		case r.Error != "":
 			failed = append(failed, name)
