@@ -184,7 +184,7 @@ echo "--- health --file reads what the AWS CLI saves as the live read reads Clou
 save_pages() {
   local token="" page
   while :; do
-    page="$(aws logs filter-log-events --log-group-name "$1" --log-stream-name-prefix "$vpn" --max-items 40 ${token:+--starting-token "$token"})"
+    page="$(aws logs filter-log-events --log-group-name "$1" --log-stream-name-prefix "$vpn" --max-items 10 ${token:+--starting-token "$token"})"
     printf '%s\n' "$page"
     token="$(jq -r '.NextToken // empty' <<<"$page")"
     [ -n "$token" ] || break
