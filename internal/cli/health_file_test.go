@@ -60,8 +60,12 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 func gzipData(b []byte) []byte {
 	var out bytes.Buffer
 	zw := gzip.NewWriter(&out)
-	zw.Write(b)
-	zw.Close()
+	if _, err := zw.Write(b); err != nil {
+		panic(err) // writing to memory
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
 	return out.Bytes()
 }
 

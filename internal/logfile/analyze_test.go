@@ -206,12 +206,14 @@ func TestAnalyze_brokenGzip(t *testing.T) {
 	recs := tunnelLogs(vpnA, ipA, 4000, 0, false)
 	dir := exportObjects(t, t.TempDir(), recs, 100000)
 	var obj string
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, _ error) error {
+	if err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if strings.HasSuffix(p, ".gz") {
 			obj = p
 		}
-		return nil
-	})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	data, _ := os.ReadFile(obj)
 	cut := len(data) * 2 / 3
 	truncated := writeFile(t, filepath.Join(filepath.Dir(obj), "000001.gz"), data[:cut])

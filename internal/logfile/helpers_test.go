@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -250,11 +249,13 @@ func exportObjects(t *testing.T, dir string, recs []rec, n int) string {
 func gzipped(data []byte) []byte {
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
-	zw.Write(data)
-	zw.Close()
+	if _, err := zw.Write(data); err != nil {
+		panic(err) // writing to memory
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
 	return b.Bytes()
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
-
-func lines(s ...string) string { return strings.Join(s, "\n") + "\n" }

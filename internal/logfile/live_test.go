@@ -358,7 +358,11 @@ func getLogEventsIPs(c *liveConnection, paths []string) []string {
 func gzipBytes(data []byte) []byte {
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
-	zw.Write(data)
-	zw.Close()
+	if _, err := zw.Write(data); err != nil {
+		panic(err) // writing to memory
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
 	return b.Bytes()
 }

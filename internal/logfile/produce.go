@@ -80,10 +80,10 @@ func (p *producer) run(ctx context.Context) {
 	}
 }
 
-func (p *producer) buffer(min int) *[]byte {
+func (p *producer) buffer(size int) *[]byte {
 	b := p.pool.get()
-	if cap(*b) < min {
-		*b = make([]byte, 0, min)
+	if cap(*b) < size {
+		*b = make([]byte, 0, size)
 	}
 	*b = (*b)[:0]
 	return b
@@ -152,15 +152,15 @@ func (p *producer) read(ctx context.Context, src int, o *opened, rd *InputRead) 
 	for {
 		data := *buf
 		var cut int
-		switch {
-		case err == nil:
+		switch err {
+		case nil:
 			if cut = bytes.LastIndexByte(data, '\n') + 1; cut == 0 { // one line fills the buffer: a larger one
 				bigger := p.buffer(2 * cap(data))
 				*bigger = append(*bigger, data...)
 				p.pool.put(buf)
 				buf = bigger
 			}
-		case err == io.EOF:
+		case io.EOF:
 			cut = len(data) // the last line, with or without its line break
 		default:
 			// A broken input: its last line is cut short. It is not an event: the error says where the input broke.
@@ -222,7 +222,10 @@ func (p *producer) readCLI(ctx context.Context, src int, o *opened, buf *[]byte,
 			if err != nil && err != io.EOF {
 				return o.readError(err, decoded)
 			}
-			at := consumed + int64(pos) + int64(serr.(*errCLI).at)
+			at := consumed + int64(pos)
+			if e, ok := serr.(*errCLI); ok {
+				at += int64(e.at)
+			}
 			return fmt.Errorf("reading aws logs JSON at byte %d of the content: %w", at, serr)
 		}
 		switch st {

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -110,20 +111,20 @@ func bgpJSON(i int, at time.Time) []byte {
 			rec.Status = "UP"
 		}
 	}
-	switch k := i % 5000; {
-	case k == 4990:
+	switch i % 5000 {
+	case 4990:
 		status(false, "AWS-side peer sent a Hold Timer Expired notification to neighbor "+neighbor)
-	case k == 4991:
+	case 4991:
 		status(false, "AWS-side peer BGP session state has changed from Established to Idle with neighbor "+neighbor)
-	case k == 4995:
+	case 4995:
 		status(false, "AWS-side peer BGP session state has changed from Idle to Connect with neighbor "+neighbor)
-	case k == 4996:
+	case 4996:
 		status(false, "AWS-side peer BGP session state has changed from Connect to OpenSent with neighbor "+neighbor)
-	case k == 4997:
+	case 4997:
 		status(false, "AWS-side peer BGP session state has changed from OpenSent to OpenConfirm with neighbor "+neighbor)
-	case k == 4998:
+	case 4998:
 		status(true, "AWS-side peer BGP session state has changed from OpenConfirm to Established with neighbor "+neighbor)
-	case k == 4999:
+	case 4999:
 		status(true, "AWS-side peer sent an End-of-RIB message to neighbor "+neighbor)
 	default:
 		lp, med, w := 100, 100, 32768
@@ -136,22 +137,52 @@ func bgpJSON(i int, at time.Time) []byte {
 	return b
 }
 
-// writeLines writes n events, one per line.
-func writeLines(path string, n int, event func(int, time.Time) []byte) error {
+// output collects what a generator writes in memory and writes it out a megabyte at a time, keeping the first error.
+type output struct {
+	w   io.Writer
+	buf bytes.Buffer
+	err error
+}
+
+// flush writes what was collected: at once when all is true, else when a megabyte is.
+func (o *output) flush(all bool) error {
+	if o.err == nil && (all || o.buf.Len() >= 1<<20) {
+		_, o.err = o.w.Write(o.buf.Bytes())
+		o.buf.Reset()
+	}
+	return o.err
+}
+
+// create writes a file with gen, which writes into the output and flushes it as it goes.
+func create(path string, gen func(o *output) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	for i := range n {
-		w.Write(event(i, start.Add(time.Duration(i)*step)))
-		w.WriteByte('\n')
+	o := &output{w: f}
+	if err := gen(o); err != nil {
+		f.Close()
+		return err
 	}
-	if err := w.Flush(); err != nil {
+	if err := o.flush(true); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
+}
+
+// writeLines writes n events, one per line.
+func writeLines(path string, n int, event func(int, time.Time) []byte) error {
+	return create(path, func(o *output) error {
+		for i := range n {
+			o.buf.Write(event(i, start.Add(time.Duration(i)*step)))
+			o.buf.WriteByte('\n')
+			if err := o.flush(false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // exportObjectEvents is how many events each generated export object holds.
@@ -165,26 +196,24 @@ func writeExport(dir string, n int) error {
 		return err
 	}
 	for obj := 0; obj*exportObjectEvents < n; obj++ {
-		f, err := os.Create(filepath.Join(streamDir, fmt.Sprintf("%06d.gz", obj)))
-		if err != nil {
-			return err
-		}
-		zw, _ := gzip.NewWriterLevel(f, gzip.DefaultCompression)
-		w := bufio.NewWriterSize(zw, 1<<20)
-		for i := obj * exportObjectEvents; i < min(n, (obj+1)*exportObjectEvents); i++ {
-			at := start.Add(time.Duration(i) * step)
-			w.WriteString(at.Format("2006-01-02T15:04:05.000Z"))
-			w.WriteByte(' ')
-			w.Write(tunnelJSON(i, at))
-			w.WriteByte('\n')
-		}
-		err = w.Flush()
-		if err == nil {
-			err = zw.Close()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+		err := create(filepath.Join(streamDir, fmt.Sprintf("%06d.gz", obj)), func(o *output) error {
+			zw, _ := gzip.NewWriterLevel(o.w, gzip.DefaultCompression)
+			o.w = zw
+			for i := obj * exportObjectEvents; i < min(n, (obj+1)*exportObjectEvents); i++ {
+				at := start.Add(time.Duration(i) * step)
+				o.buf.WriteString(at.Format("2006-01-02T15:04:05.000Z"))
+				o.buf.WriteByte(' ')
+				o.buf.Write(tunnelJSON(i, at))
+				o.buf.WriteByte('\n')
+				if err := o.flush(false); err != nil {
+					return err
+				}
+			}
+			if err := o.flush(true); err != nil {
+				return err
+			}
+			return zw.Close()
+		})
 		if err != nil {
 			return err
 		}
@@ -196,38 +225,34 @@ func writeExport(dir string, n int) error {
 const cliPageEvents = 10000
 
 // writeCLI writes n tunnel-activity events as `aws logs filter-log-events` prints them, page after page
-// (--no-paginate with --next-token, the outputs appended): each page a JSON document indented by four spaces.
+// (--max-items and --starting-token, the outputs appended): each page a JSON document indented by four spaces.
 func writeCLI(path string, n int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	str := func(s string) { b, _ := json.Marshal(s); w.Write(b) }
-	for page := 0; page*cliPageEvents < n; page++ {
-		w.WriteString("{\n    \"events\": [\n")
-		last := min(n, (page+1)*cliPageEvents)
-		for i := page * cliPageEvents; i < last; i++ {
-			at := start.Add(time.Duration(i) * step)
-			w.WriteString("        {\n            \"logStreamName\": ")
-			str(vpnID + "-" + outsideIP)
-			fmt.Fprintf(w, ",\n            \"timestamp\": %d,\n            \"message\": ", at.UnixMilli())
-			str(string(tunnelJSON(i, at)))
-			fmt.Fprintf(w, ",\n            \"ingestionTime\": %d,\n            \"eventId\": \"%056d\"\n        }", at.UnixMilli()+120, i)
-			if i < last-1 {
-				w.WriteByte(',')
+	return create(path, func(o *output) error {
+		str := func(s string) { b, _ := json.Marshal(s); o.buf.Write(b) }
+		for page := 0; page*cliPageEvents < n; page++ {
+			o.buf.WriteString("{\n    \"events\": [\n")
+			last := min(n, (page+1)*cliPageEvents)
+			for i := page * cliPageEvents; i < last; i++ {
+				at := start.Add(time.Duration(i) * step)
+				o.buf.WriteString("        {\n            \"logStreamName\": ")
+				str(vpnID + "-" + outsideIP)
+				fmt.Fprintf(&o.buf, ",\n            \"timestamp\": %d,\n            \"message\": ", at.UnixMilli())
+				str(string(tunnelJSON(i, at)))
+				fmt.Fprintf(&o.buf, ",\n            \"ingestionTime\": %d,\n            \"eventId\": \"%056d\"\n        }", at.UnixMilli()+120, i)
+				if i < last-1 {
+					o.buf.WriteByte(',')
+				}
+				o.buf.WriteByte('\n')
+				if err := o.flush(false); err != nil {
+					return err
+				}
 			}
-			w.WriteByte('\n')
+			o.buf.WriteString("    ],\n    \"searchedLogStreams\": []")
+			if last < n {
+				fmt.Fprintf(&o.buf, ",\n    \"NextToken\": \"page-%d\"", page+1)
+			}
+			o.buf.WriteString("\n}\n")
 		}
-		w.WriteString("    ],\n    \"searchedLogStreams\": []")
-		if last < n {
-			fmt.Fprintf(w, ",\n    \"nextToken\": \"page-%d\"", page+1)
-		}
-		w.WriteString("\n}\n")
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }
