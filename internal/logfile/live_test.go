@@ -1,8 +1,7 @@
-package logfile_test
+package logfile
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,7 +22,6 @@ import (
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/acctest"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/health"
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logfile"
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox"
 )
 
@@ -46,8 +44,8 @@ func TestLiveAndFilesAgree(t *testing.T) {
 			t.Parallel()
 			c := newLiveConnection(t, p.format, p.first, p.second)
 			lookback := 2 * time.Hour
-			opts := logfile.Options{Now: c.now, Window: health.RecencyWindow(lookback)}
-			live := map[logfile.Tunnel]*health.Result{}
+			opts := Options{Now: c.now, Window: health.RecencyWindow(lookback)}
+			live := map[Tunnel]*health.Result{}
 			for _, ip := range c.ips {
 				res, err := (&health.Reader{Logs: c.logs, Now: func() time.Time { return c.now }}).Read(context.Background(), health.Request{
 					VPNConnectionID: c.id, OutsideIP: ip, TunnelLogGroup: c.arn, BGPLogGroup: c.arn, Lookback: lookback, Mode: health.ModeFilter,
@@ -58,7 +56,7 @@ func TestLiveAndFilesAgree(t *testing.T) {
 				if res.EventsRead == 0 || res.Diagnosis == nil && res.Status != "healthy" {
 					t.Fatalf("live read of %s: %d events, %s %q", ip, res.EventsRead, res.Status, res.StatusReason)
 				}
-				live[logfile.Tunnel{VPNConnectionID: c.id, OutsideIP: netip.MustParseAddr(ip)}] = res
+				live[Tunnel{VPNConnectionID: c.id, OutsideIP: netip.MustParseAddr(ip)}] = res
 			}
 			start, end := c.now.Add(-lookback), c.now
 			dir := t.TempDir()
@@ -78,13 +76,13 @@ func TestLiveAndFilesAgree(t *testing.T) {
 			}
 			for form, paths := range forms {
 				// These forms tell the tunnels apart: by stream name, or by the names text lines carry.
-				res, err := logfile.Analyze(context.Background(), paths, opts)
+				res, err := Analyze(context.Background(), paths, opts)
 				c.check(t, form, res, err, live, !strings.HasPrefix(form, "event lines"))
 				for k := range live {
 					o := opts
 					o.Tunnel = k
-					res, err := logfile.Analyze(context.Background(), paths, o)
-					c.check(t, form+" with --tunnel", res, err, map[logfile.Tunnel]*health.Result{k: live[k]}, !strings.HasPrefix(form, "event lines"))
+					res, err := Analyze(context.Background(), paths, o)
+					c.check(t, form+" with --tunnel", res, err, map[Tunnel]*health.Result{k: live[k]}, !strings.HasPrefix(form, "event lines"))
 				}
 			}
 			// JSON event lines name no tunnel in the activity log: a tunnel's lines (a subscription or export of its
@@ -92,16 +90,16 @@ func TestLiveAndFilesAgree(t *testing.T) {
 			for k := range live {
 				o := opts
 				o.Tunnel = k
-				res, err := logfile.Analyze(context.Background(), []string{c.eventLines(t, dir, start, end, k.IP())}, o)
-				c.check(t, "event lines of the tunnel with --tunnel", res, err, map[logfile.Tunnel]*health.Result{k: live[k]}, false)
+				res, err := Analyze(context.Background(), []string{c.eventLines(t, dir, start, end, k.IP())}, o)
+				c.check(t, "event lines of the tunnel with --tunnel", res, err, map[Tunnel]*health.Result{k: live[k]}, false)
 			}
 			// get-log-events reads one stream and prints no stream name: a tunnel's two streams, with --tunnel.
 			for i, ip := range getLogEventsIPs(c, getLogEvents) {
-				k := logfile.Tunnel{VPNConnectionID: c.id, OutsideIP: netip.MustParseAddr(ip)}
+				k := Tunnel{VPNConnectionID: c.id, OutsideIP: netip.MustParseAddr(ip)}
 				o := opts
 				o.Tunnel = k
-				res, err := logfile.Analyze(context.Background(), getLogEvents[2*i:2*i+2], o)
-				c.check(t, "aws logs get-log-events with --tunnel", res, err, map[logfile.Tunnel]*health.Result{k: live[k]}, false)
+				res, err := Analyze(context.Background(), getLogEvents[2*i:2*i+2], o)
+				c.check(t, "aws logs get-log-events with --tunnel", res, err, map[Tunnel]*health.Result{k: live[k]}, false)
 			}
 		})
 	}
@@ -159,7 +157,7 @@ func newLiveConnection(t *testing.T, format string, scenarios ...string) *liveCo
 
 // check compares what the files gave with the live reads: the same health, diagnosis included, for each tunnel,
 // and the tunnel's streams when the form names them.
-func (c *liveConnection) check(t *testing.T, form string, res *logfile.Result, err error, live map[logfile.Tunnel]*health.Result, streams bool) {
+func (c *liveConnection) check(t *testing.T, form string, res *Result, err error, live map[Tunnel]*health.Result, streams bool) {
 	t.Helper()
 	if err == nil {
 		err = res.Err()
@@ -225,7 +223,7 @@ func (c *liveConnection) eventLines(t *testing.T, dir string, start, end time.Ti
 
 func (c *liveConnection) gzipLines(t *testing.T, dir string, start, end time.Time) string {
 	path := filepath.Join(dir, "events.log.gz")
-	if err := os.WriteFile(path, gzipBytes(c.lines(t, start, end, "")), 0o644); err != nil {
+	if err := os.WriteFile(path, gzipped(c.lines(t, start, end, "")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -257,7 +255,7 @@ func (c *liveConnection) export(t *testing.T, prefix string, start, end time.Tim
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(path, gzipBytes(b.Bytes()), 0o644); err != nil {
+			if err := os.WriteFile(path, gzipped(b.Bytes()), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -353,16 +351,4 @@ func getLogEventsIPs(c *liveConnection, paths []string) []string {
 		return nil
 	}
 	return c.ips
-}
-
-func gzipBytes(data []byte) []byte {
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write(data); err != nil {
-		panic(err) // writing to memory
-	}
-	if err := zw.Close(); err != nil {
-		panic(err)
-	}
-	return b.Bytes()
 }

@@ -59,22 +59,15 @@ func tunnelEventAt(i int) tunnelEvent {
 	return tunnelEvent{"established", "established", fmt.Sprintf("AWS tunnel processed response (id=%d) for CREATE_CHILD_SA", id)}
 }
 
-type tunnelRecord struct {
-	EventTimestamp int64  `json:"event_timestamp"`
-	Timestamp      string `json:"timestamp"`
-	DPDEnabled     bool   `json:"dpd_enabled"`
-	NATTDetected   bool   `json:"nat_t_detected"`
-	Phase1         string `json:"ike_phase1_state"`
-	Phase2         string `json:"ike_phase2_state"`
-	Details        string `json:"details"`
-}
-
 func readable(t time.Time) string { return t.Format("2006-01-02 15:04:05.000Z") }
+
+// The records are written as the documentation prints them (docs/design/aws-behaviour.md §5.2, §5.3), keys in its
+// order; strconv.Quote is JSON's quoting for the ASCII text they hold.
 
 func tunnelJSON(i int, at time.Time) []byte {
 	e := tunnelEventAt(i)
-	b, _ := json.Marshal(tunnelRecord{at.Unix(), readable(at), true, false, e.p1, e.p2, e.details})
-	return b
+	return fmt.Appendf(nil, `{"event_timestamp":%d,"timestamp":%q,"dpd_enabled":true,"nat_t_detected":false,"ike_phase1_state":%q,"ike_phase2_state":%q,"details":%s}`,
+		at.Unix(), readable(at), e.p1, e.p2, strconv.Quote(e.details))
 }
 
 func tunnelText(i int, at time.Time) []byte {
@@ -83,58 +76,34 @@ func tunnelText(i int, at time.Time) []byte {
 		readable(at), vpnID, outsideIP, e.p1, e.p2, strconv.Quote(e.details))
 }
 
-type bgpRecord struct {
-	ResourceID     string     `json:"resource_id"`
-	EventTimestamp int64      `json:"event_timestamp"`
-	Timestamp      string     `json:"timestamp"`
-	Type           string     `json:"type"`
-	Status         string     `json:"status"`
-	Message        bgpMessage `json:"message"`
-}
-
-type bgpMessage struct {
-	Prefix    string `json:"prefix,omitempty"`
-	ASPath    string `json:"asPath,omitempty"`
-	LocalPref *int   `json:"localPref,omitempty"`
-	MED       *int   `json:"med,omitempty"`
-	NextHopIP string `json:"nextHopIp,omitempty"`
-	Weight    *int   `json:"weight,omitempty"`
-	Details   string `json:"details,omitempty"`
-}
-
 // bgpJSON is the i-th event of the BGP log: route updates, and every 5,000 events a session drop and its return.
 func bgpJSON(i int, at time.Time) []byte {
-	rec := bgpRecord{ResourceID: vpnID + "_" + outsideIP, EventTimestamp: at.UnixMilli(), Timestamp: readable(at)}
-	status := func(up bool, details string) {
-		rec.Type, rec.Status, rec.Message.Details = "BGPStatus", "DOWN", details
+	head := fmt.Sprintf(`{"resource_id":"%s_%s","event_timestamp":%d,"timestamp":%q`, vpnID, outsideIP, at.UnixMilli(), readable(at))
+	status := func(up bool, details string) []byte {
+		s := "DOWN"
 		if up {
-			rec.Status = "UP"
+			s = "UP"
 		}
+		return fmt.Appendf(nil, `%s,"type":"BGPStatus","status":%q,"message":{"details":%s}}`, head, s, strconv.Quote(details))
 	}
 	switch i % 5000 {
 	case 4990:
-		status(false, "AWS-side peer sent a Hold Timer Expired notification to neighbor "+neighbor)
+		return status(false, "AWS-side peer sent a Hold Timer Expired notification to neighbor "+neighbor)
 	case 4991:
-		status(false, "AWS-side peer BGP session state has changed from Established to Idle with neighbor "+neighbor)
+		return status(false, "AWS-side peer BGP session state has changed from Established to Idle with neighbor "+neighbor)
 	case 4995:
-		status(false, "AWS-side peer BGP session state has changed from Idle to Connect with neighbor "+neighbor)
+		return status(false, "AWS-side peer BGP session state has changed from Idle to Connect with neighbor "+neighbor)
 	case 4996:
-		status(false, "AWS-side peer BGP session state has changed from Connect to OpenSent with neighbor "+neighbor)
+		return status(false, "AWS-side peer BGP session state has changed from Connect to OpenSent with neighbor "+neighbor)
 	case 4997:
-		status(false, "AWS-side peer BGP session state has changed from OpenSent to OpenConfirm with neighbor "+neighbor)
+		return status(false, "AWS-side peer BGP session state has changed from OpenSent to OpenConfirm with neighbor "+neighbor)
 	case 4998:
-		status(true, "AWS-side peer BGP session state has changed from OpenConfirm to Established with neighbor "+neighbor)
+		return status(true, "AWS-side peer BGP session state has changed from OpenConfirm to Established with neighbor "+neighbor)
 	case 4999:
-		status(true, "AWS-side peer sent an End-of-RIB message to neighbor "+neighbor)
-	default:
-		lp, med, w := 100, 100, 32768
-		rec.Type = "RouteStatus"
-		rec.Message = bgpMessage{Prefix: fmt.Sprintf("10.%d.%d.0/24", i%7, i%251), ASPath: "65000", LocalPref: &lp, MED: &med,
-			NextHopIP: neighbor, Weight: &w}
-		rec.Status = [...]string{"ADVERTISED", "UPDATED", "UPDATED", "WITHDRAWN"}[i%4]
+		return status(true, "AWS-side peer sent an End-of-RIB message to neighbor "+neighbor)
 	}
-	b, _ := json.Marshal(rec)
-	return b
+	return fmt.Appendf(nil, `%s,"type":"RouteStatus","status":%q,"message":{"prefix":"10.%d.%d.0/24","asPath":"65000","localPref":100,"med":100,"nextHopIp":%q,"weight":32768}}`,
+		head, [...]string{"ADVERTISED", "UPDATED", "UPDATED", "WITHDRAWN"}[i%4], i%7, i%251, neighbor)
 }
 
 // output collects what a generator writes in memory and writes it out a megabyte at a time, keeping the first error.
