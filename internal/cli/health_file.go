@@ -33,8 +33,8 @@ func (f *fileFlags) register(fl *pflag.FlagSet) {
 		"standard input. Repeat it, or list more paths after it")
 	fl.StringVar(&f.since, "since", "", "with --file: only the events at or after this time (RFC 3339)")
 	fl.StringVar(&f.until, "until", "", "with --file: only the events at or before this time (RFC 3339)")
-	fl.StringVar(&f.now, "now", "", "with --file: the time the health is as of, for a reproducible report (RFC 3339; "+
-		"default: --until, else the latest event read)")
+	fl.StringVar(&f.now, "now", "", "with --file: the time the health is as of, for a reproducible report; events after it "+
+		"are left out (RFC 3339; default: --until, else the latest event read)")
 }
 
 // liveOnly rejects the flags that only --file reads.

@@ -52,12 +52,14 @@ type Options struct {
 	// Since and Until keep only the events of that time range, both included (zero: no bound). Events without a
 	// time are kept.
 	Since, Until time.Time
-	// Now is the time the health is as of; zero means Until, else the latest event read.
+	// Now is the time the health is as of; zero means Until, else the latest event read. Events after it are left
+	// out (Until defaults to it), as a read at that time would not have seen them.
 	Now time.Time
 	// Window is how far back from now issues, flaps and prefix-limit messages are recent (logparse.Accumulator).
 	Window time.Duration
-	// Tunnel, when not zero, keeps only the events of this tunnel (those naming a tunnel it can be) and gathers
-	// under it the events that name none.
+	// Tunnel, when not zero, keeps only the events of this tunnel (those naming a tunnel it can be): with an
+	// outside IP address, one tunnel, which the events that name none are gathered under; with a VPN connection ID
+	// only, that connection's tunnels, each apart.
 	Tunnel Tunnel
 	// Stdin is read for the path "-"; nil means none.
 	Stdin io.Reader
@@ -116,6 +118,9 @@ func Analyze(ctx context.Context, paths []string, opts Options) (*Result, error)
 	}
 	if opts.batchBytes <= 0 {
 		opts.batchBytes = defaultBatchBytes
+	}
+	if opts.Until.IsZero() {
+		opts.Until = opts.Now
 	}
 	bounds := logparse.Bounds{}
 	res := &Result{Passes: 1}

@@ -306,6 +306,17 @@ func TestAnalyze_mixedTunnels(t *testing.T) {
 		t.Errorf("tunnels %v, want %v", names, want)
 	}
 
+	// A connection: its tunnels apart, the other connection's left out.
+	res = analyze(t, []string{cli}, Options{Tunnel: Tunnel{VPNConnectionID: vpnB}})
+	if len(res.Tunnels) != 1 || res.Tunnels[0].Tunnel != (Tunnel{vpnB, mustAddr(ipB)}) || res.Counts.OtherTunnels != 2000 {
+		t.Errorf("--vpn-connection-id %s: %d tunnels %+v, %d events of others", vpnB, len(res.Tunnels), res.Tunnels, res.Counts.OtherTunnels)
+	}
+	twoOfA := interleave(tunnelLogs(vpnA, ipA, 500, 0, false), tunnelLogs(vpnA, ipB, 500, 1, false))
+	res = analyze(t, []string{writeFile(t, filepath.Join(dir, "a2.json"), cliPages(twoOfA, 300, true, false))}, Options{Tunnel: Tunnel{VPNConnectionID: vpnA}})
+	if len(res.Tunnels) != 2 {
+		t.Errorf("--vpn-connection-id of a connection with two tunnels: %d tunnels", len(res.Tunnels))
+	}
+
 	// Raw lines: the activity events name no tunnel; with --tunnel they are the tunnel's, the other tunnel's left out.
 	var onlyA []rec
 	for _, r := range recs {

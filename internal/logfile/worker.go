@@ -120,12 +120,15 @@ func (w *worker) add(p *partial, stream string, e *logparse.Event) {
 	}
 	named = named.complete(eventTunnel(e))
 	key := named
-	if !o.Tunnel.IsZero() {
-		if !o.Tunnel.matches(named) {
-			p.counts.OtherTunnels++
-			return
-		}
-		key = o.Tunnel
+	switch f := o.Tunnel; {
+	case f.IsZero():
+	case !f.matches(named):
+		p.counts.OtherTunnels++
+		return
+	case f.OutsideIP.IsValid():
+		key = f // one tunnel: every event it can be is its
+	default:
+		key = named.complete(f) // a connection: its tunnels apart, events naming none under its name
 	}
 	tp := w.lastPart
 	if tp == nil || key != w.lastKey {
