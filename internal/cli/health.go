@@ -64,7 +64,8 @@ Exit status: 0 every tunnel healthy; 2 at least one tunnel degraded or down; 3 n
 down but at least one unknown; 1 an error (flags, AWS, a log group that cannot be read).`,
 		Example: `  terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0
   terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 --lookback 24h
-  terraform-provider-vpnlogs health --all --output json | jq '.tunnels[] | select(.status != "healthy")'`,
+  terraform-provider-vpnlogs health --all --output json | jq '.tunnels[] | select(.status != "healthy")'
+  terraform-provider-vpnlogs health --file exportedlogs/ --now 2025-11-08T06:00:00Z   # saved logs, offline`,
 		Args: cobra.ArbitraryArgs, // files after --file
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(f.file.paths) > 0 || len(args) > 0 {

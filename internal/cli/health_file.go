@@ -28,9 +28,9 @@ type fileFlags struct {
 }
 
 func (f *fileFlags) register(fl *pflag.FlagSet) {
-	fl.StringArrayVar(&f.paths, "file", nil, `read saved logs instead of CloudWatch Logs: event lines (JSON or text), the JSON of `+
-		"`aws logs filter-log-events` or `get-log-events`, S3 export objects (gzip) or a directory of them; \"-\" is the "+
-		"standard input. Repeat it, or list more paths after it")
+	fl.StringArrayVar(&f.paths, "file", nil, "read saved logs from `PATH` instead of CloudWatch Logs: event lines (JSON or text), "+
+		"the JSON of aws logs filter-log-events or get-log-events, S3 export objects (gzip) or a directory of them; \"-\" is "+
+		"the standard input. Repeat it, or list more paths after it")
 	fl.StringVar(&f.since, "since", "", "with --file: only the events at or after this time (RFC 3339)")
 	fl.StringVar(&f.until, "until", "", "with --file: only the events at or before this time (RFC 3339)")
 	fl.StringVar(&f.now, "now", "", "with --file: the time the health is as of, for a reproducible report; events after it "+
