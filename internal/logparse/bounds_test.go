@@ -279,7 +279,7 @@ func TestBounds_recoveredAfterFoldedHealth(t *testing.T) {
 	}
 	a := foldAll(events, time.Hour, &Bounds{limit: 4})
 	a.tunnel.walk(a.tunnel.latest.add(-a.seqCfg.keep)) // as the next fold would
-	if !a.tunnel.fold.lastClean.Equal(t0.Add(570 * time.Second)) {
+	if !a.tunnel.fold.lastClean.time().Equal(t0.Add(570 * time.Second)) {
 		t.Fatalf("the healthy start was not folded (frontier %v)", a.tunnel.frontier)
 	}
 	got := a.Health(now)

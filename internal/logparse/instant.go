@@ -5,18 +5,21 @@ import (
 	"time"
 )
 
-// instant is a time as seconds and nanoseconds since the Unix epoch. The accumulator keeps and compares its
-// times as instants: a time.Time carries a location pointer, which makes every store of one a write the garbage
+// instant is a time as seconds and nanoseconds since the zero time. The accumulator keeps and compares its times
+// as instants: a time.Time carries a location pointer, which makes every store of one a write the garbage
 // collector must see, and its comparisons decode two fields. Event times are UTC, and instants give them back as
-// such: instantOf(t).time() is t for every time in UTC, the zero time included.
+// such: instantOf(t).time() is t for every time in UTC, and the zero instant is the zero time.
 type instant struct {
 	sec  int64
 	nsec int32
 }
 
-func instantOf(t time.Time) instant { return instant{sec: t.Unix(), nsec: int32(t.Nanosecond())} }
+// zeroUnix is the zero time in Unix seconds.
+const zeroUnix = -62135596800
 
-func (i instant) time() time.Time { return time.Unix(i.sec, int64(i.nsec)).UTC() }
+func instantOf(t time.Time) instant { return instant{sec: t.Unix() - zeroUnix, nsec: int32(t.Nanosecond())} }
+
+func (i instant) time() time.Time { return time.Unix(i.sec+zeroUnix, int64(i.nsec)).UTC() }
 
 func (i instant) compare(j instant) int {
 	switch {

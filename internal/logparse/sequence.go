@@ -133,6 +133,18 @@ func (s *sequence[F, P]) merge(o *sequence[F, P], c *seqConfig) {
 			s.seen, s.latest, s.limit = true, o.latest, c.limit
 		}
 	}
+	if len(o.pending) > 0 && !o.unsorted && (!s.seen || o.pending[0].at().after(s.latest)) {
+		// In order, and all after s's: at once (add would do the same, one by one).
+		if !s.seen {
+			s.seen, s.limit = true, c.limit
+		}
+		s.pending = append(s.pending, o.pending...)
+		s.latest = maxInstant(s.latest, o.latest)
+		if s.limit > 0 && len(s.pending) >= s.limit {
+			s.walk(s.latest.add(-c.keep))
+		}
+		return
+	}
 	for _, x := range o.pending {
 		s.add(x, c)
 	}

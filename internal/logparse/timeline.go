@@ -39,16 +39,16 @@ type timeline struct {
 type tunnelFold struct {
 	up1, up2     bool // the previous report of phase 1 (of both phases) said up, with no warning or error of it
 	prevUp       bool // the previous report that was not Negotiating only said both phases up
-	est1, est2   time.Time
-	lastClean    time.Time
+	est1, est2   instant
+	lastClean    instant
 	flaps        int
-	lastFlap     time.Time
-	ests, cleans []time.Time // kept: the phase 2 establishments and the clean reports
+	lastFlap     instant
+	ests, cleans []instant // kept: the phase 2 establishments and the clean reports
 }
 
 func (f *tunnelFold) step(o obs, keep bool) {
 	p1, p2, trouble := tunnelStateOf(o.st)
-	at := o.at().time()
+	at := o.at()
 	if p1 != IKEStateUnknown {
 		up := p1.up() && trouble != LayerPhase1
 		if up && !f.up1 {
@@ -91,20 +91,20 @@ func (f *tunnelFold) late(obs) bool { return false }
 // bgpFold gathers the BGP status observations; nothing in it depends on their
 // order.
 type bgpFold struct {
-	est, lastUp time.Time
-	ests, ups   []time.Time // kept: the establishments and the clean reports
+	est, lastUp instant
+	ests, ups   []instant // kept: the establishments and the clean reports
 }
 
 func (f *bgpFold) step(o obs, keep bool) {
-	at := o.at().time()
+	at := o.at()
 	if o.st&bgpStEst != 0 {
-		f.est = maxTime(f.est, at)
+		f.est = maxInstant(f.est, at)
 		if keep {
 			f.ests = append(f.ests, at)
 		}
 	}
 	if o.st&bgpStUp != 0 {
-		f.lastUp = maxTime(f.lastUp, at)
+		f.lastUp = maxInstant(f.lastUp, at)
 		if keep {
 			f.ups = append(f.ups, at)
 		}
@@ -117,17 +117,26 @@ func (f *bgpFold) late(o obs) bool { f.step(o, false); return true }
 func (a *Accumulator) timeline() *timeline {
 	a.configure()
 	tf, bf := a.tunnel.walked(), a.bgp.walked()
-	tl := &timeline{top: LayerPhase2, tunnelFlaps: tf.flaps, lastTunnelFlap: tf.lastFlap}
-	tl.est[LayerPhase1], tl.est[LayerPhase2], tl.est[LayerBGP] = tf.est1, tf.est2, bf.est
+	tl := &timeline{top: LayerPhase2, tunnelFlaps: tf.flaps, lastTunnelFlap: tf.lastFlap.time()}
+	tl.est[LayerPhase1], tl.est[LayerPhase2], tl.est[LayerBGP] = tf.est1.time(), tf.est2.time(), bf.est.time()
 	if a.bgpSeen {
 		tl.top = LayerBGP
-		tl.topEst, tl.cleanTop, tl.lastUp = bf.ests, bf.ups, bf.lastUp
-		tl.folded, tl.frontier, tl.foldedClean = a.bgp.folded, a.bgp.frontier.time(), a.bgp.fold.lastUp
+		tl.topEst, tl.cleanTop, tl.lastUp = asTimes(bf.ests), asTimes(bf.ups), bf.lastUp.time()
+		tl.folded, tl.frontier, tl.foldedClean = a.bgp.folded, a.bgp.frontier.time(), a.bgp.fold.lastUp.time()
 	} else {
-		tl.topEst, tl.cleanTop, tl.lastUp = tf.ests, tf.cleans, tf.lastClean
-		tl.folded, tl.frontier, tl.foldedClean = a.tunnel.folded, a.tunnel.frontier.time(), a.tunnel.fold.lastClean
+		tl.topEst, tl.cleanTop, tl.lastUp = asTimes(tf.ests), asTimes(tf.cleans), tf.lastClean.time()
+		tl.folded, tl.frontier, tl.foldedClean = a.tunnel.folded, a.tunnel.frontier.time(), a.tunnel.fold.lastClean.time()
 	}
 	return tl
+}
+
+// asTimes converts instants into times.
+func asTimes(is []instant) []time.Time {
+	out := make([]time.Time, len(is))
+	for i, t := range is {
+		out[i] = t.time()
+	}
+	return out
 }
 
 // knows reports whether the queries below are exact for t: the top layer's

@@ -166,7 +166,8 @@ func writeExport(dir string, n int) error {
 	}
 	for obj := 0; obj*exportObjectEvents < n; obj++ {
 		err := create(filepath.Join(streamDir, fmt.Sprintf("%06d.gz", obj)), func(o *output) error {
-			zw, _ := gzip.NewWriterLevel(o.w, gzip.DefaultCompression)
+			file := o.w
+			zw, _ := gzip.NewWriterLevel(file, gzip.DefaultCompression)
 			o.w = zw
 			for i := obj * exportObjectEvents; i < min(n, (obj+1)*exportObjectEvents); i++ {
 				at := start.Add(time.Duration(i) * step)
@@ -181,6 +182,7 @@ func writeExport(dir string, n int) error {
 			if err := o.flush(true); err != nil {
 				return err
 			}
+			o.w = file
 			return zw.Close()
 		})
 		if err != nil {
