@@ -17,7 +17,9 @@ type instant struct {
 // zeroUnix is the zero time in Unix seconds.
 const zeroUnix = -62135596800
 
-func instantOf(t time.Time) instant { return instant{sec: t.Unix() - zeroUnix, nsec: int32(t.Nanosecond())} }
+func instantOf(t time.Time) instant {
+	return instant{sec: t.Unix() - zeroUnix, nsec: int32(t.Nanosecond())}
+}
 
 func (i instant) time() time.Time { return time.Unix(i.sec+zeroUnix, int64(i.nsec)).UTC() }
 
