@@ -71,7 +71,7 @@ type Options struct {
 
 // defaultBatchBytes is the size of a batch: large enough that the work of a batch dwarfs handing it over, small
 // enough that the batches in flight hold a few megabytes.
-const defaultBatchBytes = 1 << 20
+const defaultBatchBytes = 512 << 10
 
 // Result is the health of each tunnel the inputs hold.
 type Result struct {
