@@ -271,15 +271,15 @@ func (a *Accumulator) Add(e Event) {
 	trouble := LayerNone
 	if e.Unrecognized() {
 		a.unrecognized++
-		a.addIssue(CodeUnknown, nil, e)
+		a.addIssue(CodeUnknown, nil, &e)
 	} else if e.Entry != nil && e.Entry.Severity >= SeverityWarning {
 		trouble = e.Entry.cause.layer
-		a.addIssue(e.Entry.Code, e.Entry, e)
+		a.addIssue(e.Entry.Code, e.Entry, &e)
 	}
 
 	switch e.Type {
 	case EventTunnelActivity:
-		a.addTunnel(e, at, trouble)
+		a.addTunnel(&e, at, trouble)
 	case EventBGPStatus:
 		a.bgpSeen = true
 		if e.Status == StatusUp || e.Status == StatusDown {
@@ -295,7 +295,7 @@ func (a *Accumulator) Add(e Event) {
 		}
 	case EventRouteStatus:
 		a.bgpSeen = true
-		a.addRoute(e)
+		a.addRoute(&e)
 	}
 
 	// Text events may lack a type, so BGP facts come from the message.
@@ -316,7 +316,7 @@ func (a *Accumulator) Add(e Event) {
 	}
 }
 
-func (a *Accumulator) addTunnel(e Event, t instant, trouble Layer) {
+func (a *Accumulator) addTunnel(e *Event, t instant, trouble Layer) {
 	if e.Phase1 != IKEStateUnknown {
 		a.phase1.offer(e.Phase1, t)
 	}
@@ -334,7 +334,7 @@ func (a *Accumulator) addTunnel(e Event, t instant, trouble Layer) {
 	}
 }
 
-func (a *Accumulator) addRoute(e Event) {
+func (a *Accumulator) addRoute(e *Event) {
 	switch e.Status {
 	case StatusAdvertised:
 		a.routes.Advertised++
@@ -366,7 +366,7 @@ func (a *Accumulator) addRoute(e Event) {
 	a.byPrefix[d.Prefix] = l
 }
 
-func (a *Accumulator) addIssue(code string, entry *CatalogEntry, e Event) {
+func (a *Accumulator) addIssue(code string, entry *CatalogEntry, e *Event) {
 	if a.issues == nil {
 		a.issues = make(map[string]*issueAcc)
 	}
