@@ -69,6 +69,9 @@ type Options struct {
 	batchBytes int // the size of a batch; zero means defaultBatchBytes
 }
 
+// ranged reports whether Since or Until bound the events.
+func (o *Options) ranged() bool { return !o.Since.IsZero() || !o.Until.IsZero() }
+
 // defaultBatchBytes is the size of a batch: large enough that the work of a batch dwarfs handing it over, small
 // enough that the batches in flight hold a few megabytes.
 const defaultBatchBytes = 512 << 10

@@ -105,9 +105,11 @@ func (w *worker) do(b *batch) *partial {
 func (w *worker) add(p *partial, stream string, e *logparse.Event) {
 	p.counts.Events++
 	o := w.opts
-	if t := e.Time; !t.IsZero() && (!o.Since.IsZero() && t.Before(o.Since) || !o.Until.IsZero() && t.After(o.Until)) {
-		p.counts.OutOfRange++
-		return
+	if o.ranged() {
+		if t := e.Time; !t.IsZero() && (!o.Since.IsZero() && t.Before(o.Since) || !o.Until.IsZero() && t.After(o.Until)) {
+			p.counts.OutOfRange++
+			return
+		}
 	}
 	var named Tunnel
 	if stream != "" {
@@ -118,7 +120,9 @@ func (w *worker) add(p *partial, stream string, e *logparse.Event) {
 		}
 		named = t
 	}
-	named = named.complete(eventTunnel(e))
+	if e.VPNConnectionID != "" || e.TunnelOutsideIP.IsValid() {
+		named = named.complete(eventTunnel(e))
+	}
 	key := named
 	switch f := o.Tunnel; {
 	case f.IsZero():
