@@ -51,8 +51,8 @@ type row struct {
 
 // result is the median of a row's measurements.
 type result struct {
-	vpnlogs, wc, sample time.Duration
-	rssKB               int64
+	vpnlogs, cpu, wc, sample time.Duration
+	rssKB                    int64
 	size                int64
 }
 
@@ -91,17 +91,19 @@ func run(bin, dir string, n, runs int, big bool) error {
 		}
 	}
 
+	loadBefore := loadAverage()
 	results := make([]result, len(rows))
-	samples := make([][3][]time.Duration, len(rows))
+	samples := make([][4][]time.Duration, len(rows))
 	rss := make([][]int64, len(rows))
 	for range runs {
 		for i, r := range rows {
 			now := end(r.events).Format(time.RFC3339)
-			d, kb, err := measureHealth(bin, r, now)
+			d, cpu, kb, err := measureHealth(bin, r, now)
 			if err != nil {
 				return fmt.Errorf("%s: %w", r.label, err)
 			}
 			samples[i][0] = append(samples[i][0], d)
+			samples[i][3] = append(samples[i][3], cpu)
 			rss[i] = append(rss[i], kb)
 			if d, err = measure(r.lines...); err != nil {
 				return err
@@ -116,15 +118,16 @@ func run(bin, dir string, n, runs int, big bool) error {
 		}
 	}
 	for i, r := range rows {
-		results[i] = result{vpnlogs: median(samples[i][0]), wc: median(samples[i][1]), sample: median(samples[i][2]),
+		results[i] = result{vpnlogs: median(samples[i][0]), cpu: median(samples[i][3]), wc: median(samples[i][1]), sample: median(samples[i][2]),
 			rssKB: slices.Max(rss[i]), size: size(r.path)}
 	}
-	printTable(os.Stdout, rows, results, runs)
+	printTable(os.Stdout, rows, results, runs, loadBefore, loadAverage())
 	return nil
 }
 
-// measureHealth runs health --file on the row's input and checks that it read every event.
-func measureHealth(bin string, r row, now string) (time.Duration, int64, error) {
+// measureHealth runs health --file on the row's input, checks that it read every event, and returns its wall time,
+// its CPU time (user and system) and its peak RSS (KiB).
+func measureHealth(bin string, r row, now string) (time.Duration, time.Duration, int64, error) {
 	cmd := exec.Command(bin, "health", "--file", r.path, "--now", now, "--output", "json")
 	cmd.Env = append(os.Environ(), r.env...)
 	var out, errOut bytes.Buffer
@@ -135,7 +138,7 @@ func measureHealth(bin string, r row, now string) (time.Duration, int64, error) 
 	var exit *exec.ExitError
 	// Exit 2 and 3 are verdicts on the tunnels (unhealthy, unknown), not failures.
 	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 2 && exit.ExitCode() != 3) {
-		return 0, 0, fmt.Errorf("%v: %s", err, errOut.String())
+		return 0, 0, 0, fmt.Errorf("%v: %s", err, errOut.String())
 	}
 	var rep struct {
 		Tunnels []struct {
@@ -143,16 +146,16 @@ func measureHealth(bin string, r row, now string) (time.Duration, int64, error) 
 		} `json:"tunnels"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		return 0, 0, fmt.Errorf("health output is not JSON: %v", err)
+		return 0, 0, 0, fmt.Errorf("health output is not JSON: %v", err)
 	}
 	read := 0
 	for _, t := range rep.Tunnels {
 		read += t.EventsRead
 	}
 	if read != r.events {
-		return 0, 0, fmt.Errorf("health read %d events, want %d", read, r.events)
+		return 0, 0, 0, fmt.Errorf("health read %d events, want %d", read, r.events)
 	}
-	return took, maxRSS(cmd), nil
+	return took, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), maxRSS(cmd), nil
 }
 
 // measure runs a baseline command and returns its wall time.
@@ -196,10 +199,23 @@ func size(path string) int64 {
 	return n
 }
 
-func printTable(w *os.File, rows []row, res []result, runs int) {
-	fmt.Fprintf(w, "health --file, median of %d runs; baselines measured in the same run on the same input\n\n", runs)
+// loadAverage is the machine's one-minute load average, "" where /proc/loadavg is not.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	return strings.Fields(string(b))[0]
+}
+
+func printTable(w *os.File, rows []row, res []result, runs int, loadBefore, loadAfter string) {
+	fmt.Fprintf(w, "health --file, median of %d runs; baselines measured in the same run on the same input", runs)
+	if loadBefore != "" {
+		fmt.Fprintf(w, "; load average %s before, %s after (other work on the machine slows the two cores health uses)", loadBefore, loadAfter)
+	}
+	fmt.Fprint(w, "\n\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "input\tsize\tevents\thealth --file\tthroughput\tpeak RSS\twc -l\t÷ wc -l\tsample (Python)\tsample ÷ health\t")
+	fmt.Fprintln(tw, "input\tsize\tevents\thealth --file\tits CPU\tthroughput\tpeak RSS\twc -l\t÷ wc -l\tsample (Python)\tsample ÷ health\t")
 	for i, r := range rows {
 		x := res[i]
 		mb := float64(x.size) / 1e6
@@ -208,8 +224,8 @@ func printTable(w *os.File, rows []row, res []result, runs int) {
 			sampleCol = secs(x.sample)
 			speedup = fmt.Sprintf("%.1f×", x.sample.Seconds()/x.vpnlogs.Seconds())
 		}
-		fmt.Fprintf(tw, "%s\t%.0f MB\t%.2fM\t%s\t%.0f MB/s\t%.0f MB\t%s\t%.1f×\t%s\t%s\t\n", r.label, mb, float64(r.events)/1e6,
-			secs(x.vpnlogs), mb/x.vpnlogs.Seconds(), float64(x.rssKB)/1024, secs(x.wc), x.vpnlogs.Seconds()/x.wc.Seconds(), sampleCol, speedup)
+		fmt.Fprintf(tw, "%s\t%.0f MB\t%.2fM\t%s\t%s\t%.0f MB/s\t%.0f MB\t%s\t%.1f×\t%s\t%s\t\n", r.label, mb, float64(r.events)/1e6,
+			secs(x.vpnlogs), secs(x.cpu), mb/x.vpnlogs.Seconds(), float64(x.rssKB)/1024, secs(x.wc), x.vpnlogs.Seconds()/x.wc.Seconds(), sampleCol, speedup)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\ngoals (issue 14): ≥ 10× faster than the sample, within 5× of wc -l, peak RSS < 64 MB and independent of the input size")
