@@ -53,7 +53,7 @@ type row struct {
 type result struct {
 	vpnlogs, cpu, wc, sample time.Duration
 	rssKB                    int64
-	size                int64
+	size                     int64
 }
 
 func run(bin, dir string, n, runs int, big bool) error {
