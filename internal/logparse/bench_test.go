@@ -105,3 +105,23 @@ func BenchmarkHealth(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(events)), "ns/event")
 }
+
+// BenchmarkAccumulatorAddBounded is BenchmarkAccumulatorAdd with Bounds, as health --file folds events: the
+// observations of the last hour are kept, older ones folded.
+func BenchmarkAccumulatorAddBounded(b *testing.B) {
+	var events []Event
+	for _, m := range append(append([][]byte{}, benchTunnelJSON...), benchBGPJSON...) {
+		events = append(events, ParseEvent(m, 0))
+	}
+	a := Accumulator{Bounds: &Bounds{}}
+	b.ReportAllocs()
+	i := 0
+	start := events[0].Time
+	for b.Loop() {
+		e := events[i%len(events)]
+		e.Time = start.Add(time.Duration(i) * time.Second)
+		a.Add(e)
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}

@@ -2,9 +2,7 @@ package logparse
 
 import (
 	"fmt"
-	"math"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -83,6 +81,16 @@ func (s IKEState) up() bool { return s == IKEStateEstablished || s == IKEStateRe
 // UNCONFIRMED: the casing of state values (the documentation capitalises
 // them, AWS's monitoring sample compares with "down").
 func parseIKEState(v string) IKEState {
+	switch v { // the usual spellings, at once
+	case "established", "Established":
+		return IKEStateEstablished
+	case "down", "Down":
+		return IKEStateDown
+	case "negotiating", "Negotiating":
+		return IKEStateNegotiating
+	case "rekeying", "Rekeying":
+		return IKEStateRekeying
+	}
 	v = strings.TrimSpace(v)
 	var s IKEState
 	switch len(v) {
@@ -275,7 +283,8 @@ func ParseEventString(message string, cloudWatchTimestampMillis int64) Event {
 		b = builder{raw: message}
 		parseText(message, &b)
 	}
-	return b.finish(format, cloudWatchTimestampMillis)
+	b.finish(format, cloudWatchTimestampMillis)
+	return b.ev
 }
 
 // builder collects the values of one event's keys, from either format.
@@ -321,7 +330,9 @@ func (b *builder) set(k keyID, v value) {
 			b.epoch = t
 		}
 	case keyTimestamp:
-		if t, ok := parseEpoch(v.s); ok {
+		if len(v.s) > 4 && v.s[4] == '-' { // the documented form, "2025-11-08 05:40:29.641Z"
+			b.human = v.s
+		} else if t, ok := parseEpoch(v.s); ok {
 			b.epoch = t
 		} else {
 			b.human = v.s
@@ -379,15 +390,15 @@ func (b *builder) set(k keyID, v value) {
 	}
 }
 
-// finish classifies the message and settles the type, status and time.
-func (b *builder) finish(format Format, cloudWatchMillis int64) Event {
-	e := b.ev
+// finish classifies the message and settles the type, status and time of
+// the event it builds.
+func (b *builder) finish(format Format, cloudWatchMillis int64) {
+	e := &b.ev
 	e.Format = format
 	e.Details = b.details
 	var family EventType
 	if b.details != "" {
-		c := classify(b.details)
-		e.Entry, e.Fields, family = c.entry, c.fields, c.family
+		e.Entry, family = classify(b.details, &e.Fields)
 	}
 	switch {
 	case b.typ != EventUnknown:
@@ -444,125 +455,6 @@ func (b *builder) finish(format Format, cloudWatchMillis int64) Event {
 			e.TunnelOutsideIP = ip
 		}
 	}
-	return e
-}
-
-// keyID names a known key of either log, in either format.
-type keyID uint8
-
-const (
-	keyUnknown keyID = iota
-	keyEventTimestamp
-	keyTimestamp
-	keyDPD
-	keyNATT
-	keyPhase1
-	keyPhase2
-	keyDetails
-	keyMessage
-	keyResourceID
-	keyType
-	keyStatus
-	keyVPNConnectionID
-	keyOutsideIP
-	keyPrefix
-	keyASPath
-	keyLocalPref
-	keyMED
-	keyNextHop
-	keyWeight
-)
-
-// lookupKey identifies a key ignoring letter case, '_', '-' and spaces, so
-// "ike_phase1_state", "IkePhase1State" and "ike-phase1-state" are one key.
-//
-// UNCONFIRMED: besides the documented JSON keys, the documentation's field
-// names (TunnelIKEPhase1State, VpnLogDetail, ...) and the 2022 keys
-// VpnConnectionId and TunnelOutsideIPAddress are accepted, in case a format
-// version uses them.
-func lookupKey(raw string) keyID {
-	// Fast path: the keys as AWS documents them.
-	switch raw {
-	case "event_timestamp":
-		return keyEventTimestamp
-	case "timestamp":
-		return keyTimestamp
-	case "dpd_enabled":
-		return keyDPD
-	case "nat_t_detected":
-		return keyNATT
-	case "ike_phase1_state":
-		return keyPhase1
-	case "ike_phase2_state":
-		return keyPhase2
-	case "details":
-		return keyDetails
-	case "message":
-		return keyMessage
-	case "resource_id":
-		return keyResourceID
-	case "type":
-		return keyType
-	case "status":
-		return keyStatus
-	}
-	var buf [32]byte
-	n := 0
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c == '_' || c == '-' || c == ' ':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		if n == len(buf) {
-			return keyUnknown
-		}
-		buf[n] = c
-		n++
-	}
-	switch string(buf[:n]) {
-	case "eventtimestamp", "vpnlogcreationtimestamp":
-		return keyEventTimestamp
-	case "timestamp", "vpnlogcreationtimestampreadable":
-		return keyTimestamp
-	case "dpdenabled", "tunneldpdenabled":
-		return keyDPD
-	case "nattdetected", "tunnelcgwnattdetectionstatus":
-		return keyNATT
-	case "ikephase1state", "tunnelikephase1state":
-		return keyPhase1
-	case "ikephase2state", "tunnelikephase2state":
-		return keyPhase2
-	case "details", "vpnlogdetail", "vpnlogdetails":
-		return keyDetails
-	case "message":
-		return keyMessage
-	case "resourceid":
-		return keyResourceID
-	case "type":
-		return keyType
-	case "status":
-		return keyStatus
-	case "vpnconnectionid":
-		return keyVPNConnectionID
-	case "tunneloutsideipaddress", "tunneloutsideip":
-		return keyOutsideIP
-	case "prefix":
-		return keyPrefix
-	case "aspath":
-		return keyASPath
-	case "localpref":
-		return keyLocalPref
-	case "med":
-		return keyMED
-	case "nexthopip", "nexthop":
-		return keyNextHop
-	case "weight":
-		return keyWeight
-	}
-	return keyUnknown
 }
 
 // parseRecordType reads the BGP log's type key.
@@ -689,136 +581,4 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
-}
-
-// parseEpoch reads an epoch timestamp (a decimal number, possibly with a
-// fraction or an exponent) and picks its unit by magnitude: below 1e11 it
-// is seconds, below 1e14 milliseconds, below 1e17 microseconds, else
-// nanoseconds.
-//
-// UNCONFIRMED: the unit of event_timestamp (the BGP example is in
-// milliseconds, AWS's monitoring sample treats tunnel activity as seconds).
-func parseEpoch(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	ip := scanWhile(s, 0, isDigit)
-	if ip == 0 || ip > 19 {
-		return time.Time{}, false
-	}
-	var n int64
-	for i := 0; i < ip; i++ {
-		n = n*10 + int64(s[i]-'0')
-	}
-	if n < 0 { // overflow
-		return time.Time{}, false
-	}
-	// frac is the fractional part in billionths of the unit.
-	var frac int64
-	if ip < len(s) {
-		if s[ip] != '.' {
-			return parseEpochFloat(s)
-		}
-		fs := ip + 1
-		fe := scanWhile(s, fs, isDigit)
-		if fe != len(s) {
-			return parseEpochFloat(s)
-		}
-		for i, scale := fs, int64(1e8); i < fe && scale > 0; i, scale = i+1, scale/10 {
-			frac += int64(s[i]-'0') * scale
-		}
-	}
-	switch {
-	case n == 0:
-		return time.Time{}, false
-	case n < 1e11:
-		return time.Unix(n, frac).UTC(), true
-	case n < 1e14:
-		return time.Unix(0, n*1e6+frac/1e3).UTC(), true
-	case n < 1e17:
-		return time.Unix(0, n*1e3+frac/1e6).UTC(), true
-	default:
-		return time.Unix(0, n).UTC(), true
-	}
-}
-
-// parseEpochFloat handles exponent notation ("1.762580429641E12").
-func parseEpochFloat(s string) (time.Time, bool) {
-	if scanWhile(s, 0, isNumberByte) != len(s) {
-		return time.Time{}, false // not a number; spares ParseFloat's error
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(f >= 1) || f >= 9.2e18 {
-		return time.Time{}, false
-	}
-	unit := 1.0 // nanoseconds per unit
-	switch {
-	case f < 1e11:
-		unit = 1e9
-	case f < 1e14:
-		unit = 1e6
-	case f < 1e17:
-		unit = 1e3
-	}
-	// Whole units and the fraction apart, so that whole milliseconds stay exact.
-	whole := math.Floor(f)
-	if whole*unit >= 9.2e18 {
-		return time.Time{}, false
-	}
-	return time.Unix(0, int64(whole)*int64(unit)+int64(math.Round((f-whole)*unit))).UTC(), true
-}
-
-// parseHumanTime reads "2025-11-08 05:40:29.641Z" and its relatives at the
-// start of s: 'T' or space between date and time, optional fraction ('.' or
-// ','), then Z, a ±hh:mm / ±hhmm offset, " UTC", or nothing (UTC). It
-// returns the time and the number of bytes read.
-func parseHumanTime(s string) (time.Time, int, bool) {
-	// num reads n digits at s[i:], or returns -1.
-	num := func(i, n int) int {
-		if i+n > len(s) {
-			return -1
-		}
-		v := 0
-		for k := i; k < i+n; k++ {
-			if !isDigit(s[k]) {
-				return -1
-			}
-			v = v*10 + int(s[k]-'0')
-		}
-		return v
-	}
-	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' {
-		return time.Time{}, 0, false
-	}
-	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
-	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60 {
-		return time.Time{}, 0, false
-	}
-	i, nanos := 19, 0
-	if i < len(s) && (s[i] == '.' || s[i] == ',') {
-		j := scanWhile(s, i+1, isDigit)
-		for k, scale := i+1, 100000000; k < j && scale > 0; k, scale = k+1, scale/10 {
-			nanos += int(s[k]-'0') * scale
-		}
-		i = j
-	}
-	var offset int
-	switch {
-	case i < len(s) && (s[i] == 'Z' || s[i] == 'z'):
-		i++
-	case i < len(s) && (s[i] == '+' || s[i] == '-'):
-		j := i + 3
-		if j < len(s) && s[j] == ':' {
-			j++
-		}
-		if oh, om := num(i+1, 2), num(j, 2); oh >= 0 && oh < 24 && om >= 0 && om < 60 {
-			offset = (oh*60 + om) * 60
-			if s[i] == '-' {
-				offset = -offset
-			}
-			i = j + 2
-		}
-	case strings.HasPrefix(s[i:], " UTC"):
-		i += 4
-	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, nanos, time.UTC).Add(-time.Duration(offset) * time.Second)
-	return t, i, true
 }

@@ -2,6 +2,7 @@ package logparse
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -59,10 +60,47 @@ var partials = [...]candidate{
 // order, then partials.
 var candidates, minKey, maxKey = buildCandidates()
 
+// keysByFirst lists the key words and their candidates by first byte: a
+// word is looked up among the few keys of its first byte, without hashing.
+var keysByFirst = func() (t [256][]keyCandidates) {
+	for k, c := range candidates {
+		t[k[0]] = append(t[k[0]], keyCandidates{k, c})
+	}
+	for i := range t {
+		slices.SortFunc(t[i], func(x, y keyCandidates) int { return strings.Compare(x.key, y.key) })
+	}
+	return t
+}()
+
+type keyCandidates struct {
+	key   string
+	cands []candidate
+}
+
+// lookupCandidates returns the candidates of a key word (nil if w is none).
+func lookupCandidates(w []byte) []candidate {
+	for _, kc := range keysByFirst[w[0]] {
+		if len(kc.key) == len(w) && kc.key == string(w) {
+			return kc.cands
+		}
+	}
+	return nil
+}
+
+// keyShapes has, for each first byte of a key word, a bit for each length
+// some key of that first byte has: most words of a message are no key, and
+// this tells so without a map lookup.
+var keyShapes = func() (t [256]uint64) {
+	for k := range candidates {
+		t[k[0]] |= 1 << len(k)
+	}
+	return t
+}()
+
 func buildCandidates() (map[string][]candidate, int, int) {
 	m := make(map[string][]candidate)
 	var thens []string
-	lo, hi := 1<<30, 0
+	lo, hi := 1<<30, 0 // the shortest and longest keys (keyShapes needs hi < 64)
 	add := func(c candidate) {
 		c.thenID = -1
 		if c.then != "" {
@@ -92,6 +130,9 @@ func buildCandidates() (map[string][]candidate, int, int) {
 	}
 	if len(thens) > maxThens {
 		panic("logparse: raise maxThens")
+	}
+	if hi >= 64 {
+		panic("logparse: a key word of 64 bytes or more does not fit keyShapes")
 	}
 	return m, lo, hi
 }
@@ -128,19 +169,14 @@ var wordByte = func() (t [256]bool) {
 	return t
 }()
 
-// classification is the result of classify.
-type classification struct {
-	entry  *CatalogEntry // nil when no catalogue entry matched
-	family EventType     // EventUnknown when nothing matched, not even a partial
-	fields MessageFields
-}
-
 // lowerBufSize is the stack buffer for lower-casing; longer messages allocate.
 const lowerBufSize = 512
 
 // classify recognises the catalogue message contained in msg, whatever text
-// surrounds it, and extracts its placeholders.
-func classify(msg string) (c classification) {
+// surrounds it, and extracts its placeholders into fields. entry is nil when
+// no catalogue entry matched; family is EventUnknown when nothing matched,
+// not even a partial pattern.
+func classify(msg string, fields *MessageFields) (entry *CatalogEntry, family EventType) {
 	var buf [lowerBufSize]byte
 	l := lowerASCII(append(buf[:0], msg...))
 	partial, partialAt := -1, 0
@@ -154,8 +190,8 @@ func classify(msg string) (c classification) {
 		for j < len(l) && wordByte[l[j]] {
 			j++
 		}
-		if n := j - i; n >= minKey && n <= maxKey && l[i] >= 'a' {
-			cands := candidates[string(l[i:j])]
+		if n := j - i; n >= minKey && n <= maxKey && keyShapes[l[i]]&(1<<n) != 0 {
+			cands := lookupCandidates(l[i:j])
 			for k := range cands {
 				cand := &cands[k]
 				start := cand.matchAt(l, i, &memo)
@@ -163,9 +199,8 @@ func classify(msg string) (c classification) {
 					continue
 				}
 				if cand.entry != nil {
-					c.entry, c.family = cand.entry, cand.family
-					extract(msg, l, start, cand.fields, &c.fields)
-					return c
+					extract(msg, l, start, cand.fields, fields)
+					return cand.entry, cand.family
 				}
 				if partial < 0 || cand.rank < partial {
 					partial, partialAt = cand.rank, start
@@ -176,10 +211,10 @@ func classify(msg string) (c classification) {
 	}
 	if partial >= 0 {
 		p := &partials[partial]
-		c.family = p.family
-		extract(msg, l, partialAt, p.fields, &c.fields)
+		family = p.family
+		extract(msg, l, partialAt, p.fields, fields)
 	}
-	return c
+	return nil, family
 }
 
 // matchAt returns where the candidate's text starts when its key word is at
@@ -198,8 +233,20 @@ func (c *candidate) matchAt(l []byte, at int, memo *[maxThens]thenMemo) int {
 // lowerASCII lower-cases ASCII letters in place and turns tabs and line
 // breaks into spaces, keeping every byte offset.
 func lowerASCII(b []byte) []byte {
-	for i, c := range b {
-		b[i] = lowerTable[c]
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	// Eight bytes at a time while they hold no control byte: set bit 5 of those in 'A'..'Z'.
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-ones*0x20)&^x&highs != 0 {
+			break // a byte below 0x20 (or one of them borrowed from): the table handles the rest
+		}
+		h := x &^ highs
+		upper := (h + ones*(0x80-'A')) &^ (h + ones*(0x80-'Z'-1)) &^ x & highs
+		binary.LittleEndian.PutUint64(b[i:], x|upper>>2)
+	}
+	for ; i < len(b); i++ {
+		b[i] = lowerTable[b[i]]
 	}
 	return b
 }
