@@ -154,7 +154,7 @@ func checkHealth(t *testing.T, what string, res *Result, want map[Tunnel]logpars
 
 // Writers of the input forms.
 
-func writeFile(t *testing.T, path string, data []byte) string {
+func writeFile(t testing.TB, path string, data []byte) string {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func cliPages(recs []rec, n int, withStreams, compact bool) []byte {
 
 // exportObjects writes records as a CloudWatch Logs export to S3 lays them out: under dir/<task id>/<stream>/,
 // gzip objects of at most n lines "<ISO 8601 time> <message>", and the write test at dir's top. It returns dir.
-func exportObjects(t *testing.T, dir string, recs []rec, n int) string {
+func exportObjects(t testing.TB, dir string, recs []rec, n int) string {
 	t.Helper()
 	byStream := map[string][]rec{}
 	var order []string
