@@ -39,6 +39,26 @@ func benchParse(b *testing.B, msgs [][]byte) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
+// benchParser parses with one Parser, as health --file's workers do.
+func benchParser(b *testing.B, msgs [][]byte) {
+	strs := make([]string, len(msgs))
+	for i, m := range msgs {
+		strs[i] = string(m)
+	}
+	var p Parser
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		p.Parse(strs[i%len(strs)], 1762580429641)
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func BenchmarkParserTunnelJSON(b *testing.B) { benchParser(b, benchTunnelJSON) }
+func BenchmarkParserBGPJSON(b *testing.B)    { benchParser(b, benchBGPJSON) }
+func BenchmarkParserText(b *testing.B)       { benchParser(b, benchText) }
+
 func BenchmarkParseTunnelJSON(b *testing.B) { benchParse(b, benchTunnelJSON) }
 func BenchmarkParseBGPJSON(b *testing.B)    { benchParse(b, benchBGPJSON) }
 func BenchmarkParseText(b *testing.B)       { benchParse(b, benchText) }
@@ -68,7 +88,7 @@ func BenchmarkAccumulatorAdd(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		a.Add(events[i%len(events)])
+		a.Add(&events[i%len(events)])
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
@@ -120,7 +140,7 @@ func BenchmarkAccumulatorAddBounded(b *testing.B) {
 	for b.Loop() {
 		e := events[i%len(events)]
 		e.Time = start.Add(time.Duration(i) * time.Second)
-		a.Add(e)
+		a.Add(&e)
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")

@@ -15,7 +15,7 @@ import (
 func foldAll(events []Event, window time.Duration, b *Bounds) *Accumulator {
 	a := &Accumulator{Window: window, Bounds: b}
 	for _, e := range events {
-		a.Add(e)
+		a.Add(&e)
 	}
 	return a
 }
@@ -163,7 +163,7 @@ func TestMerge_foldedParts(t *testing.T) {
 	whole := &Accumulator{Window: time.Minute, Bounds: &Bounds{limit: 2}}
 	whole.Merge(first)
 	for _, e := range events[mid:] {
-		whole.Add(e)
+		whole.Add(&e)
 	}
 	wantW := foldAll(events, time.Minute, nil).Health(now)
 	if got := whole.Health(now); !reflect.DeepEqual(got, wantW) {
@@ -206,7 +206,7 @@ func TestBounds_memory(t *testing.T) {
 	a := &Accumulator{Window: 10 * time.Minute, Bounds: &Bounds{}}
 	peak := 0
 	for _, e := range events {
-		a.Add(e)
+		a.Add(&e)
 		peak = max(peak, cap(a.tunnel.pending))
 	}
 	// Ten minutes hold 300 observations here; the limit doubles at most once past that.
@@ -222,20 +222,22 @@ func TestBounds_memory(t *testing.T) {
 	}
 }
 
-// Add copies what it keeps: the memory of the event's strings may be reused at once.
+// Add copies what it keeps: the event (a Parser's, reused by its next Parse) and the memory of its strings may be
+// reused at once.
 func TestAdd_copiesWhatItKeeps(t *testing.T) {
 	buf := make([]byte, 0, 512)
 	var a Accumulator
+	var p Parser
 	for i, l := range []line{tl(0, dn, dn, mDPD), tl(30, dn, dn, mHalfOpen), bl(31, "DOWN", mHold)} {
 		buf = append(buf[:0], l.render(FormatJSON)...)
-		a.Add(ParseEventString(unsafe.String(unsafe.SliceData(buf), len(buf)), 0))
+		a.Add(p.Parse(unsafe.String(unsafe.SliceData(buf), len(buf)), 0))
 		for j := range buf {
 			buf[j] = 'x'
 		}
 		_ = i
 	}
 	buf = append(buf[:0], "garbage that is not a log line"...)
-	a.Add(ParseEventString(unsafe.String(unsafe.SliceData(buf), len(buf)), 0))
+	a.Add(p.Parse(unsafe.String(unsafe.SliceData(buf), len(buf)), 0))
 	for j := range buf {
 		buf[j] = 'y'
 	}
@@ -259,8 +261,9 @@ func ExampleAccumulator_Merge() {
 	}
 	// Two parts of an input, folded apart (in parallel, say), merged in the order of the input.
 	var first, second Accumulator
-	first.Add(ParseEventString(msgs[0], 0))
-	second.Add(ParseEventString(msgs[1], 0))
+	var p Parser
+	first.Add(p.Parse(msgs[0], 0))
+	second.Add(p.Parse(msgs[1], 0))
 	first.Merge(&second)
 	h := first.Health(time.Unix(1762578660, 0))
 	fmt.Println(h.Status, h.EventsRead, h.Flaps)

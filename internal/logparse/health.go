@@ -207,6 +207,15 @@ const (
 )
 
 // configure settles, once, how the sequences keep their observations.
+// Reset empties the accumulator for another fold with the same Window and
+// Bounds, keeping the memory its observations took: a reader that folds
+// many batches into accumulators it then merges away allocates nothing for
+// them in the steady state. What Merge took from it stays valid.
+func (a *Accumulator) Reset() {
+	*a = Accumulator{Window: a.Window, Bounds: a.Bounds,
+		tunnel: a.tunnel.emptied(), bgp: a.bgp.emptied()}
+}
+
 func (a *Accumulator) configure() {
 	if a.configured {
 		return
@@ -254,14 +263,15 @@ var (
 func Compute(events []Event, now time.Time) Health {
 	var a Accumulator
 	for i := range events {
-		a.Add(events[i])
+		a.Add(&events[i])
 	}
 	return a.Health(now)
 }
 
 // Add folds in one event. Events may come in any order. Add copies what it
-// keeps of the event: the memory its strings share may be reused afterwards.
-func (a *Accumulator) Add(e Event) {
+// keeps of the event: the event and the memory its strings share may be
+// reused afterwards.
+func (a *Accumulator) Add(e *Event) {
 	a.configure()
 	a.read++
 	t, at := e.Time, instantOf(e.Time)
@@ -271,15 +281,15 @@ func (a *Accumulator) Add(e Event) {
 	trouble := LayerNone
 	if e.Unrecognized() {
 		a.unrecognized++
-		a.addIssue(CodeUnknown, nil, &e)
+		a.addIssue(CodeUnknown, nil, e)
 	} else if e.Entry != nil && e.Entry.Severity >= SeverityWarning {
 		trouble = e.Entry.cause.layer
-		a.addIssue(e.Entry.Code, e.Entry, &e)
+		a.addIssue(e.Entry.Code, e.Entry, e)
 	}
 
 	switch e.Type {
 	case EventTunnelActivity:
-		a.addTunnel(&e, at, trouble)
+		a.addTunnel(e, at, trouble)
 	case EventBGPStatus:
 		a.bgpSeen = true
 		if e.Status == StatusUp || e.Status == StatusDown {
@@ -295,7 +305,7 @@ func (a *Accumulator) Add(e Event) {
 		}
 	case EventRouteStatus:
 		a.bgpSeen = true
-		a.addRoute(&e)
+		a.addRoute(e)
 	}
 
 	// Text events may lack a type, so BGP facts come from the message.

@@ -169,16 +169,13 @@ var wordByte = func() (t [256]bool) {
 	return t
 }()
 
-// lowerBufSize is the stack buffer for lower-casing; longer messages allocate.
-const lowerBufSize = 512
-
 // classify recognises the catalogue message contained in msg, whatever text
 // surrounds it, and extracts its placeholders into fields. entry is nil when
 // no catalogue entry matched; family is EventUnknown when nothing matched,
 // not even a partial pattern.
-func classify(msg string, fields *MessageFields) (entry *CatalogEntry, family EventType) {
-	var buf [lowerBufSize]byte
-	l := lowerASCII(append(buf[:0], msg...))
+func (p *Parser) classify(msg string, fields *MessageFields) (entry *CatalogEntry, family EventType) {
+	p.lower = lowerASCII(append(p.lower[:0], msg...))
+	l := p.lower
 	partial, partialAt := -1, 0
 	var memo [maxThens]thenMemo
 	for i := 0; i < len(l); {
@@ -199,7 +196,7 @@ func classify(msg string, fields *MessageFields) (entry *CatalogEntry, family Ev
 					continue
 				}
 				if cand.entry != nil {
-					extract(msg, l, start, cand.fields, fields)
+					p.extract(msg, l, start, cand.fields, fields)
 					return cand.entry, cand.family
 				}
 				if partial < 0 || cand.rank < partial {
@@ -210,9 +207,9 @@ func classify(msg string, fields *MessageFields) (entry *CatalogEntry, family Ev
 		i = j
 	}
 	if partial >= 0 {
-		p := &partials[partial]
-		family = p.family
-		extract(msg, l, partialAt, p.fields, fields)
+		pc := &partials[partial]
+		family = pc.family
+		p.extract(msg, l, partialAt, pc.fields, fields)
 	}
 	return nil, family
 }
@@ -315,7 +312,7 @@ func skipSep(s string, i int) int {
 
 // extract scans the placeholders named by want from s, starting at from.
 // l is s lower-cased. Values that do not parse are left unset.
-func extract(s string, l []byte, from int, want Field, f *MessageFields) {
+func (p *Parser) extract(s string, l []byte, from int, want Field, f *MessageFields) {
 	if want&FieldSPI != 0 {
 		if i := valueAfter(s, l, from, "spi", true); i >= 0 {
 			if v := s[i:scanWhile(s, i, isAlnum)]; v != "" {
@@ -402,8 +399,8 @@ func extract(s string, l []byte, from int, want Field, f *MessageFields) {
 	if want&FieldASPath != 0 {
 		// Not word-bounded, like "received".
 		if i := valueAfter(s, l, from, "as path", false); i >= 0 {
-			if p := parseASPath(s[i:]); p != nil {
-				f.ASPath, f.Set = p, f.Set|FieldASPath
+			if p.fieldPath = appendASPath(p.fieldPath[:0], s[i:]); len(p.fieldPath) > 0 {
+				f.ASPath, f.Set = p.fieldPath, f.Set|FieldASPath
 			}
 		}
 	}
@@ -503,43 +500,26 @@ func addrAt(s string, i int) (netip.Addr, bool) {
 	return a, err == nil
 }
 
-// parseASPath reads AS numbers separated by spaces or commas (AS_SET braces,
-// brackets and quotes are ignored, flattening sets into the path) up to the
-// first other character. It returns nil when there is none.
-func parseASPath(s string) []uint32 {
-	n, end := 0, len(s)
+// appendASPath appends to dst the AS numbers of s, separated by spaces or
+// commas (AS_SET braces, brackets and quotes are ignored, flattening sets
+// into the path), up to the first other character or AS number out of range.
+func appendASPath(dst []uint32, s string) []uint32 {
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case isDigit(c):
-			if _, ok := asnAt(s, i); !ok {
-				end = i
-				i = len(s)
-				continue
+			asn, ok := asnAt(s, i)
+			if !ok {
+				return dst
 			}
-			n++
+			dst = append(dst, asn)
 			i = scanWhile(s, i, isDigit)
 		case strings.IndexByte(" \t,{}[]()\"", c) >= 0:
 			i++
 		default:
-			end = i
-			i = len(s)
+			return dst
 		}
 	}
-	if n == 0 {
-		return nil
-	}
-	path := make([]uint32, 0, n)
-	for i := 0; i < end; {
-		if isDigit(s[i]) {
-			asn, _ := asnAt(s, i)
-			path = append(path, asn)
-			i = scanWhile(s, i, isDigit)
-			continue
-		}
-		i++
-	}
-	return path
+	return dst
 }
 
 // intAfter is the integer that follows key (see valueAfter), if any.

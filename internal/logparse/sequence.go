@@ -110,6 +110,12 @@ func (s *sequence[F, P]) walk(cutoff instant) {
 	}
 }
 
+// emptied is an empty sequence that reuses s's memory for pending observations. The fold's slices are not
+// reused: a merge may have taken them.
+func (s *sequence[F, P]) emptied() sequence[F, P] {
+	return sequence[F, P]{pending: s.pending[:0]}
+}
+
 func (s *sequence[F, P]) sortPending() {
 	if s.unsorted {
 		slices.SortFunc(s.pending, compareObs)

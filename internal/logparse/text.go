@@ -11,7 +11,7 @@ import (
 // a known pair, unless a details or message key gives it explicitly.
 func parseText(s string, b *builder) {
 	i := skipBlank(s, 0)
-	if t, n, ok := parseHumanTime(s[i:]); ok {
+	if t, n, ok := b.p.clock.parse(s[i:]); ok {
 		b.leading = t
 		i += n
 	}

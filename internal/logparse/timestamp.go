@@ -94,25 +94,33 @@ func ParseTime(s string) (t time.Time, n int, ok bool) { return parseHumanTime(s
 // ','), then Z, a ±hh:mm / ±hhmm offset, " UTC", or nothing (UTC). It
 // returns the time and the number of bytes read.
 func parseHumanTime(s string) (time.Time, int, bool) {
-	// num reads n digits at s[i:], or returns -1.
-	num := func(i, n int) int {
-		if i+n > len(s) {
-			return -1
-		}
-		v := 0
-		for k := i; k < i+n; k++ {
-			if !isDigit(s[k]) {
-				return -1
-			}
-			v = v*10 + int(s[k]-'0')
-		}
-		return v
-	}
-	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' {
+	minute, ok := humanMinute(s)
+	if !ok {
 		return time.Time{}, 0, false
 	}
-	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
-	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60 {
+	return humanRest(s, minute)
+}
+
+// humanMinute reads the date, hour and minute a human-readable time starts
+// with ("2025-11-08 05:40" of "2025-11-08 05:40:29.641Z", with the colon
+// and two more bytes after it) and returns that minute in Unix seconds, as
+// if in UTC.
+func humanMinute(s string) (int64, bool) {
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' {
+		return 0, false
+	}
+	y, mo, d, h, mi := digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2), digits(s, 11, 2), digits(s, 14, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 {
+		return 0, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, 0, 0, time.UTC).Unix(), true
+}
+
+// humanRest reads what follows the minute (humanMinute) of a human-readable
+// time at s: the seconds, a fraction and a zone.
+func humanRest(s string, minute int64) (time.Time, int, bool) {
+	sec := digits(s, 17, 2)
+	if sec < 0 || sec > 60 {
 		return time.Time{}, 0, false
 	}
 	i, nanos := 19, 0
@@ -132,7 +140,7 @@ func parseHumanTime(s string) (time.Time, int, bool) {
 		if j < len(s) && s[j] == ':' {
 			j++
 		}
-		if oh, om := num(i+1, 2), num(j, 2); oh >= 0 && oh < 24 && om >= 0 && om < 60 {
+		if oh, om := digits(s, i+1, 2), digits(s, j, 2); oh >= 0 && oh < 24 && om >= 0 && om < 60 {
 			offset = (oh*60 + om) * 60
 			if s[i] == '-' {
 				offset = -offset
@@ -142,6 +150,43 @@ func parseHumanTime(s string) (time.Time, int, bool) {
 	case strings.HasPrefix(s[i:], " UTC"):
 		i += 4
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, nanos, time.UTC).Add(-time.Duration(offset) * time.Second)
-	return t, i, true
+	return time.Unix(minute+int64(sec-offset), int64(nanos)).UTC(), i, true
+}
+
+// digits reads n decimal digits at s[i:], or returns -1.
+func digits(s string, i, n int) int {
+	if i+n > len(s) {
+		return -1
+	}
+	v := 0
+	for k := i; k < i+n; k++ {
+		if !isDigit(s[k]) {
+			return -1
+		}
+		v = v*10 + int(s[k]-'0')
+	}
+	return v
+}
+
+// clock is parseHumanTime that remembers the last minute it read: the times
+// of consecutive events share their date and minute (the 16 bytes
+// "2025-11-08 05:40"), and a time that starts as the last one did is read
+// from its seconds on.
+type clock struct {
+	prefix [2]uint64 // the minute's 16 bytes, as read
+	minute int64     // in Unix seconds; prefix is set when minute is not 0
+}
+
+func (c *clock) parse(s string) (time.Time, int, bool) {
+	if c.minute != 0 && len(s) >= 19 && s[16] == ':' && load64(s, 0) == c.prefix[0] && load64(s, 8) == c.prefix[1] {
+		return humanRest(s, c.minute)
+	}
+	minute, ok := humanMinute(s)
+	if !ok {
+		return time.Time{}, 0, false
+	}
+	if minute != 0 {
+		c.prefix, c.minute = [2]uint64{load64(s, 0), load64(s, 8)}, minute
+	}
+	return humanRest(s, minute)
 }
