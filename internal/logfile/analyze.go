@@ -66,7 +66,8 @@ type Options struct {
 	// Workers is how many batches are parsed at once; zero means one per CPU.
 	Workers int
 
-	batchBytes int // the size of a batch; zero means defaultBatchBytes
+	batchBytes int  // the size of a batch; zero means defaultBatchBytes
+	noMap      bool // read regular files with pread even where they could be mapped (tests of both paths)
 }
 
 // ranged reports whether Since or Until bound the events.
@@ -75,6 +76,10 @@ func (o *Options) ranged() bool { return !o.Since.IsZero() || !o.Until.IsZero() 
 // defaultBatchBytes is the size of a batch: large enough that the work of a batch dwarfs handing it over, small
 // enough that the batches in flight hold a few megabytes.
 const defaultBatchBytes = 512 << 10
+
+// rangeBatches is the size of a range of a file that workers read themselves (ranges.go), in batches: a worker holds
+// one range at a time, and merging a range's partial costs less than parsing it.
+const rangeBatches = 4
 
 // Result is the health of each tunnel the inputs hold.
 type Result struct {
@@ -165,6 +170,12 @@ type reading struct {
 	inputs  []InputRead
 	counts  Counts
 	latest  time.Time
+	// lines count each input's lines, from the partials; errs are the errors of its ranges (the first, after which
+	// its later ranges are left out).
+	lines []int64
+	errs  []error
+	// parts are the batches' parts, given back to the workers once merged.
+	parts parts
 }
 
 // read reads the inputs once: a producer, workers, and the merge of their partials in input order.
@@ -174,13 +185,15 @@ func read(ctx context.Context, inputs []input, opts *Options, bounds logparse.Bo
 	pool := newBuffers(bufferCount * (opts.Workers + 1))
 	work := make(chan *batch, opts.Workers)
 	done := make(chan *partial, opts.Workers)
-	p := &producer{inputs: inputs, stdin: opts.Stdin, batchBytes: opts.batchBytes, out: work, pool: pool}
+	p := &producer{inputs: inputs, stdin: opts.Stdin, batchBytes: opts.batchBytes, rangeBytes: rangeBatches * opts.batchBytes, noMap: opts.noMap,
+		out: work, pool: pool}
+	rd := &reading{totals: map[Tunnel]*part{}, lines: make([]int64, len(inputs)), errs: make([]error, len(inputs))}
 	var producing sync.WaitGroup
 	producing.Go(func() { p.run(ctx) })
 	var working sync.WaitGroup
 	for range opts.Workers {
 		working.Go(func() {
-			w := &worker{opts: opts, pool: pool, streams: map[string]Tunnel{}}
+			w := &worker{opts: opts, pool: pool, parts: &rd.parts, streams: map[string]Tunnel{}}
 			for b := range work {
 				select {
 				case done <- w.do(b):
@@ -191,7 +204,6 @@ func read(ctx context.Context, inputs []input, opts *Options, bounds logparse.Bo
 	}
 	go func() { working.Wait(); close(done) }()
 
-	rd := &reading{totals: map[Tunnel]*part{}}
 	waiting := map[int]*partial{}
 	next := 0
 	for pt := range done {
@@ -207,11 +219,25 @@ func read(ctx context.Context, inputs []input, opts *Options, bounds logparse.Bo
 		return nil, err
 	}
 	rd.inputs = p.reads
+	for i := range rd.inputs {
+		rd.inputs[i].Lines += rd.lines[i]
+		if rd.inputs[i].Err == nil {
+			rd.inputs[i].Err = rd.errs[i]
+		}
+	}
 	return rd, nil
 }
 
 // merge folds a batch's partial into the totals.
 func (rd *reading) merge(pt *partial, opts *Options, bounds logparse.Bounds) {
+	switch {
+	case rd.errs[pt.src] != nil:
+		return
+	case pt.err != nil:
+		rd.errs[pt.src] = pt.err
+		return
+	}
+	rd.lines[pt.src] += pt.lines
 	rd.counts.add(pt.counts)
 	if pt.latest.After(rd.latest) {
 		rd.latest = pt.latest
@@ -236,6 +262,7 @@ func (rd *reading) merge(pt *partial, opts *Options, bounds logparse.Bounds) {
 			}
 			total.named[n] = true
 		}
+		rd.parts.put(tp)
 	}
 }
 

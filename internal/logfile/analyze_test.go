@@ -111,13 +111,15 @@ func TestAnalyze_anySplit(t *testing.T) {
 		var first *Result
 		for _, bb := range []int{1 << 20, 4096, 1000, 97} {
 			for _, workers := range []int{1, 2, 5} {
-				res := analyze(t, paths, Options{Window: 30 * time.Minute, Workers: workers, batchBytes: bb})
-				if first == nil {
-					first = res
-					continue
-				}
-				if !reflect.DeepEqual(res.Tunnels, first.Tunnels) || res.Counts != first.Counts || !res.Now.Equal(first.Now) {
-					t.Errorf("%s, batches of %d bytes, %d workers: the result differs from the first", name, bb, workers)
+				for _, noMap := range []bool{false, true} { // files mapped into memory, and read with pread
+					res := analyze(t, paths, Options{Window: 30 * time.Minute, Workers: workers, batchBytes: bb, noMap: noMap})
+					if first == nil {
+						first = res
+						continue
+					}
+					if !reflect.DeepEqual(res.Tunnels, first.Tunnels) || res.Counts != first.Counts || !res.Now.Equal(first.Now) {
+						t.Errorf("%s, batches of %d bytes, %d workers, pread %v: the result differs from the first", name, bb, workers, noMap)
+					}
 				}
 			}
 		}
@@ -340,7 +342,8 @@ func TestAnalyze_mixedTunnels(t *testing.T) {
 	}
 	merged := logparse.Accumulator{Window: time.Hour}
 	for _, r := range onlyA {
-		merged.Add(logparse.ParseEventString(r.msg, r.ms))
+		e := logparse.ParseEventString(r.msg, r.ms)
+		merged.Add(&e)
 	}
 	if !res.Now.Equal(latestOf(onlyA)) {
 		t.Errorf("now %v, want the latest event of the tunnel %v", res.Now, latestOf(onlyA))

@@ -120,7 +120,7 @@ func expected(t *testing.T, recs []rec, streams bool, window time.Duration, now 
 		if accs[k] == nil {
 			accs[k] = &logparse.Accumulator{Window: window}
 		}
-		accs[k].Add(e)
+		accs[k].Add(&e)
 	}
 	out := map[Tunnel]logparse.Health{}
 	for k, a := range accs {

@@ -110,6 +110,8 @@ type opened struct {
 	gzipped  bool
 	closer   io.Closer
 	fileSize int64 // -1 when unknown (standard input)
+	// file is the input when it is a regular file.
+	file *os.File
 }
 
 // open opens an input and, when its content starts with the gzip magic number, decompresses it. Concatenated
@@ -126,6 +128,9 @@ func open(in input, stdin io.Reader) (*opened, error) {
 		}
 		if fi, err := f.Stat(); err == nil {
 			o.fileSize = fi.Size()
+			if fi.Mode().IsRegular() {
+				o.file = f
+			}
 		}
 		src, o.closer = f, f
 	}

@@ -19,6 +19,10 @@ type batch struct {
 	data   []byte
 	events []cliRecord // FormAWSCLI: the events, their messages in data
 	buf    *[]byte     // returned to the pool once the batch is parsed
+	// file is set for a range of a file that the worker reads itself (ranges.go): the lines that start in
+	// [off, end).
+	file     *rangeFile
+	off, end int64
 }
 
 // cliRecord is an event of aws logs JSON: its stream (interned), CloudWatch timestamp, and raw message in the
@@ -47,6 +51,8 @@ type producer struct {
 	inputs     []input
 	stdin      io.Reader
 	batchBytes int
+	noMap      bool
+	rangeBytes int
 	out        chan<- *batch
 	pool       *buffers
 	seq        int
@@ -64,6 +70,22 @@ func (p *producer) run(ctx context.Context) {
 			continue
 		}
 		rd.Gzip = o.gzipped
+		if o.file != nil && !o.gzipped {
+			head := make([]byte, min(rangeHead, o.fileSize))
+			n, _ := o.file.ReadAt(head, 0)
+			if rd.Form = detect(head[:n]); rd.Form != FormAWSCLI {
+				rd.Bytes = o.fileSize
+				o.closer = nil // the ranges close it
+				if err := p.ranges(ctx, i, o, rd.Form, p.rangeBytes); err != nil && ctx.Err() == nil {
+					rd.Err = err
+				}
+				p.reads = append(p.reads, rd)
+				if ctx.Err() != nil {
+					return
+				}
+				continue
+			}
+		}
 		err = p.read(ctx, i, o, &rd)
 		rd.Bytes = o.raw.n
 		if o.gzipped && o.fileSize > rd.Bytes && err == nil {
@@ -169,10 +191,6 @@ func (p *producer) read(ctx context.Context, src int, o *opened, rd *InputRead) 
 		if cut > 0 {
 			next := p.buffer(p.batchBytes)
 			*next = append(*next, data[cut:]...)
-			rd.Lines += int64(bytes.Count(data[:cut], []byte{'\n'}))
-			if data[cut-1] != '\n' {
-				rd.Lines++
-			}
 			if !p.send(ctx, &batch{src: src, form: rd.Form, stream: o.in.stream, data: data[:cut], buf: buf}) {
 				p.pool.put(next)
 				return ctx.Err()
