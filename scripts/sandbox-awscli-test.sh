@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drives the sandbox with the AWS CLI, a client nobody here wrote, and asserts on its parsed JSON output:
 # VPN connection lifecycle, tunnel and BGP logging on one tunnel, resource-policy growth and rejection at the
-# limit, the 11th account policy, a log events round trip, IAM simulation with a denied action, and throttling
+# limit, the 11th account policy, a log events round trip, health --file on the events the CLI saves (the same
+# as the live read), IAM simulation with a denied action, and throttling
 # surfacing as each service's own error code. Then a second sandbox with --delivery-policy-model log-group:
 # delivery creates the log group's own (RESOURCE-scope) policy while the account-level policy is full,
 # a group under an account-level wildcard gets none, a group whose own policy is full refuses delivery, and
@@ -177,6 +178,28 @@ expect "the tunnel's own stream exists, named by VPN id and outside IP" \
   "[.logStreams[].logStreamName | select(contains(\"$vpn\") and contains(\"$ip1\"))] | length >= 1" "$out"
 out="$(aws logs filter-log-events --log-group-name /vpn/cli/activity --log-stream-name-prefix "$vpn")"
 expect "scenario traffic: JSON tunnel-activity events" '[.events[].message | fromjson? | select(has("ike_phase1_state"))] | length > 0' "$out"
+
+echo "--- health --file reads what the AWS CLI saves as the live read reads CloudWatch Logs"
+# save_pages GROUP: every page filter-log-events prints for the connection's streams (--max-items, --starting-token).
+save_pages() {
+  local token="" page
+  while :; do
+    page="$(aws logs filter-log-events --log-group-name "$1" --log-stream-name-prefix "$vpn" --max-items 10 ${token:+--starting-token "$token"})"
+    printf '%s\n' "$page"
+    token="$(jq -r '.NextToken // empty' <<<"$page")"
+    [ -n "$token" ] || break
+  done
+}
+{ save_pages /vpn/cli/activity; save_pages /aws/vendedlogs/vpn/cli-bgp; } >"$work/saved.json"
+expect "several pages saved, one after the other" 'length > 2 and all(has("events"))' "$(jq -s . "$work/saved.json")"
+live="$("$BIN" health --vpn-connection-id "$vpn" --tunnel "$ip1" --lookback 2h --output json || true)"
+saved="$("$BIN" health --file "$work/saved.json" --output json || true)"
+# The fields that do not depend on the time the health is as of (the live read's is its own now).
+same='{ike_phase1_state, ike_phase2_state, bgp_status, bgp_session_state, flaps, events_read, events_unrecognized, routes,
+  issues: [.issues[] | {code, count, first_seen, last_seen, message}]}'
+expect "the file's tunnel is the one its streams name" ".tunnels | map(.vpn_connection_id + \"/\" + .tunnel_outside_ip_address) == [\"$vpn/$ip1\"]" "$saved"
+expect "the same states, counts and issues as the live read" "(.[0].tunnels[0] | $same) == (.[1].tunnels[0] | $same) and .[0].tunnels[0].events_read > 0" \
+  "$(jq -s . <<<"$live$saved")"
 
 echo "--- IAM: who am I, and what may I do"
 out="$(aws sts get-caller-identity)"

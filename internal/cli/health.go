@@ -22,6 +22,7 @@ type healthFlags struct {
 	lookback  string
 	queryMode string
 	output    outputFlag
+	file      fileFlags // health --file (health_file.go)
 }
 
 func newHealthCommand(g *globalOptions) *cobra.Command {
@@ -53,15 +54,30 @@ With --output json, one object (docs/cli/health.schema.json, schema_version ` + 
 data source's attributes per tunnel), summary (tunnels by status) and reads (the CloudWatch Logs
 calls of the run).
 
+With --file, the same report from logs saved to files instead of CloudWatch Logs, offline: event
+lines (JSON or text), the JSON of aws logs filter-log-events or get-log-events, S3 export objects
+(gzip) or directories of them, "-" for the standard input. Tunnels are told apart by the stream
+names the input holds, else by the names the events carry (a BGP record's resource_id); events that
+name none are given to --tunnel and --vpn-connection-id when set. --since and --until keep the events
+of a time range, --now fixes the time the health is as of (default: --until, else the latest event),
+and --lookback counts back from it. The JSON adds input (what was read) and each tunnel's streams.
+
 Exit status (the table of terraform-provider-vpnlogs --help): 0 every tunnel healthy; 2 at least one
 tunnel degraded or down; 3 none degraded or down but at least one unknown; 1 an error (flags, AWS,
 a log group that cannot be read).`,
 		Example: `  terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0
   terraform-provider-vpnlogs health --vpn-connection-id vpn-0123456789abcdef0 --tunnel 203.0.113.10 --lookback 24h
   terraform-provider-vpnlogs health --tag env=prod
-  terraform-provider-vpnlogs health --all --output json | jq '.tunnels[] | select(.status != "healthy")'`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+  terraform-provider-vpnlogs health --all --output json | jq '.tunnels[] | select(.status != "healthy")'
+  terraform-provider-vpnlogs health --file exportedlogs/ --now 2025-11-08T06:00:00Z`,
+		Args: cobra.ArbitraryArgs, // more files after --file
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(f.file.paths) > 0 || len(args) > 0 {
+				return runHealthFile(cmd, f, args)
+			}
+			if err := f.file.liveOnly(); err != nil {
+				return err
+			}
 			return runHealth(cmd.Context(), cmd.OutOrStdout(), g, f)
 		},
 	}
@@ -72,6 +88,7 @@ a log group that cannot be read).`,
 	fl.StringVar(&f.queryMode, "query-mode", health.ModeAuto, strings.Join(health.Modes, ", ")+
 		" (auto: download up to "+health.FormatDuration(health.InsightsThreshold)+", Logs Insights above)")
 	f.output.add(fl, outputText, "text or json")
+	f.file.register(fl)
 	return cmd
 }
 
@@ -126,7 +143,7 @@ func runHealth(ctx context.Context, out io.Writer, g *globalOptions, f *healthFl
 func healthExit(reports []tunnelReport) error {
 	var failed, bad, unknown []string
 	for _, r := range reports {
-		name := vpn.TunnelID(r.VPNConnectionID, r.OutsideIP)
+		name := vpn.TunnelID(orUnnamed(r.VPNConnectionID, "VPN connection"), orUnnamed(r.OutsideIP, "address"))
 		switch {
 		case r.Error != "":
 			failed = append(failed, name)

@@ -25,6 +25,8 @@ type healthReport struct {
 	Tunnels       []tunnelReport `json:"tunnels"`
 	Summary       summaryReport  `json:"summary"`
 	Reads         readsReport    `json:"reads"`
+	// Input is what health --file read; absent for a read from CloudWatch Logs.
+	Input *fileInputReport `json:"input,omitempty"`
 }
 
 // tunnelReport is one tunnel's health as the CLI prints it; the JSON names are the data source's.
@@ -51,6 +53,7 @@ type tunnelReport struct {
 	EventsUnrecognized int                 `json:"events_unrecognized"`
 	QueryMode          string              `json:"query_mode,omitempty"`
 	LogGroups          []logGroupReport    `json:"log_groups"`
+	Streams            []string            `json:"streams,omitempty"` // health --file: the streams the events came from
 	Error              string              `json:"error,omitempty"`
 }
 
@@ -167,6 +170,13 @@ func reportFor(th health.TunnelHealth) tunnelReport {
 		r.Error = th.Err.Error()
 		return r
 	}
+	r.setHealth(h)
+	return r
+}
+
+// setHealth renders a health that was read into its report.
+func (r *tunnelReport) setHealth(h logparse.Health) {
+	r.Status, r.StatusReason = h.Status, h.StatusReason
 	r.IKEPhase1State, r.IKEPhase2State = optStr(h.IKEPhase1), optStr(h.IKEPhase2)
 	r.DPDEnabled, r.NATTDetected = h.DPDEnabled, h.NATTDetected
 	r.BGPStatus, r.BGPSessionState = optStr(h.BGPStatus), optStr(h.BGPSessionState)
@@ -190,7 +200,6 @@ func reportFor(th health.TunnelHealth) tunnelReport {
 		})
 	}
 	r.Diagnosis = diagnosisOf(h.Diagnosis)
-	return r
 }
 
 // telemetryOf is AWS's view of a tunnel as health and doctor print it; nil when AWS reports none.
@@ -234,7 +243,7 @@ func printHealth(w io.Writer, reports []tunnelReport, sum summaryReport, stats h
 		if r.Error != "" {
 			status = "ERROR"
 		}
-		fmt.Fprintf(&b, "%s tunnel %s: %s\n", r.VPNConnectionID, r.OutsideIP, status)
+		fmt.Fprintf(&b, "%s tunnel %s: %s\n", orUnnamed(r.VPNConnectionID, "VPN connection"), orUnnamed(r.OutsideIP, "address"), status)
 		line := func(label, format string, args ...any) {
 			fmt.Fprintf(&b, "  %-10s %s\n", label, fmt.Sprintf(format, args...))
 		}
@@ -293,8 +302,12 @@ func printHealth(w io.Writer, reports []tunnelReport, sum summaryReport, stats h
 			if r.LastEventAt != nil {
 				last = ", last at " + *r.LastEventAt
 			}
-			line("events", "%d read (%d unrecognized)%s; %s mode, %d call(s) on %s", r.EventsRead, r.EventsUnrecognized, last,
-				r.QueryMode, calls, strings.Join(groups, ", "))
+			if r.QueryMode == queryModeFile {
+				line("events", "%d read (%d unrecognized)%s; from %s", r.EventsRead, r.EventsUnrecognized, last, fileSource(r))
+			} else {
+				line("events", "%d read (%d unrecognized)%s; %s mode, %d call(s) on %s", r.EventsRead, r.EventsUnrecognized, last,
+					r.QueryMode, calls, strings.Join(groups, ", "))
+			}
 			for _, g := range r.LogGroups {
 				for _, n := range g.Notes {
 					line("note", "%s", n)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"time"
 
@@ -27,6 +28,8 @@ type settings struct {
 	// interrupts, when set, replaces SIGINT and SIGTERM for the commands that listen for them while they change
 	// tunnels.
 	interrupts <-chan os.Signal
+	// stdin, when set, replaces the process's standard input (health --file -).
+	stdin io.Reader
 }
 
 // defaultHeartbeat is how often a "still waiting" line is printed while AWS applies a change (minutes per tunnel).
@@ -70,4 +73,9 @@ func WithEnv(getenv func(string) string) Option {
 // SIGTERM.
 func WithInterrupts(ch <-chan os.Signal) Option {
 	return func(s *settings) { s.interrupts = ch }
+}
+
+// WithStdin gives the commands that read the standard input (health --file -) r instead of the process's.
+func WithStdin(r io.Reader) Option {
+	return func(s *settings) { s.stdin = r }
 }

@@ -76,6 +76,9 @@ exactly as in the provider.
 	for _, newCommand := range commands {
 		root.AddCommand(newCommand(g))
 	}
+	if g.settings.stdin != nil {
+		root.SetIn(g.settings.stdin)
+	}
 	return root
 }
 

@@ -484,11 +484,12 @@ func (s *sink) addOurs(evs []rawEvent) {
 // add parses and folds one event of a stream already known to be the tunnel's. The parsed event shares the
 // message's memory: nothing is copied.
 func (s *sink) add(stream, message string, tsMillis int64) {
-	s.addEvent(stream, logparse.ParseEventString(message, tsMillis))
+	e := logparse.ParseEventString(message, tsMillis)
+	s.addEvent(stream, &e)
 }
 
-func (s *sink) addEvent(stream string, e logparse.Event) {
-	k := eventKind(&e)
+func (s *sink) addEvent(stream string, e *logparse.Event) {
+	k := eventKind(e)
 	if s.only != 0 && k&s.only == 0 {
 		return
 	}

@@ -165,7 +165,7 @@ func (s *sink) addSummary(row []types.ResultField) {
 	}
 	e := logparse.ParseEventString(m1, t1)
 	for i := 1; i < int(n); i++ {
-		s.addEvent("", e)
+		s.addEvent("", &e)
 	}
 }
 

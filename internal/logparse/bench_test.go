@@ -39,6 +39,26 @@ func benchParse(b *testing.B, msgs [][]byte) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
+// benchParser parses with one Parser, as health --file's workers do.
+func benchParser(b *testing.B, msgs [][]byte) {
+	strs := make([]string, len(msgs))
+	for i, m := range msgs {
+		strs[i] = string(m)
+	}
+	var p Parser
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		p.Parse(strs[i%len(strs)], 1762580429641)
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func BenchmarkParserTunnelJSON(b *testing.B) { benchParser(b, benchTunnelJSON) }
+func BenchmarkParserBGPJSON(b *testing.B)    { benchParser(b, benchBGPJSON) }
+func BenchmarkParserText(b *testing.B)       { benchParser(b, benchText) }
+
 func BenchmarkParseTunnelJSON(b *testing.B) { benchParse(b, benchTunnelJSON) }
 func BenchmarkParseBGPJSON(b *testing.B)    { benchParse(b, benchBGPJSON) }
 func BenchmarkParseText(b *testing.B)       { benchParse(b, benchText) }
@@ -68,7 +88,7 @@ func BenchmarkAccumulatorAdd(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		a.Add(events[i%len(events)])
+		a.Add(&events[i%len(events)])
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
@@ -104,4 +124,24 @@ func BenchmarkHealth(b *testing.B) {
 		Compute(events, now)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(events)), "ns/event")
+}
+
+// BenchmarkAccumulatorAddBounded is BenchmarkAccumulatorAdd with Bounds, as health --file folds events: the
+// observations of the last hour are kept, older ones folded.
+func BenchmarkAccumulatorAddBounded(b *testing.B) {
+	var events []Event
+	for _, m := range append(append([][]byte{}, benchTunnelJSON...), benchBGPJSON...) {
+		events = append(events, ParseEvent(m, 0))
+	}
+	a := Accumulator{Bounds: &Bounds{}}
+	b.ReportAllocs()
+	i := 0
+	start := events[0].Time
+	for b.Loop() {
+		e := events[i%len(events)]
+		e.Time = start.Add(time.Duration(i) * time.Second)
+		a.Add(&e)
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }

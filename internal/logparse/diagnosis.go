@@ -297,11 +297,14 @@ func (d *diagnoser) healthyReason() string {
 		return up + " with no recent errors"
 	}
 	tl := d.tl
+	if !tl.knows(last) {
+		d.a.needKeep(last)
+	}
 	recovered, ok := firstAfter(tl.topEst, last)
 	if !ok {
 		return up + " with no unresolved errors"
 	}
-	from, _ := lastBefore(tl.cleanTop, last)
+	from := tl.lastCleanBefore(last)
 	items := d.pick(false, func(is *issueAcc) bool { return is.Resolved && is.LastSeen.After(from) })
 	root(items, tl.top)
 	r := items[0]

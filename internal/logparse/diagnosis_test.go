@@ -361,7 +361,7 @@ func orders(n int) map[string][]int {
 func computeIn(events []Event, order []int, now time.Time) Health {
 	var a Accumulator
 	for _, i := range order {
-		a.Add(events[i])
+		a.Add(&events[i])
 	}
 	return a.Health(now)
 }

@@ -104,6 +104,20 @@
 // sequence. Counting BGP drops only, when BGP is in use, avoids counting one
 // outage twice.
 //
+// # Parts, order and memory
+//
+// Accumulators of consecutive parts of an input, folded apart (in parallel),
+// merge in order into the accumulator of the whole (Accumulator.Merge): the
+// counters add up, the latest values and issue messages follow the rule
+// above, and the timeline reads its observations in time order whatever the
+// parts. Without Bounds an accumulator keeps every IKE state report and BGP
+// status event; with Bounds it keeps those of the recent window (the window
+// before the latest event, or a longer horizon) and walks older ones, in time
+// order, into the few values the timeline needs of them, so that memory does
+// not grow with the events read. That is exact when events come in time
+// order to within the span kept; Accumulator.Exact reports when they did not,
+// and with which Bounds folding the same events again is exact.
+//
 // # Status describes now
 //
 // Each catalogue entry concerns a layer: IKE phase 1, IKE phase 2 (which

@@ -69,6 +69,15 @@ func checkInvariants(t *testing.T, s string) {
 	if again := ParseEvent([]byte(s), 1762580429641); !reflect.DeepEqual(again, e) {
 		t.Fatalf("ParseEvent and ParseEventString disagree or are not deterministic:\n%+v\n%+v", again, e)
 	}
+	// A Parser reuses memory from one Parse to the next (the lower-cased copy, the route and AS path, the last
+	// time it read): after any other event, it parses this one as a fresh parse does.
+	for _, prev := range [][]byte{benchTunnelJSON[0], benchBGPJSON[len(benchBGPJSON)-1], benchText[len(benchText)/2], []byte(s + s)} {
+		var p Parser
+		p.Parse(string(prev), 1762580429641)
+		if got := *p.Parse(s, 1762580429641); !reflect.DeepEqual(got, e) {
+			t.Fatalf("a Parser that parsed %q before parses differently:\n%+v\n%+v", prev, got, e)
+		}
+	}
 
 	h := Compute([]Event{e, e}, e.Time)
 	switch h.Status {

@@ -93,11 +93,15 @@ type Issue struct {
 }
 
 // Accumulator folds events into Health. The zero value is ready to use. It is
-// not safe for concurrent use.
+// not safe for concurrent use; accumulators of parts of an input can be
+// folded in parallel and merged (Merge).
 type Accumulator struct {
 	// Window is how far back from "now" issues, flaps and prefix-limit
 	// messages count as recent. Zero means DefaultWindow.
 	Window time.Duration
+	// Bounds, when set, keeps the accumulator's memory independent of the
+	// number of events (see Bounds and Exact). Set it before the first Add.
+	Bounds *Bounds
 
 	read, unrecognized int
 	lastAt             time.Time
@@ -111,41 +115,131 @@ type Accumulator struct {
 	bgpSeen     bool
 	bgpFlaps    int
 	lastBGPFlap time.Time
-	tunnel      []tunnelObs // tunnel-activity events with an IKE state, in Add order
-	bgp         []bgpObs    // BGP status events that say the session is up or established, in Add order
+	tunnel      sequence[tunnelFold, *tunnelFold] // tunnel-activity events that report an IKE state (tunnelState)
+	bgp         sequence[bgpFold, *bgpFold]       // BGP status events with an UP or DOWN status (bgpStEst, bgpStUp)
 
 	routes   RouteCounts
 	byPrefix map[netip.Prefix]latest[DeniedRoute] // Code "" when not denied
 	issues   map[string]*issueAcc
+
+	// needed is how far before the latest event the last Health had to know
+	// observations that were folded away (see Exact); zero if it did not.
+	needed time.Duration
+
+	configured bool
+	seqCfg     seqConfig
 }
+
+// Bounds keep an accumulator's memory independent of the number of events it
+// folds. The timeline (establishments, flaps, when the tunnel was last
+// healthy) walks the IKE state reports and BGP status events in time order,
+// and the diagnosis asks about times other than the latest only within the
+// window before now, which is not before the latest event. With Bounds, the
+// observations within the window (or Horizon, if longer) of the latest one
+// are kept as they come, and older ones are walked, in order, into a few
+// values: memory grows with the events of one window, not with the events
+// read. The health is the same as without Bounds when events come in time
+// order to within that span, as each CloudWatch Logs stream, export object
+// and read delivers them, and when Health is asked as of a time not before
+// the latest event; Exact tells when it is not, and with which Bounds folding
+// the same events again gives the exact health.
+type Bounds struct {
+	// Horizon is how far out of time order an event may come, when more
+	// than the window.
+	Horizon time.Duration
+
+	limit int // kept observations that trigger a fold; zero means foldLimit
+}
+
+// foldLimit is how many observations a bounded sequence keeps before walking
+// the old ones; it doubles while more than half of them are within the span.
+const foldLimit = 1024
 
 // latest keeps the value of the latest event; on equal times the later Add
 // wins.
 type latest[T any] struct {
 	v  T
-	at time.Time
+	at instant
 	ok bool
 }
 
-func (l *latest[T]) offer(v T, at time.Time) {
-	if !l.ok || !at.Before(l.at) {
-		*l = latest[T]{v: v, at: at, ok: true}
+func (l *latest[T]) offer(v T, at instant) {
+	if !l.ok || !at.before(l.at) {
+		l.v, l.at, l.ok = v, at, true
 	}
 }
 
-// tunnelObs is a tunnel-activity event that reports an IKE state. trouble is
-// the layer of its warning or error message, LayerNone if it has none.
-type tunnelObs struct {
-	at      time.Time
-	p1, p2  IKEState
-	trouble Layer
+// merge offers o's value, as if o's events were added after l's.
+func (l *latest[T]) merge(o latest[T]) {
+	if o.ok {
+		l.offer(o.v, o.at)
+	}
 }
 
-// bgpObs is a BGP status event that is a transition into Established (est)
-// or reports the session up without a warning or an error (up).
-type bgpObs struct {
-	at      time.Time
-	est, up bool
+// tunnelState is the state of a tunnel-activity event that reports an IKE
+// state: the phases and the layer of its warning or error message (LayerNone
+// if none). Its value orders events of equal time as the timeline reads them:
+// reports of both phases up first, then by phase 1, phase 2 and layer.
+func tunnelState(p1, p2 IKEState, trouble Layer) uint16 {
+	var s uint16
+	if !p1.up() || !p2.up() {
+		s = 1 << 9
+	}
+	return s | uint16(p1)<<6 | uint16(p2)<<3 | uint16(trouble)
+}
+
+func tunnelStateOf(s uint16) (p1, p2 IKEState, trouble Layer) {
+	return IKEState(s >> 6 & 7), IKEState(s >> 3 & 7), Layer(s & 7)
+}
+
+// cleanTunnel reports whether a tunnel-activity state reports both phases up
+// with no IKE warning or error.
+func cleanTunnel(s uint16) bool {
+	p1, p2, trouble := tunnelStateOf(s)
+	return p1.up() && p2.up() && trouble != LayerPhase1 && trouble != LayerPhase2
+}
+
+// The bits of a BGP status event's state: a transition into Established, and
+// a report of the session up with no warning or error.
+const (
+	bgpStEst uint16 = 1 << iota
+	bgpStUp
+)
+
+// configure settles, once, how the sequences keep their observations.
+// Reset empties the accumulator for another fold with the same Window and
+// Bounds, keeping the memory its observations took: a reader that folds
+// many batches into accumulators it then merges away allocates nothing for
+// them in the steady state. What Merge took from it stays valid.
+func (a *Accumulator) Reset() {
+	*a = Accumulator{Window: a.Window, Bounds: a.Bounds,
+		tunnel: a.tunnel.emptied(), bgp: a.bgp.emptied()}
+}
+
+func (a *Accumulator) configure() {
+	if a.configured {
+		return
+	}
+	a.configured = true
+	if b := a.Bounds; b != nil {
+		a.seqCfg = seqConfig{keep: max(a.window(), b.Horizon), limit: b.limit}
+		if a.seqCfg.limit <= 0 {
+			a.seqCfg.limit = foldLimit
+		}
+	}
+}
+
+func (a *Accumulator) window() time.Duration {
+	if a.Window <= 0 {
+		return DefaultWindow
+	}
+	return a.Window
+}
+
+// needKeep records that the diagnosis needed observations at t, which were
+// folded away.
+func (a *Accumulator) needKeep(t time.Time) {
+	a.needed = max(a.needed, maxInstant(a.tunnel.latest, a.bgp.latest).sub(instantOf(t)))
 }
 
 // issueAcc is an Issue being accumulated, with its catalogue entry (nil for
@@ -169,15 +263,18 @@ var (
 func Compute(events []Event, now time.Time) Health {
 	var a Accumulator
 	for i := range events {
-		a.Add(events[i])
+		a.Add(&events[i])
 	}
 	return a.Health(now)
 }
 
-// Add folds in one event. Events may come in any order.
-func (a *Accumulator) Add(e Event) {
+// Add folds in one event. Events may come in any order. Add copies what it
+// keeps of the event: the event and the memory its strings share may be
+// reused afterwards.
+func (a *Accumulator) Add(e *Event) {
+	a.configure()
 	a.read++
-	t := e.Time
+	t, at := e.Time, instantOf(e.Time)
 	if t.After(a.lastAt) {
 		a.lastAt = t
 	}
@@ -192,16 +289,19 @@ func (a *Accumulator) Add(e Event) {
 
 	switch e.Type {
 	case EventTunnelActivity:
-		a.addTunnel(e, trouble)
+		a.addTunnel(e, at, trouble)
 	case EventBGPStatus:
 		a.bgpSeen = true
 		if e.Status == StatusUp || e.Status == StatusDown {
-			a.bgpStatus.offer(e.Status, t)
-			o := bgpObs{at: t, up: e.Status == StatusUp && trouble == LayerNone,
-				est: e.Fields.Has(FieldToState) && e.Fields.ToState == BGPStateEstablished && e.Fields.FromState != BGPStateEstablished}
-			if o.up || o.est {
-				a.bgp = append(a.bgp, o)
+			a.bgpStatus.offer(e.Status, at)
+			var st uint16
+			if e.Fields.Has(FieldToState) && e.Fields.ToState == BGPStateEstablished && e.Fields.FromState != BGPStateEstablished {
+				st |= bgpStEst
 			}
+			if e.Status == StatusUp && trouble == LayerNone {
+				st |= bgpStUp
+			}
+			a.bgp.add(obs{sec: at.sec, nsec: at.nsec, st: st}, &a.seqCfg)
 		}
 	case EventRouteStatus:
 		a.bgpSeen = true
@@ -211,7 +311,7 @@ func (a *Accumulator) Add(e Event) {
 	// Text events may lack a type, so BGP facts come from the message.
 	f := &e.Fields
 	if f.Has(FieldToState) {
-		a.bgpState.offer(f.ToState, t)
+		a.bgpState.offer(f.ToState, at)
 	}
 	if f.Has(FieldFromState) && f.FromState == BGPStateEstablished && (!f.Has(FieldToState) || f.ToState != BGPStateEstablished) {
 		a.bgpFlaps++
@@ -222,12 +322,11 @@ func (a *Accumulator) Add(e Event) {
 	if e.Entry != nil && f.Has(FieldPrefixCount|FieldPrefixLimit) {
 		a.prefixLimit.offer(PrefixLimit{
 			Received: f.PrefixCount, Limit: f.PrefixLimit, Exceeded: e.Entry == entryPrefixLimitExceeded, At: t,
-		}, t)
+		}, at)
 	}
 }
 
-func (a *Accumulator) addTunnel(e Event, trouble Layer) {
-	t := e.Time
+func (a *Accumulator) addTunnel(e *Event, t instant, trouble Layer) {
 	if e.Phase1 != IKEStateUnknown {
 		a.phase1.offer(e.Phase1, t)
 	}
@@ -241,11 +340,11 @@ func (a *Accumulator) addTunnel(e Event, trouble Layer) {
 		a.natt.offer(v, t)
 	}
 	if e.Phase1 != IKEStateUnknown || e.Phase2 != IKEStateUnknown {
-		a.tunnel = append(a.tunnel, tunnelObs{at: t, p1: e.Phase1, p2: e.Phase2, trouble: trouble})
+		a.tunnel.add(obs{sec: t.sec, nsec: t.nsec, st: tunnelState(e.Phase1, e.Phase2, trouble)}, &a.seqCfg)
 	}
 }
 
-func (a *Accumulator) addRoute(e Event) {
+func (a *Accumulator) addRoute(e *Event) {
 	switch e.Status {
 	case StatusAdvertised:
 		a.routes.Advertised++
@@ -265,15 +364,19 @@ func (a *Accumulator) addRoute(e Event) {
 	if denied {
 		d.Code, d.Reason = e.Entry.Code, e.Details
 	}
+	l, ok := a.byPrefix[d.Prefix]
+	if ok && l.at.after(instantOf(e.Time)) {
+		return // an older event: nothing to keep
+	}
+	d.Reason = strings.Clone(d.Reason)
 	if a.byPrefix == nil {
 		a.byPrefix = make(map[netip.Prefix]latest[DeniedRoute])
 	}
-	l := a.byPrefix[d.Prefix]
-	l.offer(d, e.Time)
+	l.offer(d, instantOf(e.Time))
 	a.byPrefix[d.Prefix] = l
 }
 
-func (a *Accumulator) addIssue(code string, entry *CatalogEntry, e Event) {
+func (a *Accumulator) addIssue(code string, entry *CatalogEntry, e *Event) {
 	if a.issues == nil {
 		a.issues = make(map[string]*issueAcc)
 	}
@@ -285,7 +388,7 @@ func (a *Accumulator) addIssue(code string, entry *CatalogEntry, e Event) {
 		} else {
 			is.Issue = Issue{Code: code, Kind: entry.Kind, Severity: entry.Severity, Explanation: entry.Explanation, Remediation: entry.Remediation}
 		}
-		is.FirstSeen, is.LastSeen, is.Message = e.Time, e.Time, e.Details
+		is.FirstSeen, is.LastSeen = e.Time, e.Time
 		a.issues[code] = is
 	}
 	is.Count++
@@ -293,12 +396,85 @@ func (a *Accumulator) addIssue(code string, entry *CatalogEntry, e Event) {
 		is.FirstSeen = e.Time
 	}
 	if !e.Time.Before(is.LastSeen) {
-		is.LastSeen, is.Message = e.Time, e.Details
+		is.LastSeen = e.Time
+		if is.Message != e.Details || is.Count == 1 {
+			is.Message = strings.Clone(e.Details)
+		}
 	}
+}
+
+// Merge folds in the events added to b, as if they had been added to a after
+// a's own: on equal times, b's latest state, route and issue message win.
+// Merging the accumulators of consecutive parts of an input, in order, gives
+// the accumulator of the whole input, wherever the parts were cut (with
+// Bounds, see Exact). b must not be used afterwards.
+func (a *Accumulator) Merge(b *Accumulator) {
+	a.configure()
+	b.configure()
+	a.read += b.read
+	a.unrecognized += b.unrecognized
+	a.lastAt = maxTime(a.lastAt, b.lastAt)
+	a.phase1.merge(b.phase1)
+	a.phase2.merge(b.phase2)
+	a.dpd.merge(b.dpd)
+	a.natt.merge(b.natt)
+	a.bgpStatus.merge(b.bgpStatus)
+	a.bgpState.merge(b.bgpState)
+	a.prefixLimit.merge(b.prefixLimit)
+	a.bgpSeen = a.bgpSeen || b.bgpSeen
+	a.bgpFlaps += b.bgpFlaps
+	a.lastBGPFlap = maxTime(a.lastBGPFlap, b.lastBGPFlap)
+	a.tunnel.merge(&b.tunnel, &a.seqCfg)
+	a.bgp.merge(&b.bgp, &a.seqCfg)
+	a.routes.Advertised += b.routes.Advertised
+	a.routes.Updated += b.routes.Updated
+	a.routes.Withdrawn += b.routes.Withdrawn
+	a.routes.Denied += b.routes.Denied
+	for p, l := range b.byPrefix {
+		if a.byPrefix == nil {
+			a.byPrefix = make(map[netip.Prefix]latest[DeniedRoute], len(b.byPrefix))
+		}
+		al := a.byPrefix[p]
+		al.merge(l)
+		a.byPrefix[p] = al
+	}
+	for code, bi := range b.issues {
+		if a.issues == nil {
+			a.issues = make(map[string]*issueAcc, len(b.issues))
+		}
+		ai := a.issues[code]
+		if ai == nil {
+			a.issues[code] = bi
+			continue
+		}
+		ai.Count += bi.Count
+		ai.FirstSeen = minTime(ai.FirstSeen, bi.FirstSeen)
+		if !bi.LastSeen.Before(ai.LastSeen) {
+			ai.LastSeen, ai.Message = bi.LastSeen, bi.Message
+		}
+	}
+}
+
+// Exact reports whether the last Health is the one an accumulator without
+// Bounds computes from the same events, added one by one. It can only differ
+// with Bounds (its own or those of an accumulator merged into it): when an
+// event came more than the keep span out of time order, or when Health was
+// asked as of a time before the latest event. retry is then the Bounds with
+// which folding the same events again, in the same order, gives that health.
+func (a *Accumulator) Exact() (exact bool, retry Bounds) {
+	exact = a.needed == 0 && a.tunnel.late == 0 && a.bgp.late == 0
+	if a.Bounds != nil {
+		retry = *a.Bounds
+	}
+	if need := max(a.needed, a.tunnel.lateness, a.bgp.lateness); need > a.seqCfg.keep {
+		retry.Horizon = need
+	}
+	return exact, retry
 }
 
 // Health returns the health as of now; now only decides what is recent.
 func (a *Accumulator) Health(now time.Time) Health {
+	a.needed = 0
 	h := Health{
 		EventsRead:         a.read,
 		EventsUnrecognized: a.unrecognized,
@@ -350,10 +526,7 @@ func (a *Accumulator) Health(now time.Time) Health {
 	slices.SortFunc(h.Issues, func(x, y Issue) int {
 		return cmp.Or(boolCmp(x.Resolved, y.Resolved), cmp.Compare(y.Severity, x.Severity), y.LastSeen.Compare(x.LastSeen), strings.Compare(x.Code, y.Code))
 	})
-	d := diagnoser{a: a, h: &h, tl: tl, now: now, window: a.Window}
-	if d.window <= 0 {
-		d.window = DefaultWindow
-	}
+	d := diagnoser{a: a, h: &h, tl: tl, now: now, window: a.window()}
 	h.Status, h.Diagnosis, h.StatusReason = d.status()
 	if h.Diagnosis != nil {
 		h.StatusReason = h.Diagnosis.Summary

@@ -207,7 +207,7 @@ func TestHealthDPDTimeout(t *testing.T) {
 	// A longer window keeps it recent.
 	a := Accumulator{Window: 3 * time.Hour}
 	for _, e := range events {
-		a.Add(e)
+		a.Add(&e)
 	}
 	if h := a.Health(at(71)); h.Status != HealthDegraded || h.Diagnosis == nil || h.Diagnosis.Code != "ike.dpd_timeout" {
 		t.Errorf("3h window: status %s (%s), want degraded by ike.dpd_timeout", h.Status, h.StatusReason)
@@ -459,7 +459,8 @@ func TestHealthUncataloguedTransition(t *testing.T) {
 
 func TestHealthIsAPureView(t *testing.T) {
 	var a Accumulator
-	a.Add(up(at(0)))
+	e := up(at(0))
+	a.Add(&e)
 	h1 := a.Health(at(1))
 	*h1.DPDEnabled = false
 	h2 := a.Health(at(1))

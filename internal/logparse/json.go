@@ -1,6 +1,7 @@
 package logparse
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -24,15 +25,12 @@ type jsonScanner struct {
 }
 
 func (p *jsonScanner) ws() {
-	for p.i < len(p.s) {
-		switch p.s[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
+	for p.i < len(p.s) && p.s[p.i] <= ' ' && jsonSpace[p.s[p.i]] {
+		p.i++
 	}
 }
+
+var jsonSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 
 // eat consumes c if it is next (after white space).
 func (p *jsonScanner) eat(c byte) bool {
@@ -47,6 +45,10 @@ func (p *jsonScanner) eat(c byte) bool {
 // object reads an object. In the top-level object, the value of "message",
 // when it is an object, is read into the same builder (the BGP log nests
 // details and the route there); other nested values are skipped.
+//
+// Keys usually come as AWS documents them, in its order: each key predicts
+// the next (expectedKey), and a key that is the one predicted is recognised
+// by one comparison instead of being scanned and looked up.
 func (p *jsonScanner) object(b *builder, top bool) bool {
 	if !p.eat('{') {
 		return false
@@ -54,24 +56,116 @@ func (p *jsonScanner) object(b *builder, top bool) bool {
 	if p.eat('}') {
 		return true
 	}
+	predicted := keyEventTimestamp
+	if !top {
+		predicted = keyDetails
+	}
 	for {
 		p.ws()
-		key, esc, ok := p.str()
-		if !ok || !p.eat(':') {
-			return false
-		}
-		if esc {
-			key = unescape(key)
+		var k keyID
+		if n := hasQuotedKey(p.s, p.i, predicted); n > 0 {
+			p.i += n
+			k = predicted
+		} else {
+			key, esc, ok := p.str()
+			if !ok || !p.eat(':') {
+				return false
+			}
+			if esc {
+				key = unescape(key)
+			}
+			k = lookupKey(key)
 		}
 		p.ws()
-		if !p.value(b, lookupKey(key), top) {
+		if !p.value(b, k, top) {
 			return false
+		}
+		predicted = expectedKey[k]
+		if p.i < len(p.s) { // compact JSON: the separator right after the value
+			switch p.s[p.i] {
+			case ',':
+				p.i++
+				continue
+			case '}':
+				p.i++
+				return true
+			}
 		}
 		if p.eat(',') {
 			continue
 		}
 		return p.eat('}')
 	}
+}
+
+// quotedKeys are the keys as AWS documents them, quoted, with the colon that
+// follows them in compact JSON.
+var quotedKeys = [...]string{
+	keyEventTimestamp: `"event_timestamp":`, keyTimestamp: `"timestamp":`, keyDPD: `"dpd_enabled":`,
+	keyNATT: `"nat_t_detected":`, keyPhase1: `"ike_phase1_state":`, keyPhase2: `"ike_phase2_state":`,
+	keyDetails: `"details":`, keyResourceID: `"resource_id":`, keyType: `"type":`, keyStatus: `"status":`,
+	keyMessage: `"message":`, keyPrefix: `"prefix":`, keyASPath: `"asPath":`, keyLocalPref: `"localPref":`,
+	keyMED: `"med":`, keyNextHop: `"nextHopIp":`, keyWeight: `"weight":`, keyWeight + 1: "",
+}
+
+// hasQuotedKey returns the length of the quoted key k (quotedKeys) when s
+// holds it at i, else 0. It compares eight bytes at a time: the first eight,
+// the eight after them for keys longer than 16 bytes, and the last eight (a
+// key shorter than eight bytes under a mask).
+func hasQuotedKey(s string, i int, k keyID) int {
+	w := &quotedKeyWords[k]
+	switch {
+	case w.n == 0 || i+max(w.n, 8) > len(s):
+		if q := quotedKeys[k]; q != "" && strings.HasPrefix(s[i:], q) {
+			return len(q)
+		}
+		return 0
+	case w.n < 8:
+		if load64(s, i)&w.mask != w.first {
+			return 0
+		}
+	case load64(s, i) != w.first || load64(s, i+w.n-8) != w.last || w.n > 16 && load64(s, i+8) != w.mid:
+		return 0
+	}
+	return w.n
+}
+
+// keyWords is a quoted key as eight-byte words (hasQuotedKey).
+type keyWords struct {
+	n                      int
+	first, mid, last, mask uint64
+}
+
+var quotedKeyWords = func() (t [len(quotedKeys)]keyWords) {
+	for k, q := range quotedKeys {
+		w := &t[k]
+		w.n = len(q)
+		switch {
+		case len(q) == 0:
+		case len(q) < 8:
+			padded := q + strings.Repeat("\x00", 8-len(q))
+			w.first, w.mask = load64(padded, 0), 1<<(8*len(q))-1
+		default:
+			w.first, w.last = load64(q, 0), load64(q, len(q)-8)
+			if len(q) > 16 {
+				w.mid = load64(q, 8)
+			}
+		}
+		if len(q) > 24 {
+			panic("logparse: a quoted key longer than 24 bytes needs more words")
+		}
+	}
+	return t
+}()
+
+// expectedKey is the key that follows each one in AWS's documented records
+// (docs/design/aws-behaviour.md §5.2, §5.3): a tunnel activity record, then
+// a BGP record and the route of its message.
+var expectedKey = [len(quotedKeys)]keyID{
+	keyUnknown: keyUnknown, keyEventTimestamp: keyTimestamp, keyTimestamp: keyDPD, keyDPD: keyNATT,
+	keyNATT: keyPhase1, keyPhase1: keyPhase2, keyPhase2: keyDetails, keyResourceID: keyEventTimestamp,
+	keyType: keyStatus, keyStatus: keyMessage, keyPrefix: keyASPath, keyASPath: keyLocalPref,
+	keyLocalPref: keyMED, keyMED: keyNextHop, keyNextHop: keyWeight, keyWeight: keyDetails,
 }
 
 // value reads the value of key k.
@@ -137,34 +231,46 @@ func isNumberByte(c byte) bool {
 // str reads the string at p.i and returns its raw contents (quotes removed,
 // escapes kept) and whether it contains escapes.
 func (p *jsonScanner) str() (raw string, escaped, ok bool) {
-	if p.i >= len(p.s) || p.s[p.i] != '"' {
+	s := p.s
+	if p.i >= len(s) || s[p.i] != '"' {
 		return "", false, false
 	}
 	start := p.i + 1
-	i := start
-	// Keys and short values: a plain loop is cheaper than IndexByte's call.
-	for ; i < len(p.s) && i-start < 16 && !strSpecial[p.s[i]]; i++ {
-	}
-	for i < len(p.s) {
-		switch p.s[i] {
-		case '"':
+	for i := start; ; i += 2 { // past a backslash and the byte it escapes
+		if i = nextSpecial(s, i); i >= len(s) {
+			return "", false, false
+		}
+		if s[i] == '"' {
 			p.i = i + 1
-			return p.s[start:i], escaped, true
-		case '\\':
-			escaped = true
-			i += 2
-		default: // jump to the next quote or backslash
-			j := strings.IndexByte(p.s[i:], '"')
-			if j < 0 {
-				return "", false, false
-			}
-			if k := strings.IndexByte(p.s[i:i+j], '\\'); k >= 0 {
-				j = k
-			}
-			i += j
+			return s[start:i], escaped, true
+		}
+		escaped = true
+	}
+}
+
+// nextSpecial returns the index of the first quote or backslash in s at or
+// after i, or len(s), looking at eight bytes at a time.
+func nextSpecial(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s, i)
+		q, b := x^(ones*'"'), x^(ones*'\\')
+		// The high bit of each byte that was zero, exact up to the first one.
+		if m := ((q-ones)&^q | (b-ones)&^b) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
-	return "", false, false
+	for i < len(s) && !strSpecial[s[i]] {
+		i++
+	}
+	return i
+}
+
+// load64 reads eight bytes of s at i, little-endian.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // strSpecial marks the bytes that end a run of plain string contents.
@@ -205,15 +311,25 @@ func (p *jsonScanner) skip() bool {
 	return false
 }
 
-// unescape decodes the escapes of a JSON string's raw contents. Invalid
-// escapes are kept as written; invalid \u sequences become U+FFFD.
-func unescape(s string) string {
-	b := make([]byte, 0, len(s))
+// unescape decodes the escapes of a JSON string's raw contents (see
+// AppendUnescaped).
+func unescape(s string) string { return string(AppendUnescaped(make([]byte, 0, len(s)), s)) }
+
+// AppendUnescaped appends to dst the raw contents of a JSON string (what lies
+// between its quotes) with its escapes decoded, and returns the extended
+// slice. Invalid escapes are kept as written; invalid \u sequences become
+// U+FFFD.
+func AppendUnescaped(dst []byte, s string) []byte {
+	b := dst
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b = append(b, c)
-			continue
+		// The plain run up to the next backslash, at once.
+		j := strings.IndexByte(s[i:], '\\')
+		if j < 0 {
+			return append(b, s[i:]...)
+		}
+		b = append(b, s[i:i+j]...)
+		if i += j; i+1 == len(s) {
+			return append(b, '\\')
 		}
 		i++
 		switch s[i] {
@@ -249,7 +365,7 @@ func unescape(s string) string {
 			b = append(b, '\\', s[i])
 		}
 	}
-	return string(b)
+	return b
 }
 
 // hex4 reads four hex digits at s[i:].

@@ -2,6 +2,7 @@ package logparse
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -59,10 +60,47 @@ var partials = [...]candidate{
 // order, then partials.
 var candidates, minKey, maxKey = buildCandidates()
 
+// keysByFirst lists the key words and their candidates by first byte: a
+// word is looked up among the few keys of its first byte, without hashing.
+var keysByFirst = func() (t [256][]keyCandidates) {
+	for k, c := range candidates {
+		t[k[0]] = append(t[k[0]], keyCandidates{k, c})
+	}
+	for i := range t {
+		slices.SortFunc(t[i], func(x, y keyCandidates) int { return strings.Compare(x.key, y.key) })
+	}
+	return t
+}()
+
+type keyCandidates struct {
+	key   string
+	cands []candidate
+}
+
+// lookupCandidates returns the candidates of a key word (nil if w is none).
+func lookupCandidates(w []byte) []candidate {
+	for _, kc := range keysByFirst[w[0]] {
+		if len(kc.key) == len(w) && kc.key == string(w) {
+			return kc.cands
+		}
+	}
+	return nil
+}
+
+// keyShapes has, for each first byte of a key word, a bit for each length
+// some key of that first byte has: most words of a message are no key, and
+// this tells so without a map lookup.
+var keyShapes = func() (t [256]uint64) {
+	for k := range candidates {
+		t[k[0]] |= 1 << len(k)
+	}
+	return t
+}()
+
 func buildCandidates() (map[string][]candidate, int, int) {
 	m := make(map[string][]candidate)
 	var thens []string
-	lo, hi := 1<<30, 0
+	lo, hi := 1<<30, 0 // the shortest and longest keys (keyShapes needs hi < 64)
 	add := func(c candidate) {
 		c.thenID = -1
 		if c.then != "" {
@@ -92,6 +130,9 @@ func buildCandidates() (map[string][]candidate, int, int) {
 	}
 	if len(thens) > maxThens {
 		panic("logparse: raise maxThens")
+	}
+	if hi >= 64 {
+		panic("logparse: a key word of 64 bytes or more does not fit keyShapes")
 	}
 	return m, lo, hi
 }
@@ -128,21 +169,13 @@ var wordByte = func() (t [256]bool) {
 	return t
 }()
 
-// classification is the result of classify.
-type classification struct {
-	entry  *CatalogEntry // nil when no catalogue entry matched
-	family EventType     // EventUnknown when nothing matched, not even a partial
-	fields MessageFields
-}
-
-// lowerBufSize is the stack buffer for lower-casing; longer messages allocate.
-const lowerBufSize = 512
-
 // classify recognises the catalogue message contained in msg, whatever text
-// surrounds it, and extracts its placeholders.
-func classify(msg string) (c classification) {
-	var buf [lowerBufSize]byte
-	l := lowerASCII(append(buf[:0], msg...))
+// surrounds it, and extracts its placeholders into fields. entry is nil when
+// no catalogue entry matched; family is EventUnknown when nothing matched,
+// not even a partial pattern.
+func (p *Parser) classify(msg string, fields *MessageFields) (entry *CatalogEntry, family EventType) {
+	p.lower = lowerASCII(append(p.lower[:0], msg...))
+	l := p.lower
 	partial, partialAt := -1, 0
 	var memo [maxThens]thenMemo
 	for i := 0; i < len(l); {
@@ -154,8 +187,8 @@ func classify(msg string) (c classification) {
 		for j < len(l) && wordByte[l[j]] {
 			j++
 		}
-		if n := j - i; n >= minKey && n <= maxKey && l[i] >= 'a' {
-			cands := candidates[string(l[i:j])]
+		if n := j - i; n >= minKey && n <= maxKey && keyShapes[l[i]]&(1<<n) != 0 {
+			cands := lookupCandidates(l[i:j])
 			for k := range cands {
 				cand := &cands[k]
 				start := cand.matchAt(l, i, &memo)
@@ -163,9 +196,8 @@ func classify(msg string) (c classification) {
 					continue
 				}
 				if cand.entry != nil {
-					c.entry, c.family = cand.entry, cand.family
-					extract(msg, l, start, cand.fields, &c.fields)
-					return c
+					p.extract(msg, l, start, cand.fields, fields)
+					return cand.entry, cand.family
 				}
 				if partial < 0 || cand.rank < partial {
 					partial, partialAt = cand.rank, start
@@ -175,11 +207,11 @@ func classify(msg string) (c classification) {
 		i = j
 	}
 	if partial >= 0 {
-		p := &partials[partial]
-		c.family = p.family
-		extract(msg, l, partialAt, p.fields, &c.fields)
+		pc := &partials[partial]
+		family = pc.family
+		p.extract(msg, l, partialAt, pc.fields, fields)
 	}
-	return c
+	return nil, family
 }
 
 // matchAt returns where the candidate's text starts when its key word is at
@@ -198,8 +230,20 @@ func (c *candidate) matchAt(l []byte, at int, memo *[maxThens]thenMemo) int {
 // lowerASCII lower-cases ASCII letters in place and turns tabs and line
 // breaks into spaces, keeping every byte offset.
 func lowerASCII(b []byte) []byte {
-	for i, c := range b {
-		b[i] = lowerTable[c]
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	// Eight bytes at a time while they hold no control byte: set bit 5 of those in 'A'..'Z'.
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-ones*0x20)&^x&highs != 0 {
+			break // a byte below 0x20 (or one of them borrowed from): the table handles the rest
+		}
+		h := x &^ highs
+		upper := (h + ones*(0x80-'A')) &^ (h + ones*(0x80-'Z'-1)) &^ x & highs
+		binary.LittleEndian.PutUint64(b[i:], x|upper>>2)
+	}
+	for ; i < len(b); i++ {
+		b[i] = lowerTable[b[i]]
 	}
 	return b
 }
@@ -268,7 +312,7 @@ func skipSep(s string, i int) int {
 
 // extract scans the placeholders named by want from s, starting at from.
 // l is s lower-cased. Values that do not parse are left unset.
-func extract(s string, l []byte, from int, want Field, f *MessageFields) {
+func (p *Parser) extract(s string, l []byte, from int, want Field, f *MessageFields) {
 	if want&FieldSPI != 0 {
 		if i := valueAfter(s, l, from, "spi", true); i >= 0 {
 			if v := s[i:scanWhile(s, i, isAlnum)]; v != "" {
@@ -355,8 +399,8 @@ func extract(s string, l []byte, from int, want Field, f *MessageFields) {
 	if want&FieldASPath != 0 {
 		// Not word-bounded, like "received".
 		if i := valueAfter(s, l, from, "as path", false); i >= 0 {
-			if p := parseASPath(s[i:]); p != nil {
-				f.ASPath, f.Set = p, f.Set|FieldASPath
+			if p.fieldPath = appendASPath(p.fieldPath[:0], s[i:]); len(p.fieldPath) > 0 {
+				f.ASPath, f.Set = p.fieldPath, f.Set|FieldASPath
 			}
 		}
 	}
@@ -456,43 +500,26 @@ func addrAt(s string, i int) (netip.Addr, bool) {
 	return a, err == nil
 }
 
-// parseASPath reads AS numbers separated by spaces or commas (AS_SET braces,
-// brackets and quotes are ignored, flattening sets into the path) up to the
-// first other character. It returns nil when there is none.
-func parseASPath(s string) []uint32 {
-	n, end := 0, len(s)
+// appendASPath appends to dst the AS numbers of s, separated by spaces or
+// commas (AS_SET braces, brackets and quotes are ignored, flattening sets
+// into the path), up to the first other character or AS number out of range.
+func appendASPath(dst []uint32, s string) []uint32 {
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case isDigit(c):
-			if _, ok := asnAt(s, i); !ok {
-				end = i
-				i = len(s)
-				continue
+			asn, ok := asnAt(s, i)
+			if !ok {
+				return dst
 			}
-			n++
+			dst = append(dst, asn)
 			i = scanWhile(s, i, isDigit)
 		case strings.IndexByte(" \t,{}[]()\"", c) >= 0:
 			i++
 		default:
-			end = i
-			i = len(s)
+			return dst
 		}
 	}
-	if n == 0 {
-		return nil
-	}
-	path := make([]uint32, 0, n)
-	for i := 0; i < end; {
-		if isDigit(s[i]) {
-			asn, _ := asnAt(s, i)
-			path = append(path, asn)
-			i = scanWhile(s, i, isDigit)
-			continue
-		}
-		i++
-	}
-	return path
+	return dst
 }
 
 // intAfter is the integer that follows key (see valueAfter), if any.

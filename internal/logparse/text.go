@@ -11,7 +11,7 @@ import (
 // a known pair, unless a details or message key gives it explicitly.
 func parseText(s string, b *builder) {
 	i := skipBlank(s, 0)
-	if t, n, ok := parseHumanTime(s[i:]); ok {
+	if t, n, ok := b.p.clock.parse(s[i:]); ok {
 		b.leading = t
 		i += n
 	}
@@ -37,7 +37,7 @@ func parseText(s string, b *builder) {
 		// key right after punctuation, as in broken JSON, is still seen).
 		j := i + 1
 		if isKeyByte(c) {
-			j = scanWhile(s, i, isKeyByte)
+			j = scanKey(s, i)
 		}
 		if first < 0 {
 			first = i
@@ -96,7 +96,23 @@ func isTextSep(c byte) bool {
 	return false
 }
 
-func isKeyByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }
+func isKeyByte(c byte) bool { return keyByte[c] }
+
+// keyByte marks the bytes of a key (and of a message word): letters, digits, '_' and '-'.
+var keyByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isAlnum(byte(c)) || c == '_' || c == '-'
+	}
+	return t
+}()
+
+// scanKey returns the end of the key (or word) that starts at s[i].
+func scanKey(s string, i int) int {
+	for i < len(s) && keyByte[s[i]] {
+		i++
+	}
+	return i
+}
 
 func skipBlank(s string, i int) int {
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
@@ -117,7 +133,7 @@ func pairAt(s string, i int) (k keyID, v value, next int, ok bool) {
 		j++
 	}
 	ks := j
-	j = scanWhile(s, j, isKeyByte)
+	j = scanKey(s, j)
 	if j == ks {
 		return
 	}
@@ -152,7 +168,10 @@ func pairAt(s string, i int) (k keyID, v value, next int, ok bool) {
 		}
 		fallthrough
 	default:
-		next = scanWhile(s, j, func(c byte) bool { return !isBareValueEnd(c) })
+		next = j
+		for next < len(s) && !bareValueEnd[s[next]] {
+			next++
+		}
 		if k == keyASPath { // as_path=65000 65001
 			for next+1 < len(s) && s[next] == ' ' && isDigit(s[next+1]) {
 				next = scanWhile(s, next+1, isDigit)
@@ -163,13 +182,8 @@ func pairAt(s string, i int) (k keyID, v value, next int, ok bool) {
 	return k, value{kind: kindString, s: val}, next, true
 }
 
-func isBareValueEnd(c byte) bool {
-	switch c {
-	case ' ', '\t', '\r', '\n', ',', ';', '|':
-		return true
-	}
-	return false
-}
+// bareValueEnd marks the bytes that end a bare value.
+var bareValueEnd = [256]bool{' ': true, '\t': true, '\r': true, '\n': true, ',': true, ';': true, '|': true}
 
 // quotedAt reads the quoted value at s[i:] (JSON escapes decoded for double
 // quotes). An unterminated quote runs to the end of s.
