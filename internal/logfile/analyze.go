@@ -26,7 +26,10 @@
 //
 // One goroutine reads and cuts the inputs into batches of whole lines or events; workers (one per CPU) parse them,
 // each batch into accumulators of its own; the batches' accumulators are merged in input order
-// (logparse.Accumulator.Merge), so the result is the same however the input is cut. The accumulators of the whole
+// (logparse.Accumulator.Merge), so the result is the same however the input is cut. A regular file of event lines
+// or an uncompressed export is not read by that goroutine: it is cut into ranges that the workers parse where the
+// page cache holds them (mapped into memory, ranges.go), giving each range's pages back once parsed, so no byte is
+// copied and the resident size is that of the ranges in flight. The batches' accumulators are recycled once merged. The accumulators of the whole
 // read are bounded (logparse.Bounds): memory depends on the events of one recency window, not on the size of the
 // input. When events came so far out of time order that the bounded fold is not exact, the inputs are read again
 // with the bounds the fold asks for; the standard input cannot be, and its result is then marked approximate.
