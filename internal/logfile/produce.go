@@ -70,7 +70,7 @@ func (p *producer) run(ctx context.Context) {
 			continue
 		}
 		rd.Gzip = o.gzipped
-		if o.file != nil && !o.gzipped {
+		if o.file != nil && !o.gzipped && o.fileSize > 0 { // a size of 0 may be a file that does not say its size (/proc)
 			head := make([]byte, min(rangeHead, o.fileSize))
 			n, _ := o.file.ReadAt(head, 0)
 			if rd.Form = detect(head[:n]); rd.Form != FormAWSCLI {

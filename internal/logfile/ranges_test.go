@@ -75,3 +75,17 @@ func TestRanges_fileShrinksWhileRead(t *testing.T) {
 		}
 	}
 }
+
+// A regular file that says its size is 0 although it has content (the files of /proc) is read as a stream, not cut
+// into no ranges at all.
+func TestRanges_fileWithoutASize(t *testing.T) {
+	t.Parallel()
+	const path = "/proc/self/limits"
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s: %v (a Linux file; the case needs a regular file that reports size 0)", path, err)
+	}
+	res := analyze(t, []string{path}, Options{Window: time.Hour})
+	if res.Counts.Events == 0 || len(res.Inputs) != 1 || res.Inputs[0].Lines == 0 {
+		t.Errorf("%s read as %+v, %+v: want its lines, as unrecognised events", path, res.Counts, res.Inputs)
+	}
+}

@@ -124,11 +124,15 @@ func (w *worker) fileRange(p *partial, b *batch) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
+			// Only a fault inside the mapping is the file's doing; anything else is a bug, and crashes as one.
 			fault, ok := r.(interface{ Addr() uintptr })
-			if !ok {
+			at := int64(0)
+			if ok {
+				at = int64(fault.Addr() - uintptr(unsafe.Pointer(unsafe.SliceData(base))))
+			}
+			if !ok || at < 0 || at >= int64(len(base)) {
 				panic(r)
 			}
-			at := int64(fault.Addr() - uintptr(unsafe.Pointer(unsafe.SliceData(base))))
 			err = fmt.Errorf("reading at byte %d: the file is shorter than when it was opened (%d bytes): it changed while it was read",
 				at, b.file.size)
 		}
