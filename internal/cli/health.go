@@ -37,9 +37,9 @@ It reads as the provider's vpnlogs_tunnel_health and vpnlogs_fleet_health data s
 the same code.
 
 Choose the connections with --vpn-connection-id (repeatable), --tag KEY=VALUE (repeatable) or
---all (the default), and tunnels of one connection with --tunnel. Each log group is read once for all the tunnels that log to it, whatever their number, and
-the calls are paced at CloudWatch Logs' quotas (FilterLogEvents: 5 per second), so a large fleet
-takes longer instead of failing.
+--all (the default), and tunnels of one connection with --tunnel. Each log group is read once for
+all the tunnels that log to it, whatever their number, and the calls are paced at CloudWatch Logs'
+quotas (FilterLogEvents: 5 per second), so a large fleet takes longer instead of failing.
 
 Status: healthy; degraded (negotiating, a recent error, a flap, a prefix-limit message, a denied
 route); down (IKE phase 1 or 2 down, or BGP down); unknown (logging disabled, no events). "Recent"
