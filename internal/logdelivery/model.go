@@ -171,8 +171,12 @@ func (c ModelChoice) Reason(opts ExplainOptions) string {
 	case len(c.Candidates) == 0 && c.Delivering == 0:
 		sb.WriteString("no VPN tunnel of the account and region delivers logs yet, so there is no log-group-level policy to go by.")
 	case len(c.Candidates) == 0:
-		fmt.Fprintf(&sb, "the account-level policies cover all %d %s that VPN tunnels deliver to, as they do when AWS adds "+
-			"each group to them.", c.Delivering, plural(c.Delivering, "log group", "log groups"))
+		groups := fmt.Sprintf("all %d log groups", c.Delivering)
+		if c.Delivering == 1 {
+			groups = "the one log group"
+		}
+		fmt.Fprintf(&sb, "the account-level policies cover %s that VPN tunnels deliver to, as they do when AWS adds "+
+			"each group to them.", groups)
 	default:
 		fmt.Fprintf(&sb, "the own resource policies of the %d %s that VPN tunnels deliver to outside the account-level "+
 			"policies (%s", len(c.Probed), plural(len(c.Probed), "log group", "log groups"), strings.Join(c.Probed, ", "))

@@ -202,7 +202,7 @@ func TestModel_autoDecidesFromEvidence(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("model"), knownvalue.StringExact("account")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("model_evidence"), knownvalue.StringExact(
 						`This assumes the account-level model, which resource_policy_model = "auto" chose: the account-level policies `+
-							`cover all 1 log group that VPN tunnels deliver to, as they do when AWS adds each group to them.`)),
+							`cover the one log group that VPN tunnels deliver to, as they do when AWS adds each group to them.`)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("log_group_policies"), knownvalue.ListSizeExact(0)),
 				},
 			}},
