@@ -223,6 +223,7 @@ func TestHealthFile_noEvents(t *testing.T) {
 func TestHealthFile_flags(t *testing.T) {
 	t.Parallel()
 	path := writeTemp(t, "events.jsonl", []byte(strings.Join(fileLines(), "\n")))
+	missing := filepath.Join(t.TempDir(), "missing")
 	for _, c := range []struct {
 		args []string
 		want string
@@ -237,7 +238,7 @@ func TestHealthFile_flags(t *testing.T) {
 		{[]string{"--file", path, "--since", "2025-11-08T06:00:00Z", "--until", "2025-11-08T05:00:00Z"}, "--until is before --since"},
 		{[]string{"--file", path, "--tunnel", "tunnel-1"}, `--tunnel: "tunnel-1" is not an IP address`},
 		{[]string{"--file", path, "--output", "yaml"}, `--output: "yaml" is not text or json`},
-		{[]string{"--file", filepath.Join(t.TempDir(), "missing")}, "no such file or directory"},
+		{[]string{"--file", missing}, "Error: " + missing + ": no such file or directory"},
 		{[]string{"--file", "-", "--file", "-"}, "the standard input (-) can be read only once"},
 		{[]string{path}, `unexpected argument "` + path + `": the files to read follow --file`},
 		{[]string{"--vpn-connection-id", fileVPN, "--now", "2025-11-08T06:00:00Z"}, "--since, --until and --now apply to the logs read with --file"},

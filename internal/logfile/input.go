@@ -42,7 +42,9 @@ func expand(paths []string, stdin bool) ([]input, error) {
 			continue
 		}
 		fi, err := os.Stat(p)
-		if err != nil {
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: %w", p, pe.Err) // the path, not the system call
+		} else if err != nil {
 			return nil, err
 		}
 		if !fi.IsDir() {
