@@ -22,22 +22,26 @@ func parseText(s string, b *builder) {
 			i++
 			continue
 		}
-		if k, v, next, ok := pairAt(s, i); ok {
-			b.set(k, v)
-			i = next
-			continue
+		// Message text is a word, or a single other byte (so that a quoted
+		// key right after punctuation, as in broken JSON, is still seen). A
+		// word that '=' or ':' does not follow is no pair's key: it is
+		// scanned once.
+		j := i + 1
+		if isKeyByte(c) {
+			j = scanKey(s, i)
+		}
+		if !isKeyByte(c) || j < len(s) && (s[j] == '=' || s[j] == ':') {
+			if k, v, next, ok := pairAt(s, i); ok {
+				b.set(k, v)
+				i = next
+				continue
+			}
 		}
 		if first < 0 {
 			if next, ok := identityAt(s, i, b); ok {
 				i = next
 				continue
 			}
-		}
-		// Message text: a word, or a single other byte (so that a quoted
-		// key right after punctuation, as in broken JSON, is still seen).
-		j := i + 1
-		if isKeyByte(c) {
-			j = scanKey(s, i)
 		}
 		if first < 0 {
 			first = i
@@ -68,11 +72,20 @@ func identityAt(s string, i int, b *builder) (int, bool) {
 		b.ev.VPNConnectionID = vpn
 		return end, true
 	}
+	if !mayBeAddr(tok) {
+		return i, false // most tokens are words: no parse (a failed one allocates its error)
+	}
 	if a, err := netip.ParseAddr(tok); err == nil {
 		b.ev.TunnelOutsideIP = a
 		return end, true
 	}
 	return i, false
+}
+
+// mayBeAddr reports whether s could be an IP address: it starts with a hexadecimal digit or ':' and holds a '.' or
+// a ':'.
+func mayBeAddr(s string) bool {
+	return s != "" && (isHex(s[0]) || s[0] == ':') && strings.ContainsAny(s, ".:")
 }
 
 // isVPNConnectionID reports whether s is "vpn-" followed by 8 to 17 hexadecimal digits.
