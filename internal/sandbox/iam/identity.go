@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
@@ -187,13 +188,16 @@ func (r *Role) trustPolicyEncoded() string {
 }
 
 // callerARNPattern matches the identities a caller can have: an assumed-role session, a federated user, an IAM user
-// or role (with a path), or the account root.
-var callerARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:(sts::[0-9]{12}:(assumed-role/[\w+=,.@-]{1,64}/[\w+=,.@-]{2,64}|federated-user/[\w+=,.@-]{2,64})|` +
-	`iam::[0-9]{12}:((user|role)(/[\x21-\x7e]{1,510})?/[\w+=,.@-]{1,64}|root))$`)
+// or role (with a path), or the account root. It is compiled on first use: its counted repetitions make it cost
+// almost 2 ms, which every start of the binary (the provider, each CLI command) would pay.
+var callerARNPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws(-[a-z]+)*:(sts::[0-9]{12}:(assumed-role/[\w+=,.@-]{1,64}/[\w+=,.@-]{2,64}|federated-user/[\w+=,.@-]{2,64})|` +
+		`iam::[0-9]{12}:((user|role)(/[\x21-\x7e]{1,510})?/[\w+=,.@-]{1,64}|root))$`)
+})
 
 // CheckCallerARN checks that s can be the caller's identity (the sandbox's Options.CallerARN, POST /_sandbox/caller).
 func CheckCallerARN(s string) error {
-	if !callerARNPattern.MatchString(s) {
+	if !callerARNPattern().MatchString(s) {
 		return fmt.Errorf("%q is not the ARN of an IAM user or role, an assumed-role session, a federated user or an account root; "+
 			"for example arn:aws:sts::123456789012:assumed-role/ROLE/SESSION or arn:aws:iam::123456789012:user/NAME", awsapi.Clip(s, 200))
 	}

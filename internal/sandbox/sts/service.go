@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/sandbox/awsapi"
@@ -107,7 +108,8 @@ type assumeRoleResult struct {
 	} `xml:"AssumedRoleUser"`
 }
 
-var roleSessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+// roleSessionNamePattern is compiled on first use, not at every start of the binary.
+var roleSessionNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{2,64}$`) })
 
 func (s *Service) assumeRole(caller iam.Principal, p awsapi.Params) (any, *awsapi.Error) {
 	roleARN, ok := p.Str("RoleArn")
@@ -118,7 +120,7 @@ func (s *Service) assumeRole(caller iam.Principal, p awsapi.Params) (any, *awsap
 	if !ok {
 		return nil, awsapi.ValidationError("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
 	}
-	if !roleSessionNamePattern.MatchString(sessionName) {
+	if !roleSessionNamePattern().MatchString(sessionName) {
 		return nil, awsapi.ValidationError("1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", awsapi.Clip(sessionName, 80))
 	}
 	duration := time.Hour
