@@ -1,10 +1,11 @@
-//go:build unix
+//go:build linux || darwin || freebsd
 
 package logfile
 
 import (
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // mapFile maps a regular file read-only into memory, so that workers parse its ranges where the page cache holds
@@ -14,13 +15,13 @@ func mapFile(f *os.File, size int64) (data []byte, unmap func()) {
 	if size <= 0 || int64(int(size)) != size {
 		return nil, nil
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
 	if err != nil {
 		return nil, nil
 	}
 	// The file is read once from start to end, by ranges in order: read-ahead helps, pages once read may go.
-	_ = syscall.Madvise(data, syscall.MADV_SEQUENTIAL)
-	return data, func() { _ = syscall.Munmap(data) }
+	_ = unix.Madvise(data, unix.MADV_SEQUENTIAL)
+	return data, func() { _ = unix.Munmap(data) }
 }
 
 // dropPages takes the pages around data[off:end] out of the process's memory once a range is parsed: the page cache
@@ -32,7 +33,7 @@ func dropPages(data []byte, off, end int64) {
 	from := max(0, (off-dropMargin)/dropMargin*dropMargin)
 	to := min(int64(len(data)), (end+2*dropMargin-1)/dropMargin*dropMargin)
 	if from < to {
-		_ = syscall.Madvise(data[from:to], syscall.MADV_DONTNEED)
+		_ = unix.Madvise(data[from:to], unix.MADV_DONTNEED)
 	}
 }
 
