@@ -71,34 +71,11 @@ func lexQuery(q string) ([]qtok, *malformed) {
 			toks = append(toks, qtok{kind: qPipe, text: "|", pos: i, end: i + 1})
 			i++
 		case c == '"' || c == '\'':
-			var b strings.Builder
-			j := i + 1
-			closed := false
-			for j < len(q) {
-				if q[j] == '\\' && j+1 < len(q) {
-					switch q[j+1] {
-					case 'n':
-						b.WriteByte('\n')
-					case 't':
-						b.WriteByte('\t')
-					default:
-						b.WriteByte(q[j+1])
-					}
-					j += 2
-					continue
-				}
-				if q[j] == c {
-					closed = true
-					j++
-					break
-				}
-				b.WriteByte(q[j])
-				j++
-			}
-			if !closed {
+			text, j, ok := delimited(q, i, c, unescapeString)
+			if !ok {
 				return nil, &malformed{"unterminated string literal", i, len(q)}
 			}
-			toks = append(toks, qtok{kind: qString, text: b.String(), pos: i, end: j})
+			toks = append(toks, qtok{kind: qString, text: text, pos: i, end: j})
 			i = j
 		case c == '`':
 			j := strings.IndexByte(q[i+1:], '`')
@@ -108,32 +85,11 @@ func lexQuery(q string) ([]qtok, *malformed) {
 			toks = append(toks, qtok{kind: qIdent, text: q[i+1 : i+1+j], pos: i, end: i + 2 + j, quoted: true})
 			i += j + 2
 		case c == '/' && !valueLike():
-			var b strings.Builder
-			j := i + 1
-			closed := false
-			for j < len(q) {
-				if q[j] == '\\' && j+1 < len(q) && q[j+1] == '/' {
-					b.WriteByte('/')
-					j += 2
-					continue
-				}
-				if q[j] == '\\' && j+1 < len(q) {
-					b.WriteString(q[j : j+2])
-					j += 2
-					continue
-				}
-				if q[j] == '/' {
-					closed = true
-					j++
-					break
-				}
-				b.WriteByte(q[j])
-				j++
-			}
-			if !closed {
+			text, j, ok := delimited(q, i, '/', keepEscape)
+			if !ok {
 				return nil, &malformed{"unterminated regular expression", i, len(q)}
 			}
-			toks = append(toks, qtok{kind: qRegex, text: b.String(), pos: i, end: j})
+			toks = append(toks, qtok{kind: qRegex, text: text, pos: i, end: j})
 			i = j
 		case c >= '0' && c <= '9':
 			j := i
@@ -177,3 +133,46 @@ func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 
 var keywords = map[string]bool{"and": true, "or": true, "not": true, "like": true, "in": true, "as": true, "by": true, "asc": true, "desc": true}
 
 func isKeyword(s string) bool { return keywords[strings.ToLower(s)] }
+
+// delimited reads the literal that opens with the delimiter at q[i] and closes at the next one that is not escaped.
+// An escaped delimiter stands for itself; esc writes any other escape (the byte after a backslash) into b. It
+// returns the literal's text, the index after it, and false when it does not close.
+func delimited(q string, i int, delim byte, esc func(b *strings.Builder, c byte)) (string, int, bool) {
+	var b strings.Builder
+	for j := i + 1; j < len(q); {
+		switch {
+		case q[j] == '\\' && j+1 < len(q):
+			if q[j+1] == delim {
+				b.WriteByte(delim)
+			} else {
+				esc(&b, q[j+1])
+			}
+			j += 2
+		case q[j] == delim:
+			return b.String(), j + 1, true
+		default:
+			b.WriteByte(q[j])
+			j++
+		}
+	}
+	return "", 0, false
+}
+
+// unescapeString resolves an escape of a string literal: \n and \t are a line feed and a tab, any other escaped
+// byte is itself.
+func unescapeString(b *strings.Builder, c byte) {
+	switch c {
+	case 'n':
+		b.WriteByte('\n')
+	case 't':
+		b.WriteByte('\t')
+	default:
+		b.WriteByte(c)
+	}
+}
+
+// keepEscape keeps an escape of a regular expression as written, for the regular expression to read.
+func keepEscape(b *strings.Builder, c byte) {
+	b.WriteByte('\\')
+	b.WriteByte(c)
+}
