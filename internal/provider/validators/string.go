@@ -40,6 +40,16 @@ func (v stringValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
+// checked adapts a domain check that words its own error: the detail is the attribute's path, then that error.
+func checked(accepts, summary string, check func(string) error) validator.String {
+	return stringValidator{description: description(accepts), check: func(p, s string) (string, string) {
+		if err := check(s); err != nil {
+			return summary, fmt.Sprintf("%s: %s.", p, err)
+		}
+		return "", ""
+	}}
+}
+
 // EndpointURL accepts an absolute http or https URL (awsconfig.ValidateEndpointURL).
 func EndpointURL() validator.String {
 	return stringValidator{description: description("value must be an absolute http or https URL"), check: func(p, u string) (string, string) {
@@ -101,22 +111,15 @@ func Lookback() validator.String {
 // LogGroupARN accepts a CloudWatch Logs log group ARN, with or without ":*" (logdelivery.ParseLogGroupARN). Its
 // account and region are compared with the provider's at plan time, when the provider is configured.
 func LogGroupARN() validator.String {
-	return stringValidator{description: description("value must be a CloudWatch Logs log group ARN"), check: func(p, s string) (string, string) {
-		if _, err := logdelivery.ParseLogGroupARN(s); err != nil {
-			return "Invalid log group ARN", fmt.Sprintf("%s: %s.", p, err)
-		}
-		return "", ""
-	}}
+	return checked("value must be a CloudWatch Logs log group ARN", "Invalid log group ARN", func(s string) error {
+		_, err := logdelivery.ParseLogGroupARN(s)
+		return err
+	})
 }
 
 // LogGroupName accepts a name CreateLogGroup accepts (logdelivery.ValidateNewLogGroupName).
 func LogGroupName() validator.String {
-	return stringValidator{description: description("value must be a valid CloudWatch Logs log group name"), check: func(p, s string) (string, string) {
-		if err := logdelivery.ValidateNewLogGroupName(s); err != nil {
-			return "Invalid log group name", fmt.Sprintf("%s: %s.", p, err)
-		}
-		return "", ""
-	}}
+	return checked("value must be a valid CloudWatch Logs log group name", "Invalid log group name", logdelivery.ValidateNewLogGroupName)
 }
 
 // ResourcePolicyModel accepts a resource-policy model setting (logdelivery.ParseModel, which words the fix).
@@ -134,12 +137,7 @@ func ResourcePolicyModel() validator.String {
 
 // VPNConnectionID accepts a VPN connection ID (vpn.CheckConnectionID).
 func VPNConnectionID() validator.String {
-	return stringValidator{description: description("value must be a VPN connection ID such as vpn-0123456789abcdef0"), check: func(p, s string) (string, string) {
-		if err := vpn.CheckConnectionID(s); err != nil {
-			return "Invalid VPN connection ID", fmt.Sprintf("%s: %s.", p, err)
-		}
-		return "", ""
-	}}
+	return checked("value must be a VPN connection ID such as vpn-0123456789abcdef0", "Invalid VPN connection ID", vpn.CheckConnectionID)
 }
 
 // IPAddress accepts a tunnel outside IP address in the form AWS reports it (vpn.CheckOutsideIP, which words the fix).
