@@ -461,6 +461,8 @@ type sink struct {
 	// only, when non-zero, keeps only events of these logs (the read before the window).
 	only logKinds
 	n    int
+	// parser parses the sink's events one after the other, reusing its memory (Accumulator.Add copies what it keeps).
+	parser logparse.Parser
 }
 
 func newSink(st *state, gr *GroupRead) *sink {
@@ -481,11 +483,10 @@ func (s *sink) addOurs(evs []rawEvent) {
 	}
 }
 
-// add parses and folds one event of a stream already known to be the tunnel's. The parsed event shares the
-// message's memory: nothing is copied.
+// add parses and folds one event of a stream already known to be the tunnel's, as health --file's workers do: with
+// one Parser, nothing copied but what the accumulator keeps.
 func (s *sink) add(stream, message string, tsMillis int64) {
-	e := logparse.ParseEventString(message, tsMillis)
-	s.addEvent(stream, &e)
+	s.addEvent(stream, s.parser.Parse(message, tsMillis))
 }
 
 func (s *sink) addEvent(stream string, e *logparse.Event) {

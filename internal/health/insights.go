@@ -12,8 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-
-	"github.com/vpnlogs/terraform-provider-vpnlogs/internal/logparse"
 )
 
 // The Logs Insights queries. %[1]s is the stream condition (streamMatcher.queryFilter), %[2]d and %[3]d the
@@ -163,9 +161,9 @@ func (s *sink) addSummary(row []types.ResultField) {
 	if n < 2 {
 		return
 	}
-	e := logparse.ParseEventString(m1, t1)
+	e := s.parser.Parse(m1, t1)
 	for i := 1; i < int(n); i++ {
-		s.addEvent("", &e)
+		s.addEvent("", e)
 	}
 }
 
